@@ -1,0 +1,103 @@
+"""Keyed pseudonyms for BSNs: HMAC-SHA-256 under a secret key held by the operator.
+
+A plain hash is no pseudonym: only ~9·10⁷ numbers pass the 11-proef, so anyone can hash them all in
+seconds. With a secret key of ≥ 256 bits that is never stored with the data, a pseudonym reveals
+nothing without the key, while the same BSN still gives the same pseudonym across gemeenten,
+domeinen and periodes (needed for stapeling and for people who move). We keep 128 bits (32 hex
+characters) and store a key_id with every pseudonym so the key can be rotated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from contracts.delivery import UNKNOWN_BSN
+
+KEY_ENV = "GMSD_PSEUDONYM_KEY"
+KEY_FILE_ENV = "GMSD_PSEUDONYM_KEY_FILE"
+MIN_KEY_BYTES = 32
+PSEUDONYM_HEX_CHARS = 32  # 128 bits
+
+
+class PseudonymKeyError(RuntimeError):
+    """No usable key; the message tells the operator what to do."""
+
+
+@dataclass(frozen=True)
+class PseudonymKey:
+    secret: bytes
+    source: str  # where it came from, for messages (never the key itself)
+
+    def __post_init__(self) -> None:
+        if len(self.secret) < MIN_KEY_BYTES:
+            raise PseudonymKeyError(
+                f"De pseudonimiseringssleutel uit {self.source} is {len(self.secret)} bytes; minimaal {MIN_KEY_BYTES} bytes "
+                "(256 bits) is vereist. Maak een nieuwe sleutel met `gmsd key new`."
+            )
+
+    @property
+    def key_id(self) -> str:
+        """A public, stable identifier of the key (a hash of it; reveals nothing usable)."""
+        return "k" + hashlib.sha256(b"gmsd-key-id:" + self.secret).hexdigest()[:12]
+
+    def __repr__(self) -> str:  # never print the secret
+        return f"PseudonymKey(key_id={self.key_id!r}, source={self.source!r})"
+
+
+def _decode_key_text(text: str) -> bytes:
+    text = text.strip()
+    try:
+        if len(text) >= 2 * MIN_KEY_BYTES and all(c in "0123456789abcdefABCDEF" for c in text):
+            return bytes.fromhex(text)
+    except ValueError:
+        pass
+    return text.encode("utf-8")
+
+
+def key_from_file(path: Path) -> PseudonymKey:
+    if not path.is_file():
+        raise PseudonymKeyError(f"Sleutelbestand {path} bestaat niet. Maak er een met `gmsd key new --bestand {path}`.")
+    return PseudonymKey(_decode_key_text(path.read_text(encoding="utf-8")), source=str(path))
+
+
+def key_from_environment(environ: dict[str, str] | None = None) -> PseudonymKey | None:
+    """The operator's key: $GMSD_PSEUDONYM_KEY (hex or text) or the file in $GMSD_PSEUDONYM_KEY_FILE."""
+    environ = os.environ if environ is None else environ
+    if environ.get(KEY_ENV):
+        return PseudonymKey(_decode_key_text(environ[KEY_ENV]), source=KEY_ENV)
+    if environ.get(KEY_FILE_ENV):
+        return key_from_file(Path(environ[KEY_FILE_ENV]))
+    return None
+
+
+def write_new_key(path: Path) -> PseudonymKey:
+    """Write a fresh random 256-bit key (hex) to `path` with mode 600; refuse to overwrite."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        raise PseudonymKeyError(f"{path} bestaat al; een bestaande sleutel wordt nooit overschreven.")
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(secrets.token_hex(MIN_KEY_BYTES) + "\n")
+    return key_from_file(path)
+
+
+def pseudonymise(bsns: pd.Series, key: PseudonymKey) -> pd.Series:
+    """HMAC-SHA-256 pseudonyms (32 hex chars) of canonical 9-digit BSNs; unknown/empty → <NA>.
+
+    Hashes each distinct BSN once (a person has several trajecten), then maps back.
+    """
+    values = bsns.astype("string")
+    linkable = values.notna() & (values != UNKNOWN_BSN)
+    distinct = values[linkable].unique()
+    secret = key.secret
+    table = {
+        bsn: hmac.new(secret, bsn.encode("ascii"), hashlib.sha256).hexdigest()[:PSEUDONYM_HEX_CHARS] for bsn in distinct
+    }
+    return values.map(table).astype("string").where(linkable)

@@ -1,0 +1,172 @@
+"""The `gmsd` command: demo, generate, run, key.
+
+Heavy modules (Dagster, pandas) are imported inside the commands, so `gmsd --help` is instant.
+Messages are in Dutch: the people who run this are Dutch operators and data officers.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from gmsd.settings import SAMPLE_DIR, Home, get_home
+
+app = typer.Typer(help="Gemeentelijke Monitor Sociaal Domein: aanleveren, controleren, publiceren.", no_args_is_help=True)
+key_app = typer.Typer(help="Beheer van de pseudonimiseringssleutel.", no_args_is_help=True)
+app.add_typer(key_app, name="key")
+console = Console()
+err = Console(stderr=True)
+
+HomeOption = Annotated[Optional[Path], typer.Option("--home", help="Thuismap (standaard $GMSD_HOME of var/).")]
+
+
+def _fail(message: str, code: int = 2) -> None:
+    err.print(f"[bold red]Fout:[/] {message}")
+    raise typer.Exit(code)
+
+
+def _install_sample(home: Home, sample: Path) -> int:
+    """Copy the sample deliveries and the sample postcode table into the home folder."""
+    if not (sample / "inbox").is_dir():
+        _fail(f"Geen voorbeeldaanleveringen gevonden in {sample / 'inbox'}. Maak ze met `gmsd generate`.")
+    shutil.copytree(sample / "inbox", home.inbox, dirs_exist_ok=True)
+    reference = home.root / "reference"
+    reference.mkdir(parents=True, exist_ok=True)
+    for table in (sample / "geo").glob("pc6hnr*_gwb.csv"):
+        shutil.copy2(table, reference / table.name)
+    return sum(1 for _ in (sample / "inbox").glob("*/*/manifest.*"))
+
+
+def _ensure_demo_key(home: Home) -> str | None:
+    """Use the operator's key if set; otherwise create (once) a demo key in the home folder."""
+    from clearinghouse.pseudonym import KEY_FILE_ENV, key_from_environment, write_new_key
+
+    if key_from_environment() is not None:
+        return None
+    if not home.demo_key_file.exists():
+        write_new_key(home.demo_key_file)
+    os.environ[KEY_FILE_ENV] = str(home.demo_key_file)
+    return str(home.demo_key_file)
+
+
+def _print_round(home: Home, summary) -> None:
+    import duckdb
+    from rich.table import Table
+
+    if not home.warehouse.exists():
+        return
+    with duckdb.connect(str(home.warehouse), read_only=True) as con:
+        latest = con.execute(
+            """SELECT oordeel, count(*) AS bestanden, sum(rijen_gelezen) AS gelezen, sum(rijen_geaccepteerd) AS geaccepteerd
+               FROM (SELECT * FROM audit.leveringen
+                     QUALIFY row_number() OVER (PARTITION BY gemeente_code, periode, coalesce(domein, bestand) ORDER BY verwerkt_op DESC) = 1)
+               GROUP BY oordeel ORDER BY oordeel"""
+        ).fetchall()
+        gemeenten = con.execute("SELECT count(DISTINCT gemeente_code) FROM publish.indicatoren").fetchone()[0]
+        periodes = [row[0] for row in con.execute("SELECT DISTINCT periode FROM publish.indicatoren ORDER BY 1").fetchall()]
+        cells = con.execute("SELECT count(*), count(*) FILTER (WHERE geheim) FROM publish.indicatoren").fetchone()
+        delivered = con.execute("SELECT count(DISTINCT gemeente_code) FROM audit.leveringen").fetchone()[0]
+    table = Table(title="Aanleveringen (laatste per gemeente, periode en domein)")
+    for column in ("oordeel", "bestanden", "regels gelezen", "regels gebruikt"):
+        table.add_column(column)
+    for row in latest:
+        table.add_row(*(f"{value:,}".replace(",", ".") if isinstance(value, int) else str(value) for value in row))
+    console.print(table)
+    console.print(
+        f"Gemeenten gepubliceerd: [bold]{gemeenten}[/] van {delivered} die aanleverden; periodes: {', '.join(periodes)}; "
+        f"{cells[0]:,} cijfers, waarvan {cells[1]:,} geheim (.).".replace(",", ".")
+    )
+    console.print(f"Verwerking: {summary.seconds_intake:.1f} s voor {summary.partitions} aanleveringen, {summary.seconds_publish:.1f} s voor warehouse en site.")
+    console.print(f"Warehouse: [cyan]{home.warehouse}[/]  (duckdb -readonly {home.warehouse} \"FROM publish.indicatoren LIMIT 5\")")
+    console.print(f"Site:      [cyan]{home.site / 'index.html'}[/]")
+    console.print(f"Rapporten: [cyan]{home.reports}[/]")
+
+
+@app.command()
+def demo(
+    home: HomeOption = None,
+    opnieuw: Annotated[bool, typer.Option("--opnieuw", help="Begin met een lege thuismap.")] = False,
+    voorbeeld: Annotated[Path, typer.Option(help="Map met voorbeeldaanleveringen.")] = SAMPLE_DIR,
+) -> None:
+    """Verwerk de voorbeeldaanleveringen van begin tot eind: inbox → clearinghouse → warehouse → site."""
+    target = get_home(home)
+    if opnieuw and target.root.exists():
+        shutil.rmtree(target.root)
+    target.ensure()
+    count = _install_sample(target, voorbeeld)
+    console.print(f"Thuismap: [cyan]{target.root}[/]; {count} voorbeeldaanleveringen in de inbox gezet.")
+    demo_key = _ensure_demo_key(target)
+    if demo_key:
+        console.print(f"[yellow]Demo-sleutel gebruikt ({demo_key}).[/] Alleen voor synthetische gegevens; gebruik voor echte gegevens `gmsd key new` en GMSD_PSEUDONYM_KEY_FILE.")
+    from pipelines.runner import run_round
+
+    summary = run_round(target)
+    _print_round(target, summary)
+    if summary.failed_partitions:
+        err.print(f"[red]Niet verwerkt:[/] {', '.join(summary.failed_partitions)}")
+    if not summary.published:
+        _fail(f"publiceren is mislukt: {summary.error}. De vorige versie van warehouse en site blijft staan.", 1)
+
+
+@app.command()
+def run(home: HomeOption = None) -> None:
+    """Verwerk alle aanleveringen in de inbox en publiceer warehouse en site (vereist een echte sleutel)."""
+    from clearinghouse.pseudonym import PseudonymKeyError, key_from_environment
+
+    target = get_home(home).ensure()
+    try:
+        if key_from_environment() is None:
+            _fail("geen pseudonimiseringssleutel. Zet GMSD_PSEUDONYM_KEY_FILE (maak een sleutel met `gmsd key new`).")
+    except PseudonymKeyError as exc:
+        _fail(str(exc))
+    from pipelines.runner import run_round
+
+    summary = run_round(target)
+    _print_round(target, summary)
+    if not summary.published or summary.failed_partitions:
+        _fail(f"niet alles is verwerkt: {summary.error or ', '.join(summary.failed_partitions)}", 1)
+
+
+@app.command()
+def generate(
+    uit: Annotated[Path, typer.Option("--uit", help="Doelmap.")] = SAMPLE_DIR,
+    gemeente: Annotated[Optional[list[str]], typer.Option("--gemeente", help="GM-code; herhaal voor meer. Standaard: alle 15.")] = None,
+    periode: Annotated[Optional[list[str]], typer.Option("--periode", help="Periode zoals 2025-H1; herhaal voor meer.")] = None,
+    seed: Annotated[int, typer.Option(help="Startwaarde van de toevalsgenerator.")] = 20250701,
+    schaal: Annotated[float, typer.Option(help="Vermenigvuldigt het aantal cliënten (benchmarks).")] = 1.0,
+    formaat: Annotated[str, typer.Option(help="gemengd, csv of parquet.")] = "gemengd",
+) -> None:
+    """Maak synthetische aanleveringen (nep-BSN's, echte gemeenten en wijken)."""
+    from gmsd.synth import generate as generate_data
+
+    kwargs = {"seed": seed, "schaal": schaal, "formaat": formaat}
+    if gemeente:
+        kwargs["gemeenten"] = [g.upper() if g.upper().startswith("GM") else "GM" + g.zfill(4) for g in gemeente]
+    if periode:
+        kwargs["periodes"] = periode
+    try:
+        summary = generate_data(uit, **kwargs)
+    except ValueError as exc:
+        _fail(str(exc))
+    console.print(summary)
+
+
+@key_app.command("new")
+def key_new(bestand: Annotated[Path, typer.Option("--bestand", help="Waar de nieuwe sleutel komt.")]) -> None:
+    """Maak een nieuwe willekeurige sleutel van 256 bits (bestandsrechten 600)."""
+    from clearinghouse.pseudonym import PseudonymKeyError, write_new_key
+
+    try:
+        key = write_new_key(bestand)
+    except PseudonymKeyError as exc:
+        _fail(str(exc))
+    console.print(f"Nieuwe sleutel {key.key_id} geschreven naar {bestand}. Zet GMSD_PSEUDONYM_KEY_FILE={bestand}.")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,143 @@
+"""The single writer of `warehouse.duckdb`: loads per-partition results and publishes indicators.
+
+Partitions write Parquet independently (in parallel, in any process); only this step writes the
+DuckDB file, and it builds a complete new file beside the old one and renames it into place, so
+analysts always see the last complete warehouse and a failure leaves it untouched.
+
+Schemas in the file: `publish` (what anyone may read: protected indicator figures), `audit` (the
+trail of every delivery) and `ref` (regions and population). Microdata stay outside the file, in
+the pseudonymised Parquet records, and are never reachable through `publish`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from clearinghouse.disclosure import protect
+from gmsd.reference import gemeenten, population
+from indicators.catalogue import Indicator, load_catalogue
+from indicators.compute import raw_cells, register_trajecten
+
+PUBLISH_COLUMNS = [
+    "indicator_id", "periode", "regio_code", "regio_niveau", "regio_naam", "gemeente_code", "teller", "noemer",
+    "waarde", "geheim", "geheim_reden", "eenheid", "status", "release",
+]  # fmt: skip
+
+COMMENTS = {
+    "publish.indicatoren": "Gepubliceerde indicatoren per gemeente en wijk per periode, na geheimhouding. "
+    "Aantallen zijn afgerond op veelvouden van 5; 0-7 is geheim. Details tellen niet altijd op tot totalen.",
+    "publish.indicatoren.indicator_id": "Indicator uit de catalogus (indicators/catalogus.yaml)",
+    "publish.indicatoren.periode": "Halfjaar, bijvoorbeeld 2025-H1",
+    "publish.indicatoren.regio_code": "CBS-code van de regio (GMxxxx of WKxxxxxx)",
+    "publish.indicatoren.regio_niveau": "gemeente of wijk",
+    "publish.indicatoren.regio_naam": "Naam van de regio",
+    "publish.indicatoren.gemeente_code": "Gemeente waartoe de regio behoort",
+    "publish.indicatoren.teller": "Aantal personen (afgerond op 5); leeg = geheim",
+    "publish.indicatoren.noemer": "Noemer (afgerond aantal personen of CBS-bevolking); leeg = geheim",
+    "publish.indicatoren.waarde": "Waarde in de eenheid van de indicator; leeg = geheim of noemer te klein",
+    "publish.indicatoren.geheim": "Waar als de waarde niet gepubliceerd wordt (weergave: .)",
+    "publish.indicatoren.geheim_reden": "klein aantal of noemer te klein",
+    "publish.indicatoren.eenheid": "pct (procent) of per_1000",
+    "publish.indicatoren.status": "voorlopig, nader voorlopig of definitief",
+    "publish.indicatoren.release": "Publicatie waarin dit cijfer verscheen",
+    "audit.leveringen": "Elke aangeleverde file met oordeel, aantallen en controlegetal (geen persoonsgegevens)",
+    "ref.regio": "Regio's met inwoners (CBS KWB 2024) en geschatte leeftijdsgroepen",
+}
+
+
+class WarehouseError(RuntimeError):
+    pass
+
+
+@dataclass
+class WarehouseSummary:
+    path: Path
+    release: str
+    indicator_rows: int
+    gemeenten_published: list[str]
+    gemeenten_withheld: list[str]
+    deliveries: int
+
+
+def load_audit(intake_dir: Path) -> pd.DataFrame:
+    files = sorted(str(p) for p in intake_dir.glob("*/*/*.parquet"))
+    if not files:
+        return pd.DataFrame()
+    return duckdb.sql(f"SELECT * FROM read_parquet({files!r}, union_by_name = true) ORDER BY verwerkt_op").df()
+
+
+def consent(audit: pd.DataFrame) -> pd.DataFrame:
+    """Consent per (gemeente, periode): the latest delivery's manifest counts (spec)."""
+    with_manifest = audit[audit["publicatie_basis"].notna()].sort_values("verwerkt_op")
+    latest = with_manifest.drop_duplicates(["gemeente_code", "periode"], keep="last")
+    return latest[["gemeente_code", "periode", "publicatie_basis", "publicatie_facultatief"]].reset_index(drop=True)
+
+
+def published_indicators(
+    core_files: list[str], audit: pd.DataFrame, *, release: str, status: str, catalogue: tuple[Indicator, ...]
+) -> tuple[pd.DataFrame, list[str]]:
+    """Protected figures for consenting gemeenten; also the withheld gemeente codes."""
+    con = duckdb.connect()
+    register_trajecten(con, core_files)
+    cells = raw_cells(con, catalogue)
+    rights = consent(audit)
+    cells = cells.merge(rights, on=["gemeente_code", "periode"], how="left")
+    facultatief = {i.id for i in catalogue if i.gegevensset == "facultatief"}
+    allowed = cells["publicatie_basis"].fillna(False).astype(bool) & (
+        ~cells["indicator_id"].isin(facultatief) | cells["publicatie_facultatief"].fillna(False).astype(bool)
+    )
+    withheld = sorted(set(cells.loc[~cells["publicatie_basis"].fillna(False).astype(bool), "gemeente_code"]))
+    protected = protect(cells[allowed].drop(columns=["publicatie_basis", "publicatie_facultatief"]), release=release)
+    protected["status"] = status
+    protected["release"] = release
+    out = protected[PUBLISH_COLUMNS].sort_values(["indicator_id", "periode", "gemeente_code", "regio_niveau", "regio_code"])
+    return out.reset_index(drop=True), withheld
+
+
+def build_warehouse(
+    *, core_dir: Path, intake_dir: Path, warehouse_path: Path, release: str = "concept", status: str = "voorlopig"
+) -> WarehouseSummary:
+    core_files = sorted(str(p) for p in core_dir.glob("*/*/*.parquet"))
+    if not core_files:
+        raise WarehouseError(
+            f"Er zijn nog geen goedgekeurde aanleveringen in {core_dir}. Verwerk eerst aanleveringen (gmsd demo of de Dagster-sensor)."
+        )
+    audit = load_audit(intake_dir)
+    catalogue = load_catalogue()
+    indicatoren, withheld = published_indicators(core_files, audit, release=release, status=status, catalogue=catalogue)
+    regions = population().merge(
+        gemeenten()[["gemeente_code", "provincie_naam"]], on="gemeente_code", how="left"
+    )
+
+    temporary = warehouse_path.with_name(f".{warehouse_path.name}.{os.getpid()}.tmp")
+    temporary.unlink(missing_ok=True)
+    try:
+        con = duckdb.connect(str(temporary))
+        for schema in ("publish", "audit", "ref"):
+            con.execute(f"CREATE SCHEMA {schema}")
+        con.register("indicatoren_df", indicatoren)
+        con.execute("CREATE TABLE publish.indicatoren AS SELECT * FROM indicatoren_df")
+        con.register("audit_df", audit if len(audit) else pd.DataFrame({"gemeente_code": pd.Series(dtype=str)}))
+        con.execute("CREATE TABLE audit.leveringen AS SELECT * FROM audit_df")
+        con.register("regio_df", regions)
+        con.execute("CREATE TABLE ref.regio AS SELECT * FROM regio_df")
+        for target, text in COMMENTS.items():
+            kind = "COLUMN" if target.count(".") == 2 else "TABLE"
+            con.execute(f"COMMENT ON {kind} {target} IS '{text.replace(chr(39), chr(39) * 2)}'")
+        con.close()
+        os.replace(temporary, warehouse_path)
+    finally:
+        temporary.unlink(missing_ok=True)
+        Path(str(temporary) + ".wal").unlink(missing_ok=True)
+    published = sorted(indicatoren["gemeente_code"].unique())
+    return WarehouseSummary(warehouse_path, release, len(indicatoren), published, withheld, len(audit))
+
+
+def read_published(warehouse_path: Path) -> pd.DataFrame:
+    with duckdb.connect(str(warehouse_path), read_only=True) as con:
+        return con.execute("SELECT * FROM publish.indicatoren").df()

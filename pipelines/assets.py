@@ -1,0 +1,100 @@
+"""Assets: core_trajecten (per delivery) → out_indicatoren (warehouse, single writer) → out_site."""
+
+from __future__ import annotations
+
+import dagster as dg
+import pandas as pd
+
+from clearinghouse.intake import core_path, process_partition
+from clearinghouse.validation import AFGEKEURD
+from contracts.core import CoreTraject
+from dashboards.site import build_site
+from indicators.warehouse import build_warehouse, read_published
+from pipelines.partitions import delivery_partitions
+from pipelines.resources import Clearinghouse
+
+CORE_CONTRACT_CHECK = "voldoet_aan_core_contract"
+
+
+@dg.asset(
+    partitions_def=delivery_partitions,
+    group_name="clearinghouse",
+    check_specs=[dg.AssetCheckSpec(CORE_CONTRACT_CHECK, asset="core_trajecten", blocking=True,
+                                   description="De gepseudonimiseerde records voldoen aan contracts.core.CoreTraject (geen BSN, geboortedatum of postcode).")],
+    description="Pseudonymised, minimised trajecten of one delivery (gemeente × periode), as Parquet per domein.",
+)
+def core_trajecten(context: dg.AssetExecutionContext, clearinghouse: Clearinghouse):
+    keys = context.partition_key.keys_by_dimension
+    gemeente_code, periode = keys["gemeente"], keys["periode"]
+    home = clearinghouse.home
+    result = process_partition(
+        home.inbox / gemeente_code / periode,
+        gemeente_code=gemeente_code,
+        periode=periode,
+        key=clearinghouse.key(),
+        geography=clearinghouse.geography(),
+        core_dir=home.core,
+        intake_dir=home.intake,
+        reports_dir=home.reports,
+        max_rejected_share=clearinghouse.max_rejected_share,
+    )
+    problems = []
+    for outcome in result.accepted:
+        stored = pd.read_parquet(core_path(home.core, periode, gemeente_code, outcome.domein))
+        try:
+            CoreTraject.validate(stored, lazy=True)
+        except Exception as exc:  # pandera SchemaErrors: report, and block downstream
+            problems.append(f"{outcome.domein}: {str(exc)[:500]}")
+    verdicts = {outcome.domein or outcome.bestand: outcome.oordeel for outcome in result.files}
+    for outcome in result.files:
+        if outcome.oordeel == AFGEKEURD:
+            context.log.warning(f"{gemeente_code} {periode} {outcome.bestand}: {outcome.melding}")
+    return dg.MaterializeResult(
+        metadata={
+            "oordelen": dg.MetadataValue.json(verdicts),
+            "rijen_geaccepteerd": sum(o.rijen_geaccepteerd for o in result.files),
+            "rijen_afgekeurd": sum(o.rijen_afgekeurd for o in result.files),
+        },
+        check_results=[
+            dg.AssetCheckResult(
+                check_name=CORE_CONTRACT_CHECK,
+                passed=not problems,
+                metadata={"problemen": dg.MetadataValue.json(problems)},
+            )
+        ],
+    )
+
+
+@dg.asset(
+    deps=[core_trajecten],
+    group_name="warehouse",
+    description="Writes warehouse.duckdb (single writer): publish.indicatoren after disclosure control, audit.leveringen, ref.regio.",
+)
+def out_indicatoren(context: dg.AssetExecutionContext, clearinghouse: Clearinghouse) -> dg.MaterializeResult:
+    home = clearinghouse.home
+    summary = build_warehouse(core_dir=home.core, intake_dir=home.intake, warehouse_path=home.warehouse)
+    return dg.MaterializeResult(
+        metadata={
+            "rijen": summary.indicator_rows,
+            "gemeenten_gepubliceerd": len(summary.gemeenten_published),
+            "gemeenten_niet_gepubliceerd": dg.MetadataValue.json(summary.gemeenten_withheld),
+            "warehouse": dg.MetadataValue.path(str(summary.path)),
+        }
+    )
+
+
+@dg.asset_check(asset=out_indicatoren, blocking=True, description="Geheimhouding klopt in de gepubliceerde tabel.")
+def geheimhouding_klopt(clearinghouse: Clearinghouse) -> dg.AssetCheckResult:
+    from indicators.checks import disclosure_violations
+
+    violations = disclosure_violations(read_published(clearinghouse.home.warehouse))
+    return dg.AssetCheckResult(passed=not violations, metadata={"overtredingen": dg.MetadataValue.json(violations[:20])})
+
+
+@dg.asset(deps=[out_indicatoren], group_name="publicatie", description="The static dashboard site (Plotly, Dutch).")
+def out_site(clearinghouse: Clearinghouse) -> dg.MaterializeResult:
+    home = clearinghouse.home
+    published = read_published(home.warehouse)
+    release = str(published["release"].iloc[0]) if len(published) else "concept"
+    summary = build_site(published, home.site, release=release)
+    return dg.MaterializeResult(metadata={"paginas": len(summary.pages), "index": dg.MetadataValue.path(str(summary.index))})

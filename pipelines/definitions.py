@@ -1,0 +1,15 @@
+"""The Dagster code location: `dg dev` / `dagster dev -m pipelines.definitions`."""
+
+import dagster as dg
+
+from pipelines.assets import core_trajecten, geheimhouding_klopt, out_indicatoren, out_site
+from pipelines.resources import Clearinghouse
+from pipelines.sensors import inbox_sensor, intake_job, publish_job
+
+defs = dg.Definitions(
+    assets=[core_trajecten, out_indicatoren, out_site],
+    asset_checks=[geheimhouding_klopt],
+    jobs=[intake_job, publish_job],
+    sensors=[inbox_sensor],
+    resources={"clearinghouse": Clearinghouse()},
+)

@@ -1,0 +1,87 @@
+"""Run a whole delivery round in this one process: every partition, then the single writer.
+
+`gmsd demo` and `gmsd run` use this instead of a Dagster daemon: one Python process, Dagster's
+in-process executor, one run per partition (no process start per partition), and the warehouse
+written once at the end by one writer. Runs are recorded in the home folder's Dagster instance,
+so `dagster dev` with the same DAGSTER_HOME shows them afterwards.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dagster as dg
+
+from gmsd.inbox import scan_inbox
+from gmsd.settings import Home
+from pipelines.assets import core_trajecten, geheimhouding_klopt, out_indicatoren, out_site
+from pipelines.partitions import delivery_key, gemeente_partitions, periode_partitions
+from pipelines.resources import Clearinghouse
+
+DAGSTER_YAML = """\
+telemetry:
+  enabled: false
+"""
+
+
+@dataclass
+class RoundSummary:
+    partitions: int = 0
+    failed_partitions: list[str] = field(default_factory=list)
+    seconds_intake: float = 0.0
+    seconds_publish: float = 0.0
+    published: bool = False
+    error: str | None = None
+
+
+def instance_for(home: Home) -> dg.DagsterInstance:
+    home.dagster.mkdir(parents=True, exist_ok=True)
+    config = home.dagster / "dagster.yaml"
+    if not config.exists():
+        config.write_text(DAGSTER_YAML, encoding="utf-8")
+    return dg.DagsterInstance.from_config(str(home.dagster))
+
+
+def run_round(home: Home, *, deliveries: list[str] | None = None, quiet: bool = True) -> RoundSummary:
+    """Process `deliveries` ('GMxxxx/periode'; default: everything in the inbox), then publish."""
+    if quiet:
+        logging.getLogger("dagster").setLevel(logging.WARNING)
+    deliveries = sorted(scan_inbox(home.inbox)) if deliveries is None else deliveries
+    summary = RoundSummary(partitions=len(deliveries))
+    resources = {"clearinghouse": Clearinghouse(home_path=str(home.root))}
+    with instance_for(home) as instance:
+        instance.add_dynamic_partitions(gemeente_partitions.name, sorted({d.split("/")[0] for d in deliveries}))
+        instance.add_dynamic_partitions(periode_partitions.name, sorted({d.split("/")[1] for d in deliveries}))
+        started = time.perf_counter()
+        for delivery in deliveries:
+            result = dg.materialize(
+                [core_trajecten],
+                partition_key=delivery_key(*delivery.split("/")),
+                instance=instance,
+                resources=resources,
+                raise_on_error=False,
+            )
+            if not result.success:
+                summary.failed_partitions.append(delivery)
+        summary.seconds_intake = time.perf_counter() - started
+        started = time.perf_counter()
+        result = dg.materialize(
+            [core_trajecten, out_indicatoren, out_site, geheimhouding_klopt],
+            selection=[out_indicatoren, out_site],
+            instance=instance,
+            resources=resources,
+            raise_on_error=False,
+        )
+        summary.seconds_publish = time.perf_counter() - started
+        summary.published = result.success
+        if not result.success:
+            failures = [event for event in result.all_events if event.is_step_failure]
+            summary.error = "; ".join(str(event.step_failure_data.error.message).strip() for event in failures)[:2000] or "onbekende fout"
+    return summary
+
+
+def sample_deliveries(inbox: Path) -> list[str]:
+    return sorted(scan_inbox(inbox))

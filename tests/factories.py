@@ -1,0 +1,36 @@
+"""Small builders for test deliveries: valid fake BSNs and spec-shaped rows."""
+
+from __future__ import annotations
+
+import random
+
+
+
+def fake_bsns(count: int, seed: int = 1) -> list[str]:
+    """Distinct 9-digit strings that pass the 11-proef (fake: random, never real records)."""
+    rng = random.Random(seed)
+    out: set[str] = set()
+    while len(out) < count:
+        stem = f"{rng.randrange(10**7, 10**8):08d}"
+        check = sum(int(d) * w for d, w in zip(stem, range(9, 1, -1))) % 11
+        if check < 10:
+            out.add(stem + str(check))
+    return sorted(out)
+
+
+def wmo_row(bsn: str, **overrides: str) -> dict[str, str]:
+    row = {
+        "gemeentecode": "GM0358",
+        "bsn": bsn,
+        "geboortedatum": "19400101",
+        "geslacht": "V",
+        "postcode": "1431AB",
+        "huisnummer": "1",
+        "aanbieder_id": "12345678",
+        "datum_start": "2025-02-01",
+        "datum_einde": "",
+        "voorziening": "02",
+        "leveringsvorm": "ZIN",
+    }
+    row.update(overrides)
+    return row

@@ -1,0 +1,45 @@
+"""Primary disclosure control: secret small counts, unbiased reproducible rounding, safe rates."""
+
+import numpy as np
+import pandas as pd
+
+from clearinghouse.disclosure import KLEIN_AANTAL, NOEMER_TE_KLEIN, protect, protect_counts, random_round
+
+
+def test_rounding_is_to_multiples_of_5_unbiased_and_reproducible():
+    counts = pd.Series(np.full(20000, 13))
+    keys = pd.Series([f"cel{i}" for i in range(20000)])
+    rounded = random_round(counts, keys)
+    assert set(rounded.unique()) == {10, 15}
+    assert abs(rounded.mean() - 13) < 0.1  # 13 → 15 with p = 3/5
+    assert random_round(counts, keys).equals(rounded)
+    assert not random_round(counts, "x" + keys).equals(rounded)
+
+
+def test_counts_0_to_7_are_secret():
+    counts = pd.Series(range(0, 12))
+    out = protect_counts(counts, pd.Series([str(i) for i in range(12)]))
+    assert out[:8].isna().all() and out[8:].notna().all()
+    assert (out[8:] % 5 == 0).all()
+
+
+def _cells(teller, noemer, bevolking=True, min_noemer=100):
+    n = len(teller)
+    return pd.DataFrame(
+        {"indicator_id": "x", "periode": "2025-H1", "regio_code": [f"R{i}" for i in range(n)],
+         "teller_ruw": teller, "teller_sleutel": "t", "noemer_ruw": noemer, "noemer_sleutel": "n",
+         "noemer_is_bevolking": bevolking, "factor": 1000.0, "min_noemer": min_noemer}
+    )
+
+
+def test_rates_from_rounded_counts_and_only_above_minimum_denominator():
+    out = protect(_cells([100, 5, 50], [2000, 2000, 80]), release="r1")
+    assert out.loc[0, "waarde"] == round(out.loc[0, "teller"] / 2000 * 1000, 1)
+    assert out.loc[1, "geheim"] and out.loc[1, "geheim_reden"] == KLEIN_AANTAL
+    assert out.loc[2, "geheim"] and out.loc[2, "geheim_reden"] == NOEMER_TE_KLEIN and out.loc[2, "teller"] in (50,)
+    assert "teller_ruw" not in out.columns
+
+
+def test_person_denominators_are_protected_too():
+    out = protect(_cells([10], [6], bevolking=False, min_noemer=1), release="r1")
+    assert pd.isna(out.loc[0, "noemer"]) and out.loc[0, "geheim"]

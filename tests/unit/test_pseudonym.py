@@ -1,0 +1,53 @@
+"""Keyed pseudonyms: stable under one key, unlinkable across keys, never a plain hash."""
+
+import hashlib
+import stat
+
+import pandas as pd
+import pytest
+
+from clearinghouse.pseudonym import PseudonymKey, PseudonymKeyError, key_from_environment, pseudonymise, write_new_key
+from tests.factories import fake_bsns
+
+KEY_A = PseudonymKey(b"a" * 32, "test")
+KEY_B = PseudonymKey(b"b" * 32, "test")
+
+
+def test_same_key_same_pseudonym_and_128_bits():
+    bsns = pd.Series(fake_bsns(5) * 2)
+    out = pseudonymise(bsns, KEY_A)
+    assert out[:5].tolist() == out[5:].tolist()
+    assert out.str.fullmatch(r"[0-9a-f]{32}").all()
+
+
+def test_different_keys_are_unlinkable_and_not_a_plain_hash():
+    bsns = pd.Series(fake_bsns(200))
+    a, b = pseudonymise(bsns, KEY_A), pseudonymise(bsns, KEY_B)
+    assert not set(a) & set(b)
+    plain = {hashlib.sha256(x.encode()).hexdigest()[:32] for x in bsns}
+    assert not plain & set(a)
+
+
+def test_unknown_bsn_has_no_pseudonym():
+    out = pseudonymise(pd.Series(["000000000", None]), KEY_A)
+    assert out.isna().all()
+
+
+def test_short_keys_are_refused():
+    with pytest.raises(PseudonymKeyError, match="minimaal 32 bytes"):
+        PseudonymKey(b"short", "test")
+
+
+def test_key_file_is_private_and_never_overwritten(tmp_path):
+    path = tmp_path / "k.key"
+    key = write_new_key(path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert key.key_id.startswith("k") and key.secret.hex() not in repr(key)
+    with pytest.raises(PseudonymKeyError, match="bestaat al"):
+        write_new_key(path)
+    assert key_from_environment({"GMSD_PSEUDONYM_KEY_FILE": str(path)}).key_id == key.key_id
+
+
+def test_environment_key():
+    assert key_from_environment({}) is None
+    assert key_from_environment({"GMSD_PSEUDONYM_KEY": "ab" * 32}).secret == bytes.fromhex("ab" * 32)

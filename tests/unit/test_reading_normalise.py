@@ -1,0 +1,104 @@
+"""Reading real-world exports and canonicalising their values."""
+
+import pandas as pd
+import pytest
+
+from clearinghouse.normalise import age_at, canonical_bsn, canonical_gemeentecode, normalise, parse_dates
+from clearinghouse.periode import Periode
+from clearinghouse.reading import DeliveryFileError, read_table
+
+HEADER = "gemeentecode;bsn;geboortedatum;geslacht;postcode;aanbieder_id;datum_start;datum_einde;voorziening;leveringsvorm;kosten_euro"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+@pytest.mark.parametrize("sep", [",", ";"])
+def test_reads_csv_in_every_spec_encoding_and_separator(tmp_path, encoding, sep):
+    text = HEADER.replace(";", sep) + "\n" + sep.join(["GM0358", "123456782", "19400101", "V", "1431AB", "12345678", "2025-01-01", "", "02", "ZIN", "Café"]) + "\n"
+    path = tmp_path / "wmo.csv"
+    path.write_bytes(text.encode(encoding))
+    frame = read_table(path)
+    assert list(frame.columns)[:2] == ["gemeentecode", "bsn"]
+    assert frame.loc[0, "kosten_euro"] == "Café"
+
+
+def test_headers_are_matched_case_insensitively_and_trailing_empties_dropped(tmp_path):
+    path = tmp_path / "wmo.csv"
+    path.write_text(" GemeenteCode ;BSN;;\nGM0358;123456782;;\n;;;\n", encoding="utf-8")
+    frame = read_table(path)
+    assert list(frame.columns) == ["gemeentecode", "bsn"]
+    assert len(frame) == 1
+
+
+def test_reads_xlsx_and_parquet(tmp_path):
+    frame = pd.DataFrame({"BSN": ["012345672"], "Geslacht": ["M"]})
+    frame.to_excel(tmp_path / "a.xlsx", index=False)
+    frame.to_parquet(tmp_path / "a.parquet")
+    for name in ("a.xlsx", "a.parquet"):
+        read = read_table(tmp_path / name)
+        assert read.loc[0, "bsn"] == "012345672" and read.loc[0, "geslacht"] == "M"
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [(b"", "leeg"), (b"\x00\x01\x02binary" * 10, "geen tekstbestand"), (b"a,b\n1,2,3,4\n", "geen geldige tabel")],
+)
+def test_structural_problems_raise_a_dutch_message(tmp_path, content, message):
+    path = tmp_path / "x.csv"
+    path.write_bytes(content)
+    with pytest.raises(DeliveryFileError, match=message):
+        read_table(path)
+
+
+def test_unknown_file_type_is_refused(tmp_path):
+    path = tmp_path / "x.pdf"
+    path.write_bytes(b"%PDF")
+    with pytest.raises(DeliveryFileError, match="wordt niet ondersteund"):
+        read_table(path)
+
+
+def test_dates_in_the_three_spec_formats_and_unknown_parts():
+    values = pd.Series(["20240315", "2024-03-15", "15-03-2024", "20240300", "20240000", "2024-13-01", "", "gisteren"])
+    parsed = parse_dates(values, allow_unknown_parts=True)
+    assert list(parsed[:3].dt.strftime("%Y-%m-%d")) == ["2024-03-15"] * 3
+    assert parsed[3] == pd.Timestamp("2024-03-15") and parsed[4] == pd.Timestamp("2024-07-01")
+    assert parsed[5:].isna().all()
+    assert parse_dates(pd.Series(["20240300"])).isna().all()  # unknown day only allowed for birth dates
+
+
+def test_bsn_and_gemeente_canonicalisation():
+    assert list(canonical_bsn(pd.Series(["12345678", " 123456782 ", "1234.56.782", ""])).fillna("NA")) == [
+        "012345678", "123456782", "123456782", "NA"
+    ]
+    assert list(canonical_gemeentecode(pd.Series(["0363", "gm0363", "363", "GM0363"]))) == ["GM0363"] * 4
+
+
+def test_normalise_types_codes_postcodes_and_decimal_comma():
+    raw = pd.DataFrame(
+        {"gemeentecode": ["358"], "bsn": ["12345678"], "geboortedatum": ["01-07-1950"], "geslacht": ["x"],
+         "postcode": ["1431 ab"], "voorziening": ["2"], "kosten_euro": ["1.234,50"], "huisnummer": ["12a"]}
+    )
+    out = normalise(raw, periode=Periode.parse("2025-H1")).frame
+    row = out.iloc[0]
+    assert (row.gemeentecode, row.bsn, row.geslacht, row.postcode, row.voorziening) == ("GM0358", "012345678", "O", "1431AB", "02")
+    assert row.kosten_euro == pytest.approx(1234.50)
+    assert row.huisnummer == 12
+    assert row._leeftijd == 74  # born 1 July 1950, age on 30 June 2025
+
+
+def test_unreadable_values_are_recorded_not_silently_dropped():
+    raw = pd.DataFrame({"geboortedatum": ["19500101"], "datum_start": ["morgen"], "kosten_euro": ["veel"]})
+    normalised = normalise(raw, periode=Periode.parse("2025-H1"))
+    assert set(normalised.parse_failures) == {"datum_start", "kosten_euro"}
+
+
+def test_age_at_periode_end():
+    births = pd.Series(pd.to_datetime(["2007-06-30", "2007-07-01", None]))
+    assert list(age_at(births, pd.Timestamp("2025-06-30")).astype("object").fillna(-1)) == [18, 17, -1]
+
+
+def test_periode_bounds():
+    assert Periode.parse("2024-H2").start == pd.Timestamp("2024-07-01")
+    assert Periode.parse("2024-H2").einde == pd.Timestamp("2024-12-31")
+    assert Periode.parse("2025-H1").previous().code == "2024-H2"
+    with pytest.raises(ValueError, match="geen geldige periode"):
+        Periode.parse("2025-Q1")
