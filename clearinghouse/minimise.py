@@ -24,7 +24,7 @@ def age_band(ages: pd.Series, domein: str) -> pd.Series:
 def _column(frame: pd.DataFrame, name: str, dtype: str = "string") -> pd.Series:
     if name in frame:
         return frame[name].astype(dtype)
-    return pd.Series(pd.NA, index=frame.index, dtype=dtype)
+    return pd.Series(None, index=frame.index, dtype=object).astype(dtype)
 
 
 def minimise(
