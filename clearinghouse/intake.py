@@ -24,7 +24,7 @@ from clearinghouse.normalise import normalise
 from clearinghouse.periode import Periode
 from clearinghouse.pseudonym import PseudonymKey
 from clearinghouse.reading import DeliveryFileError, read_table
-from clearinghouse.reports import write_report
+from clearinghouse.reports import report_base, write_report
 from clearinghouse.validation import AFGEKEURD, DEFAULT_MAX_REJECTED_SHARE, FAILURE_COLUMNS, validate
 from contracts import CONTRACT_VERSION
 from contracts.delivery import required_columns
@@ -80,12 +80,14 @@ def check_file(
     domein: str,
     gemeente_code: str,
     periode: Periode,
-    key: PseudonymKey,
-    geography: Geography,
+    key: PseudonymKey | None,
+    geography: Geography | None,
     max_rejected_share: float = DEFAULT_MAX_REJECTED_SHARE,
-    pseudonymise_rows: bool = True,
 ) -> FileOutcome:
-    """Verdict (and, if accepted and asked for, pseudonymised records) for one delivery file."""
+    """Verdict for one delivery file, and its pseudonymised records when accepted and a key is given.
+
+    Without key and geography (the gemeente's local pre-check) only the verdict and report are made.
+    """
     outcome = FileOutcome(domein=domein, bestand=path.name, sha256=sha256_of(path) if path.is_file() else None)
     if not path.is_file():
         outcome.melding = f"{path.name} staat in het manifest maar is niet aangeleverd. Lever het bestand mee of haal het uit het manifest."
@@ -134,7 +136,7 @@ def check_file(
         return outcome
     if validation.rows_rejected:
         outcome.melding = f"{validation.rows_rejected} regel(s) afgekeurd; de overige {outcome.rijen_geaccepteerd} regels worden gebruikt."
-    if pseudonymise_rows:
+    if key is not None and geography is not None:
         outcome.core = minimise(
             validation.valid, domein=domein, gemeente_code=gemeente_code, periode=periode.code, key=key, geography=geography
         )
@@ -194,9 +196,8 @@ def process_partition(
         result = PartitionResult(gemeente_code, parsed_periode.code, manifest, outcomes)
     stamp = now.strftime("%Y%m%dT%H%M%S%fZ")
     for outcome in result.files:
-        outcome.rapport = str(
-            write_report(outcome, gemeente_code=gemeente_code, periode=parsed_periode.code, reports_dir=reports_dir, stamp=stamp)
-        )
+        base = report_base(reports_dir, gemeente_code, parsed_periode.code, stamp, outcome.domein)
+        outcome.rapport = str(write_report(outcome, gemeente_code=gemeente_code, periode=parsed_periode.code, base=base))
         if outcome.core is not None:
             atomic_write_parquet(outcome.core, core_path(core_dir, parsed_periode.code, gemeente_code, outcome.domein))
     atomic_write_parquet(audit_frame(result, key=key, now=now), intake_dir / parsed_periode.code / gemeente_code / f"{stamp}.parquet")

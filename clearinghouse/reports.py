@@ -21,13 +21,16 @@ EXAMPLES_PER_RULE = 10
 _env = Environment(loader=PackageLoader("clearinghouse", "templates"), autoescape=select_autoescape(["html", "j2"]))
 
 
-def write_report(outcome: "FileOutcome", *, gemeente_code: str, periode: str, reports_dir: Path, stamp: str) -> Path:
-    """Write `<stem>.html` and `<stem>.csv` under reports/<gemeente>/<periode>/; return the HTML path."""
-    folder = reports_dir / gemeente_code / periode
-    folder.mkdir(parents=True, exist_ok=True)
-    stem = f"{stamp}_{outcome.domein or 'aanlevering'}"
+def report_base(reports_dir: Path, gemeente_code: str, periode: str, stamp: str, domein: str | None) -> Path:
+    """reports/<gemeente>/<periode>/<stamp>_<domein>: the stem of a report's .html and .csv."""
+    return reports_dir / gemeente_code / periode / f"{stamp}_{domein or 'aanlevering'}"
+
+
+def write_report(outcome: "FileOutcome", *, gemeente_code: str, periode: str, base: Path) -> Path:
+    """Write `<base>.html` and `<base>.csv` (failures, `;`-separated for Dutch Excel); return the HTML path."""
+    base.parent.mkdir(parents=True, exist_ok=True)
     failures = outcome.failures
-    failures.to_csv(folder / f"{stem}.csv", sep=";", index=False, encoding="utf-8-sig")
+    failures.to_csv(base.with_name(base.name + ".csv"), sep=";", index=False, encoding="utf-8-sig")
     per_rule = (
         failures.groupby(["regel", "melding"], as_index=False).size().rename(columns={"size": "aantal"}).sort_values("aantal", ascending=False)
         if len(failures)
@@ -51,6 +54,6 @@ def write_report(outcome: "FileOutcome", *, gemeente_code: str, periode: str, re
         per_regel=per_rule.to_dict("records"),
         voorbeelden=examples.sort_values("rij").to_dict("records") if len(examples) else [],
     )
-    path = folder / f"{stem}.html"
+    path = base.with_name(base.name + ".html")
     path.write_text(html, encoding="utf-8")
     return path

@@ -156,6 +156,59 @@ def generate(
     console.print(summary)
 
 
+EXIT_CODES = {"goedgekeurd": 0, "goedgekeurd met afwijkingen": 1, "afgekeurd": 2}
+
+
+def _domein_from_name(name: str) -> str | None:
+    from contracts.codes import DOMEINEN
+
+    found = [d for d in DOMEINEN if d in name.lower()]
+    return found[0] if len(found) == 1 else None
+
+
+@app.command()
+def check(
+    bestand: Annotated[Path, typer.Argument(help="Het aan te leveren bestand (CSV, XLSX of Parquet).")],
+    gemeente: Annotated[str, typer.Option("--gemeente", help="Uw gemeentecode, bijvoorbeeld GM0363.")],
+    periode: Annotated[str, typer.Option("--periode", help="Periode, bijvoorbeeld 2025-H1.")],
+    domein: Annotated[Optional[str], typer.Option("--domein", help="jeugd, wmo of participatie (standaard: uit de bestandsnaam).")] = None,
+    rapport: Annotated[Optional[Path], typer.Option("--report", "--rapport", help="Waar het rapport komt (zonder extensie).")] = None,
+) -> None:
+    """Controleer een bestand vóór aanlevering, lokaal: geen sleutel en geen warehouse nodig.
+
+    Exitcode 0 = goedgekeurd, 1 = goedgekeurd met afwijkingen, 2 = afgekeurd.
+    """
+    import pandas as pd
+
+    from clearinghouse.intake import check_file
+    from clearinghouse.normalise import canonical_gemeentecode
+    from clearinghouse.periode import Periode
+    from clearinghouse.reports import write_report
+    from contracts.codes import DOMEINEN
+
+    if not bestand.is_file():
+        _fail(f"{bestand} bestaat niet.")
+    code = canonical_gemeentecode(pd.Series([gemeente])).iloc[0]
+    if not isinstance(code, str) or not code.startswith("GM") or len(code) != 6:
+        _fail(f"'{gemeente}' is geen gemeentecode; gebruik bijvoorbeeld GM0363.")
+    try:
+        parsed = Periode.parse(periode)
+    except ValueError as exc:
+        _fail(str(exc))
+    domein = (domein or _domein_from_name(bestand.name) or "").lower()
+    if domein not in DOMEINEN:
+        _fail("geef het domein op met --domein jeugd, wmo of participatie (het staat niet eenduidig in de bestandsnaam).")
+    outcome = check_file(bestand, domein=domein, gemeente_code=code, periode=parsed, key=None, geography=None)
+    base = rapport or bestand.with_name(bestand.stem + ".rapport")
+    html = write_report(outcome, gemeente_code=code, periode=parsed.code, base=base)
+    colour = {"goedgekeurd": "green", "afgekeurd": "red"}.get(outcome.oordeel, "yellow")
+    console.print(f"[bold {colour}]Bestand {outcome.oordeel}[/]: {outcome.rijen_gelezen} regels gelezen, {outcome.rijen_geaccepteerd} bruikbaar, {outcome.rijen_afgekeurd} afgekeurd.")
+    if outcome.melding:
+        console.print(outcome.melding)
+    console.print(f"Rapport: {html} (en .csv)")
+    raise typer.Exit(EXIT_CODES[outcome.oordeel])
+
+
 @key_app.command("new")
 def key_new(bestand: Annotated[Path, typer.Option("--bestand", help="Waar de nieuwe sleutel komt.")]) -> None:
     """Maak een nieuwe willekeurige sleutel van 256 bits (bestandsrechten 600)."""
