@@ -153,7 +153,7 @@ def generate(
         summary = generate_data(uit, **kwargs)
     except ValueError as exc:
         _fail(str(exc))
-    console.print(summary)
+    console.print(str(summary), highlight=False)
 
 
 EXIT_CODES = {"goedgekeurd": 0, "goedgekeurd met afwijkingen": 1, "afgekeurd": 2}
