@@ -1,0 +1,5 @@
+"""The static dashboard site (Dutch, Plotly, offline): `dashboards.site.build_site`.
+
+Plain Python without Dagster, so the pipeline asset, the CLI and the tests all call the same code.
+`format` formats numbers the Dutch way, `charts` builds the Plotly figures, `site` writes the pages.
+"""

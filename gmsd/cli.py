@@ -1,4 +1,4 @@
-"""The `gmsd` command: demo, generate, run, key.
+"""The `gmsd` command: demo, generate, run, check, sql, key.
 
 Heavy modules (Dagster, pandas) are imported inside the commands, so `gmsd --help` is instant.
 Messages are in Dutch: the people who run this are Dutch operators and data officers.
@@ -54,6 +54,11 @@ def _ensure_demo_key(home: Home) -> str | None:
     return str(home.demo_key_file)
 
 
+def _nl(number: int) -> str:
+    """Dutch thousands separator: 12.345."""
+    return f"{number:,}".replace(",", ".")
+
+
 def _print_round(home: Home, summary) -> None:
     import duckdb
     from rich.table import Table
@@ -75,14 +80,15 @@ def _print_round(home: Home, summary) -> None:
     for column in ("oordeel", "bestanden", "regels gelezen", "regels gebruikt"):
         table.add_column(column)
     for row in latest:
-        table.add_row(*(f"{value:,}".replace(",", ".") if isinstance(value, int) else str(value) for value in row))
+        table.add_row(*(_nl(value) if isinstance(value, int) else str(value) for value in row))
     console.print(table)
     console.print(
         f"Gemeenten gepubliceerd: [bold]{gemeenten}[/] van {delivered} die aanleverden; periodes: {', '.join(periodes)}; "
-        f"{cells[0]:,} cijfers, waarvan {cells[1]:,} geheim (.).".replace(",", ".")
+        f"{_nl(cells[0])} cijfers, waarvan {_nl(cells[1])} geheim (.)."
     )
-    console.print(f"Verwerking: {summary.seconds_intake:.1f} s voor {summary.partitions} aanleveringen, {summary.seconds_publish:.1f} s voor warehouse en site.")
-    console.print(f"Warehouse: [cyan]{home.warehouse}[/]  (duckdb -readonly {home.warehouse} \"FROM publish.indicatoren LIMIT 5\")")
+    seconds = f"{summary.seconds_intake:.1f} s voor {summary.partitions} aanleveringen, {summary.seconds_publish:.1f} s voor warehouse en site"
+    console.print(f"Verwerking: {seconds.replace('.', ',')}.")
+    console.print(f"Warehouse: [cyan]{home.warehouse}[/]  (bekijk met: gmsd sql \"FROM publish.indicatoren LIMIT 5\")")
     console.print(f"Site:      [cyan]{home.site / 'index.html'}[/]")
     console.print(f"Rapporten: [cyan]{home.reports}[/]")
 
@@ -207,6 +213,41 @@ def check(
         console.print(outcome.melding)
     console.print(f"Rapport: {html} (en .csv)")
     raise typer.Exit(EXIT_CODES[outcome.oordeel])
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help='SQL voor DuckDB, bijvoorbeeld "FROM publish.indicatoren LIMIT 5".')],
+    home: HomeOption = None,
+    max_rijen: Annotated[int, typer.Option("--max-rijen", help="Toon hoogstens zoveel rijen.")] = 50,
+    csv: Annotated[bool, typer.Option("--csv", help="Schrijf het resultaat als CSV naar stdout.")] = False,
+) -> None:
+    """Bevraag het warehouse (alleen lezen): tabellen publish.indicatoren, audit.leveringen, ref.regio."""
+    import duckdb
+    from rich.table import Table
+
+    target = get_home(home)
+    if not target.warehouse.exists():
+        _fail(f"er is nog geen warehouse in {target.root}. Draai eerst `gmsd demo` of `gmsd run`.")
+    try:
+        with duckdb.connect(str(target.warehouse), read_only=True) as con:
+            result = con.sql(query)
+            if result is None:
+                _fail("de opdracht gaf geen resultaat; alleen SELECT-vragen zijn zinvol (het warehouse is alleen-lezen).")
+            frame = result.df()
+    except duckdb.Error as exc:
+        _fail(f"de SQL kon niet worden uitgevoerd: {str(exc).splitlines()[0]}")
+    if csv:
+        typer.echo(frame.to_csv(index=False), nl=False)
+        return
+    table = Table(show_lines=False)
+    for column in frame.columns:
+        table.add_column(str(column))
+    for row in frame.head(max_rijen).itertuples(index=False):
+        table.add_row(*("." if value is None or value != value else str(value) for value in row))
+    console.print(table)
+    if len(frame) > max_rijen:
+        console.print(f"{_nl(len(frame))} rijen, de eerste {max_rijen} getoond (--max-rijen of --csv voor meer).")
 
 
 @key_app.command("new")

@@ -1,6 +1,5 @@
 """Assets: core_trajecten (per delivery) → out_indicatoren (warehouse, single writer) → out_site."""
 
-from __future__ import annotations
 
 import dagster as dg
 import pandas as pd

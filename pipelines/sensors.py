@@ -4,7 +4,6 @@
 added as dynamic partitions the first time they appear.
 """
 
-from __future__ import annotations
 
 import json
 

@@ -1,0 +1,88 @@
+"""Dutch number formatting for the site's tables and texts.
+
+Readers are raadsleden and the public: they read "12,3" and "1.250", never "12.3" or "1,250".
+Python's `locale` module depends on what the machine has installed, so the formatting is done
+by hand here and is the same on every machine. Anything that is not a publishable number
+(secret, missing, NaN, <NA>) is shown as ".", the CBS convention for "geheim".
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+
+SECRET = "."
+
+MONTHS = (
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
+)  # fmt: skip
+
+
+def is_missing(value: Any) -> bool:
+    """True for None, NaN, pd.NA and pd.NaT: anything that is not a number to show."""
+    return pd.api.types.is_scalar(value) and bool(pd.isna(value))
+
+
+def fmt_number(value: Any, decimals: int = 0) -> str:
+    """`value` with a decimal comma and a dot between thousands, or "." when missing.
+
+    >>> fmt_number(1234567.891, 1)
+    '1.234.567,9'
+    """
+    if is_missing(value):
+        return SECRET
+    number = float(value)
+    if not math.isfinite(number):
+        return SECRET
+    text = f"{number:,.{decimals}f}"  # 1,234,567.9
+    text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    if text.startswith("-") and float(text[1:].replace(".", "").replace(",", ".")) == 0:
+        text = text[1:]  # no "-0,0"
+    return text
+
+
+def _get(row: Any, key: str) -> Any:
+    """Field of a dict, a pandas row (Series) or a namedtuple from itertuples()."""
+    if isinstance(row, Mapping) or hasattr(row, "get"):
+        return row.get(key)
+    return getattr(row, key, None)
+
+
+def is_secret(row: Any) -> bool:
+    """A row is secret when flagged so, or when it has no publishable value."""
+    flag = _get(row, "geheim")
+    return (not is_missing(flag) and bool(flag)) or is_missing(_get(row, "waarde"))
+
+
+def fmt_waarde(row: Any, decimals: int = 1) -> str:
+    """The row's `waarde` in Dutch notation, or "." when the row is secret or has no value.
+
+    The secret flag wins over a value that happens to be present, so a mistake upstream can
+    never put a secret figure on the site.
+    """
+    if is_secret(row):
+        return SECRET
+    return fmt_number(_get(row, "waarde"), decimals)
+
+
+def fmt_count(value: Any) -> str:
+    """A (rounded) count such as teller or noemer: whole number, "." when secret."""
+    return fmt_number(value, 0)
+
+
+def fmt_datetime(moment: datetime) -> str:
+    """'1 november 2026, 14:05' (Dutch month names independent of the machine's locale)."""
+    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}, {moment:%H:%M}"
+
+
+def fmt_periode(periode: str) -> str:
+    """'2025-H1' → '1e halfjaar 2025'; anything else is returned unchanged."""
+    year, _, half = str(periode).partition("-H")
+    if year.isdigit() and half in ("1", "2"):
+        return f"{half}e halfjaar {year}"
+    return str(periode)

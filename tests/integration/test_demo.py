@@ -1,0 +1,130 @@
+"""`gmsd demo` on part of the committed sample, into tmp_path: every stage for real, checked with numbers.
+
+The published Wmo counts are compared with an independent count made here with plain pandas from
+the delivered files (unique persons, records with an unknown BSN each their own person), which
+disclosure control may only have rounded to a neighbouring multiple of 5.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from clearinghouse.pseudonym import KEY_ENV, KEY_FILE_ENV
+from gmsd.cli import app
+from gmsd.reference import read_pc6_table
+from gmsd.settings import SAMPLE_DIR
+
+GEMEENTEN = ["GM0358", "GM0197", "GM0060"]  # Aalsmeer (CSV ;), Aalten (Excel-CSV, no consent), Ameland (XLSX)
+
+
+def _rounded_to_5(value: int) -> set[int]:
+    return {value - value % 5, value - value % 5 + (5 if value % 5 else 0)}
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    root = tmp_path_factory.mktemp("demo")
+    sample = root / "sample"
+    for code in GEMEENTEN:
+        shutil.copytree(SAMPLE_DIR / "inbox" / code, sample / "inbox" / code)
+    shutil.copytree(SAMPLE_DIR / "geo", sample / "geo")
+    home = root / "home"
+    with pytest.MonkeyPatch.context() as mp:
+        for name in (KEY_ENV, KEY_FILE_ENV):
+            mp.setenv(name, "placeholder")  # remember the original, so the demo key set below is undone
+            mp.delenv(name)
+        result = CliRunner().invoke(app, ["demo", "--home", str(home), "--voorbeeld", str(sample)])
+    return home, sample, result
+
+
+def test_demo_ends_with_a_warehouse_and_a_site(demo_run):
+    home, _, result = demo_run
+    assert result.exit_code == 0, result.output
+    assert "Demo-sleutel" in result.output  # says it created a demo key
+    assert (home / "warehouse.duckdb").is_file()
+    assert (home / "site" / "index.html").is_file()
+    assert (home / "site" / "gemeente" / "GM0358.html").is_file()
+    assert (home / "site" / "gemeente" / "GM0060.html").is_file()
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        verdicts = con.execute("SELECT gemeente_code, count(*) FROM audit.leveringen GROUP BY 1 ORDER BY 1").fetchall()
+        indicators = {row[0] for row in con.execute("SELECT DISTINCT indicator_id FROM publish.indicatoren").fetchall()}
+    assert verdicts == [("GM0060", 6), ("GM0197", 6), ("GM0358", 6)]
+    assert {"wmo_per_1000", "jeugd_pct"} <= indicators
+
+
+def _independent_wmo_counts(sample: Path, periode: str) -> tuple[int, pd.Series]:
+    path = sample / "inbox" / "GM0358" / periode / f"GM0358_{periode}_wmo.csv"
+    rows = pd.read_csv(path, sep=";", dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    rows.columns = [c.strip().lower() for c in rows.columns]
+    rows["persoon"] = rows["bsn"].where(rows["bsn"] != "000000000", "onbekend-" + rows.index.astype(str))
+    gemeente = rows["persoon"].nunique()
+    table = read_pc6_table(sample / "geo" / "pc6hnr20240801_gwb.csv")
+    rows["postcode"] = rows["postcode"].str.replace(" ", "").str.upper()
+    rows["huisnummer"] = pd.to_numeric(rows["huisnummer"], errors="coerce").astype("Int64")
+    located = rows.merge(table, on=["postcode", "huisnummer"], how="inner")
+    per_wijk = located.groupby("wijk_code")["persoon"].nunique()
+    return gemeente, per_wijk
+
+
+@pytest.mark.parametrize("periode", ["2024-H2", "2025-H1"])
+def test_published_wmo_counts_equal_an_independent_count_rounded(demo_run, periode):
+    home, sample, _ = demo_run
+    gemeente_count, per_wijk = _independent_wmo_counts(sample, periode)
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        published = con.execute(
+            "SELECT regio_code, teller, waarde, geheim FROM publish.indicatoren "
+            "WHERE indicator_id = 'wmo_per_1000' AND gemeente_code = 'GM0358' AND periode = ?",
+            [periode],
+        ).df().set_index("regio_code")
+        inwoners = con.execute("SELECT inwoners FROM ref.regio WHERE regio_code = 'GM0358'").fetchone()[0]
+    assert gemeente_count > 1000
+    assert int(published.at["GM0358", "teller"]) in _rounded_to_5(gemeente_count)
+    assert published.at["GM0358", "waarde"] == pytest.approx(published.at["GM0358", "teller"] / inwoners * 1000, abs=0.05)  # published with one decimal
+    checked = 0
+    for wijk, count in per_wijk.items():
+        if count > 7:
+            assert int(published.at[wijk, "teller"]) in _rounded_to_5(count), wijk
+            checked += 1
+        else:
+            assert published.at[wijk, "geheim"] and pd.isna(published.at[wijk, "teller"]), wijk
+    assert checked >= 3
+
+
+def test_gemeente_without_consent_is_nowhere_published(demo_run):
+    home, _, _ = demo_run
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        rows = con.execute("SELECT count(*) FROM publish.indicatoren WHERE gemeente_code = 'GM0197'").fetchone()[0]
+    assert rows == 0
+    assert not (home / "site" / "gemeente" / "GM0197.html").exists()
+    for page in (home / "site").rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "Aalten" not in text and "GM0197" not in text, page
+
+
+def test_no_bsn_reaches_the_stored_records_warehouse_or_site(demo_run):
+    home, sample, _ = demo_run
+    bsns: set[str] = set()
+    for path in (sample / "inbox" / "GM0358").rglob("*.csv"):
+        rows = pd.read_csv(path, sep=";", dtype=str, encoding="utf-8-sig", keep_default_na=False)
+        rows.columns = [c.strip().lower() for c in rows.columns]
+        for column in ("bsn", "bsn_gezagdrager"):
+            if column in rows:
+                bsns |= set(rows[column]) - {"", "000000000"}
+    assert len(bsns) > 1000
+    nine_digits = re.compile(r"(?<!\d)\d{9}(?!\d)")
+    for path in (home / "core").rglob("*.parquet"):
+        text = pd.read_parquet(path).astype(str).to_csv()
+        assert not set(nine_digits.findall(text)) & bsns, path
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        for (schema, table) in con.execute("SELECT schema_name, table_name FROM duckdb_tables()").fetchall():
+            text = con.execute(f'SELECT * FROM "{schema}"."{table}"').df().astype(str).to_csv()
+            assert not set(nine_digits.findall(text)) & bsns, table
+    for path in (home / "site").rglob("*.html"):
+        assert not set(nine_digits.findall(path.read_text(encoding="utf-8"))) & bsns, path
