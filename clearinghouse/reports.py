@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from clearinghouse.validation import AFGEKEURD, GOEDGEKEURD
@@ -57,3 +58,51 @@ def write_report(outcome: "FileOutcome", *, gemeente_code: str, periode: str, ba
     path = base.with_name(base.name + ".html")
     path.write_text(html, encoding="utf-8")
     return path
+
+
+OPERATOR_PAGE = "index.html"
+
+
+def write_operator_page(intake_dir: Path, reports_dir: Path, *, names: dict[str, str] | None = None) -> Path:
+    """`reports/index.html`: every delivery with its verdict, counts, message and report link.
+
+    For the clearinghouse operator (not published): which files came in, which were refused and why,
+    and which delivery is in force per gemeente, periode and domein. Written atomically, rebuilt from
+    the audit trail after each intake, so it is never out of step with what was processed.
+    """
+    import os
+    import tempfile
+    from datetime import datetime, timezone
+
+    from clearinghouse.audit import in_force, load_audit
+
+    audit = load_audit(intake_dir)
+    rows = []
+    if not audit.empty:
+        audit = audit.assign(geldt=in_force(audit)).sort_values("verwerkt_op", ascending=False)
+        for record in audit.to_dict("records"):
+            report = record.get("rapport")
+            rows.append(
+                {
+                    **record,
+                    "gemeente_naam": (names or {}).get(record["gemeente_code"], ""),
+                    "link": f"{record['gemeente_code']}/{record['periode']}/{report}" if report else None,
+                    "css": {AFGEKEURD: "afgekeurd", GOEDGEKEURD: "goedgekeurd"}.get(record["oordeel"], "afwijkingen"),
+                    "verwerkt": pd.Timestamp(record["verwerkt_op"]).strftime("%d-%m-%Y %H:%M:%S"),
+                }
+            )
+    totals = audit.groupby("oordeel").size().to_dict() if not audit.empty else {}
+    html = _env.get_template("beheer.html.j2").render(
+        rows=rows,
+        totals=totals,
+        gemeenten=audit["gemeente_code"].nunique() if not audit.empty else 0,
+        generated=datetime.now(timezone.utc).strftime("%d-%m-%Y %H:%M UTC"),
+        contract_versie=CONTRACT_VERSION,
+    )
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=reports_dir, prefix=".index.", suffix=".tmp")
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        stream.write(html)
+    target = reports_dir / OPERATOR_PAGE
+    os.replace(temporary, target)
+    return target

@@ -215,7 +215,33 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["periode"] = fmt_periode
+    env.filters["inline"] = _inline_markup
     return env
+
+
+def _inline_markup(text: str) -> Markup:
+    """The dictionary's light markup (`code`, **bold**) as HTML, after escaping everything else."""
+    escaped = str(Markup.escape(text))
+    escaped = re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped)
+    escaped = re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", escaped)
+    return Markup(escaped)
+
+
+def _write_dictionary(env: Environment, target: Path, common: dict) -> Path:
+    """gegevenswoordenboek.html: the delivery rules, generated from the same contracts the intake runs."""
+    from contracts import CONTRACT_VERSION
+    from contracts import dictionary
+
+    page = target / "gegevenswoordenboek.html"
+    page.write_text(
+        env.get_template("gegevenswoordenboek.html.j2").render(
+            root="", title="Gegevenswoordenboek", versie=CONTRACT_VERSION, intro=dictionary.INTRO,
+            bestanden=dictionary.FILES, oordelen=dictionary.VERDICTS, domeinen=dictionary.sections(),
+            codelijsten=dictionary.code_lists(), **common,
+        ),
+        encoding="utf-8",
+    )
+    return page
 
 
 def _index_context(df, views, bench, names, periodes, latest) -> dict:
@@ -367,6 +393,7 @@ def _render(df: pd.DataFrame, target: Path, *, release: str, catalogue, generate
         encoding="utf-8",
     )
     pages.append(index)
+    pages.append(_write_dictionary(env, target, common))
     codes = sorted(names)
     template = env.get_template("gemeente.html.j2")
     for code in codes:

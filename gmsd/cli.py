@@ -90,7 +90,7 @@ def _print_round(home: Home, summary) -> None:
     console.print(f"Verwerking: {seconds.replace('.', ',')}.")
     console.print(f"Warehouse: [cyan]{home.warehouse}[/]  (bekijk met: gmsd sql \"FROM publish.indicatoren LIMIT 5\")")
     console.print(f"Site:      [cyan]{home.site / 'index.html'}[/]")
-    console.print(f"Rapporten: [cyan]{home.reports}[/]")
+    console.print(f"Rapporten: [cyan]{home.reports / 'index.html'}[/] (beheerpagina met alle aanleveringen en hun rapporten)")
 
 
 @app.command()

@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from clearinghouse.audit import load_audit
 from clearinghouse.disclosure import protect
 from gmsd.reference import gemeenten, population
 from indicators.catalogue import Indicator, load_catalogue
@@ -62,13 +63,6 @@ class WarehouseSummary:
     gemeenten_published: list[str]
     gemeenten_withheld: list[str]
     deliveries: int
-
-
-def load_audit(intake_dir: Path) -> pd.DataFrame:
-    files = sorted(str(p) for p in intake_dir.glob("*/*/*.parquet"))
-    if not files:
-        return pd.DataFrame()
-    return duckdb.sql(f"SELECT * FROM read_parquet({files!r}, union_by_name = true) ORDER BY verwerkt_op").df()
 
 
 def consent(audit: pd.DataFrame) -> pd.DataFrame:

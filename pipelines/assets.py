@@ -5,8 +5,10 @@ import dagster as dg
 import pandas as pd
 
 from clearinghouse.intake import core_path, process_partition
+from clearinghouse.reports import write_operator_page
 from clearinghouse.validation import AFGEKEURD
 from contracts.core import CoreTraject
+from gmsd.reference import gemeenten
 from dashboards.site import build_site
 from indicators.warehouse import build_warehouse, read_published
 from pipelines.partitions import delivery_partitions
@@ -37,6 +39,8 @@ def core_trajecten(context: dg.AssetExecutionContext, clearinghouse: Clearinghou
         reports_dir=home.reports,
         max_rejected_share=clearinghouse.max_rejected_share,
     )
+    names = dict(zip(gemeenten().gemeente_code, gemeenten().gemeente_naam))
+    write_operator_page(home.intake, home.reports, names=names)
     problems = []
     for outcome in result.accepted:
         stored = pd.read_parquet(core_path(home.core, periode, gemeente_code, outcome.domein))
@@ -67,6 +71,7 @@ def core_trajecten(context: dg.AssetExecutionContext, clearinghouse: Clearinghou
 @dg.asset(
     deps=[core_trajecten],
     group_name="warehouse",
+    pool="warehouse",
     description="Writes warehouse.duckdb (single writer): publish.indicatoren after disclosure control, audit.leveringen, ref.regio.",
 )
 def out_indicatoren(context: dg.AssetExecutionContext, clearinghouse: Clearinghouse) -> dg.MaterializeResult:

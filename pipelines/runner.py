@@ -21,9 +21,13 @@ from pipelines.assets import core_trajecten, geheimhouding_klopt, out_indicatore
 from pipelines.partitions import delivery_key, gemeente_partitions, periode_partitions
 from pipelines.resources import Clearinghouse
 
+# The warehouse has one writer at a time: assets in a pool share its limit (pool "warehouse").
 DAGSTER_YAML = """\
 telemetry:
   enabled: false
+concurrency:
+  pools:
+    default_limit: 1
 """
 
 # Dagster's console logger prints every step event at DEBUG; a round of 700 partitions would

@@ -1,8 +1,16 @@
-"""Watch the inbox: a new or changed delivery folder becomes a run for its partition.
+"""Watch the inbox and publish when the intake is done.
 
-`inbox/<gemeentecode>/<periode>/` with a manifest is a delivery. New gemeenten and periodes are
-added as dynamic partitions the first time they appear.
+`inbox_sensor`: `inbox/<gemeentecode>/<periode>/` with a manifest is a delivery; a new or changed
+folder becomes a run for its partition. New gemeenten and periodes are added as dynamic partitions
+the first time they appear.
+
+`publish_sensor`: once intake runs have finished and none is still queued or running, one publish
+run rebuilds the warehouse and the site. Coalescing matters at national scale: a round of 700
+deliveries should give one warehouse build, not 700. The warehouse asset is also in a concurrency
+pool of one (see runner.DAGSTER_YAML), so two publish runs can never write the file at once.
 """
+
+from datetime import datetime, timezone
 
 
 import json
@@ -39,3 +47,36 @@ def inbox_sensor(context: dg.SensorEvaluationContext, clearinghouse: Clearinghou
         ],
     )
 
+
+
+ACTIVE = [
+    dg.DagsterRunStatus.QUEUED,
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+]
+
+
+@dg.sensor(job=publish_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING)
+def publish_sensor(context: dg.SensorEvaluationContext):
+    instance = context.instance
+    if instance.get_run_records(dg.RunsFilter(job_name=intake_job.name, statuses=ACTIVE), limit=1):
+        return dg.SkipReason("Er worden nog aanleveringen verwerkt; publiceren wacht tot die klaar zijn.")
+    if instance.get_run_records(dg.RunsFilter(job_name=publish_job.name, statuses=ACTIVE), limit=1):
+        return dg.SkipReason("Er loopt al een publicatie.")
+    since = float(context.cursor) if context.cursor else 0.0
+    finished = instance.get_run_records(
+        dg.RunsFilter(
+            job_name=intake_job.name,
+            statuses=[dg.DagsterRunStatus.SUCCESS],
+            updated_after=datetime.fromtimestamp(since, tz=timezone.utc),
+        ),
+        limit=1,
+        order_by="update_timestamp",
+        ascending=False,
+    )
+    if not finished:
+        return dg.SkipReason("Geen nieuw verwerkte aanleveringen sinds de laatste publicatie.")
+    newest = finished[0].update_timestamp.timestamp()
+    context.update_cursor(str(newest))
+    return dg.RunRequest(run_key=f"publiceren@{newest}")

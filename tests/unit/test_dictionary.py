@@ -16,3 +16,27 @@ def test_every_column_has_a_description_in_the_dictionary():
         for name, column in model.to_schema().columns.items():
             assert column.description, f"{name} has no description"
             assert f"`{name}`" in text
+
+
+def test_every_code_list_has_a_meaning_for_every_code():
+    from contracts.codes import LABELLED_CODES, LABELS
+
+    assert set(LABELS) == set(LABELLED_CODES)
+    for name, codes in LABELLED_CODES.items():
+        assert set(LABELS[name]) == set(codes), name
+    text = render_markdown()
+    assert "| `JB11` | jeugdbescherming: ondertoezichtstelling (OTS) |" in text
+
+
+def test_dictionary_is_on_the_site(tmp_path):
+    from dashboards.site import build_site
+    from tests.unit.test_site import GENERATED, indicatoren
+
+    build_site(indicatoren(), tmp_path / "site", release="t", generated_at=GENERATED)
+    page = (tmp_path / "site" / "gegevenswoordenboek.html").read_text(encoding="utf-8")
+    for model in CONTRACTS.values():
+        for name in model.to_schema().columns:
+            if not name.startswith("_"):
+                assert f"<code>{name}</code>" in page
+    assert "<code>P05</code>" in page and "bijzondere bijstand" in page
+    assert 'href="gegevenswoordenboek.html"' in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")

@@ -1,0 +1,94 @@
+"""Re-deliveries: a rejected file leaves the earlier delivery published; an accepted one replaces it whole.
+
+Runs the real round (Dagster in-process, clearinghouse, warehouse, site) three times on Aalsmeer
+from the committed sample, into tmp_path.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+
+import duckdb
+import pandas as pd
+import pytest
+
+from clearinghouse.pseudonym import KEY_ENV, KEY_FILE_ENV
+from gmsd.settings import SAMPLE_DIR, Home
+from pipelines.runner import run_round
+
+PERIODE = "2025-H1"
+WMO = f"GM0358_{PERIODE}_wmo.csv"
+
+
+def _published_wmo(home: Home) -> float:
+    with duckdb.connect(str(home.warehouse), read_only=True) as con:
+        return con.execute(
+            "SELECT teller FROM publish.indicatoren WHERE indicator_id = 'wmo_per_1000' "
+            "AND regio_code = 'GM0358' AND periode = ?",
+            [PERIODE],
+        ).fetchone()[0]
+
+
+def _latest_audit(home: Home) -> pd.Series:
+    with duckdb.connect(str(home.warehouse), read_only=True) as con:
+        audit = con.execute(
+            "FROM audit.leveringen WHERE gemeente_code = 'GM0358' AND periode = ? AND domein = 'wmo' ORDER BY verwerkt_op",
+            [PERIODE],
+        ).df()
+    return audit.iloc[-1]
+
+
+def _read(path) -> pd.DataFrame:
+    return pd.read_csv(path, sep=";", dtype=str, encoding="utf-8-sig", keep_default_na=False)
+
+
+def _write(frame: pd.DataFrame, path) -> None:
+    frame.to_csv(path, sep=";", index=False, encoding="utf-8-sig")
+
+
+@pytest.fixture()
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv(KEY_ENV, secrets.token_hex(32))
+    monkeypatch.delenv(KEY_FILE_ENV, raising=False)
+    home = Home(tmp_path / "home").ensure()
+    shutil.copytree(SAMPLE_DIR / "inbox" / "GM0358", home.inbox / "GM0358")
+    (home.root / "reference").mkdir()
+    shutil.copy2(SAMPLE_DIR / "geo" / "pc6hnr20240801_gwb.csv", home.root / "reference")
+    first = run_round(home)
+    assert first.published and not first.failed_partitions, first.error
+    return home
+
+
+def test_rejected_redelivery_keeps_the_earlier_data_and_an_accepted_one_replaces_it(home):
+    core = home.core / PERIODE / "GM0358" / "wmo.parquet"
+    published_before, core_before = _published_wmo(home), core.read_bytes()
+    delivery = home.inbox / "GM0358" / PERIODE / WMO
+    original = _read(delivery)
+
+    # 1. A re-delivery with another gemeente's rows is refused whole; nothing changes.
+    wrong = original.copy()
+    wrong["GEMEENTECODE"] = "GM0363"
+    _write(wrong, delivery)
+    result = run_round(home, deliveries=[f"GM0358/{PERIODE}"])
+    assert result.published
+    latest = _latest_audit(home)
+    assert latest["oordeel"] == "afgekeurd" and "andere gemeente" in latest["melding"]
+    assert _published_wmo(home) == published_before
+    assert core.read_bytes() == core_before
+    operator_page = (home.reports / "index.html").read_text(encoding="utf-8")
+    assert "afgekeurd" in operator_page and "GM0363" in operator_page
+    report = home.reports / "GM0358" / PERIODE / latest["rapport"]
+    assert report.is_file() and "afgekeurd" in report.read_text(encoding="utf-8")
+
+    # 2. A corrected re-delivery with fewer rows replaces the earlier one completely.
+    smaller = original.iloc[:1000]
+    _write(smaller, delivery)
+    result = run_round(home, deliveries=[f"GM0358/{PERIODE}"])
+    assert result.published
+    assert _latest_audit(home)["oordeel"] == "goedgekeurd"
+    assert len(pd.read_parquet(core)) == 1000
+    persons = smaller["BSN"].where(smaller["BSN"] != "000000000", "onbekend" + smaller.index.astype(str)).nunique()
+    published_after = _published_wmo(home)
+    assert published_after != published_before
+    assert persons - 4 <= published_after <= persons + 4 and published_after % 5 == 0
