@@ -76,6 +76,7 @@ def _print_round(home: Home, summary) -> None:
         periodes = [row[0] for row in con.execute("SELECT DISTINCT periode FROM publish.indicatoren ORDER BY 1").fetchall()]
         cells = con.execute("SELECT count(*), count(*) FILTER (WHERE geheim) FROM publish.indicatoren").fetchone()
         delivered = con.execute("SELECT count(DISTINCT gemeente_code) FROM audit.leveringen").fetchone()[0]
+        deleted = con.execute("SELECT count(*) FROM audit.verwijderingen").fetchone()[0]
     table = Table(title="Aanleveringen (laatste per gemeente, periode en domein)")
     for column in ("oordeel", "bestanden", "regels gelezen", "regels gebruikt"):
         table.add_column(column)
@@ -86,6 +87,8 @@ def _print_round(home: Home, summary) -> None:
         f"Gemeenten gepubliceerd: [bold]{gemeenten}[/] van {delivered} die aanleverden; periodes: {', '.join(periodes)}; "
         f"{_nl(cells[0])} cijfers, waarvan {_nl(cells[1])} geheim (.)."
     )
+    left = sum(1 for p in home.inbox.rglob("*") if p.is_file())
+    console.print(f"Ruwe aanleveringen: {_nl(deleted)} bestanden verwijderd na verwerking (audit.verwijderingen); {_nl(left)} staan nog in de inbox.")
     seconds = f"{summary.seconds_intake:.1f} s voor {summary.partitions} aanleveringen, {summary.seconds_publish:.1f} s voor warehouse en site"
     console.print(f"Verwerking: {seconds.replace('.', ',')}.")
     console.print(f"Warehouse: [cyan]{home.warehouse}[/]  (bekijk met: gmsd sql \"FROM publish.indicatoren LIMIT 5\")")
@@ -213,6 +216,64 @@ def check(
         console.print(outcome.melding)
     console.print(f"Rapport: {html} (en .csv)")
     raise typer.Exit(EXIT_CODES[outcome.oordeel])
+
+
+@app.command()
+def purge(
+    home: HomeOption = None,
+    retentie_dagen: Annotated[Optional[int], typer.Option("--retentie-dagen", help="Bewaartermijn in dagen (standaard $GMSD_RETENTIE_DAGEN of 0).")] = None,
+) -> None:
+    """Verwijder verwerkte ruwe aanleveringen waarvan de bewaartermijn voorbij is, en leg dat vast."""
+    from clearinghouse.retention import RetentionError, purge as purge_raw, retention_days_from_environment
+
+    target = get_home(home).ensure()
+    try:
+        days = retention_days_from_environment() if retentie_dagen is None else retentie_dagen
+    except RetentionError as exc:
+        _fail(str(exc))
+    if days < 0:
+        _fail("de bewaartermijn mag niet negatief zijn.")
+    summary = purge_raw(target.inbox, target.intake, target.deletions, retention_days=days)
+    console.print(
+        f"{len(summary.deleted)} ruwe bestanden verwijderd (vastgelegd in {target.deletions}); "
+        f"{len(summary.kept_retention)} bewaard binnen de termijn van {days} dagen; "
+        f"{len(summary.kept_unprocessed)} nog niet verwerkt (blijven staan)."
+    )
+    for path in summary.kept_unprocessed[:20]:
+        console.print(f"  nog niet verwerkt: {path.relative_to(target.inbox)}")
+
+
+@app.command("audit-privacy")
+def audit_privacy(
+    home: HomeOption = None,
+    bron: Annotated[Optional[list[Path]], typer.Option("--bron", help="Map of bestand met de oorspronkelijke aanleveringen (herhaalbaar). Standaard: data/sample.")] = None,
+) -> None:
+    """Zoek in alles wat het systeem schreef naar BSN's en postcodes uit de aanleveringen; exit 1 bij een vondst."""
+    from clearinghouse.privacy_audit import collect_needles, scan
+
+    target = get_home(home)
+    if not target.root.exists():
+        _fail(f"thuismap {target.root} bestaat niet.")
+    sources = bron or [SAMPLE_DIR / "inbox"]
+    missing = [str(s) for s in sources if not s.exists()]
+    if missing:
+        _fail(f"bron niet gevonden: {', '.join(missing)}.")
+    needles = collect_needles(sources)
+    if not needles.bsns:
+        _fail("in de bron staan geen BSN's; geef met --bron de oorspronkelijke aanleveringen op.")
+    result = scan(target.root, needles)
+    console.print(
+        f"Gezocht naar {_nl(len(needles.bsns))} BSN's en {_nl(len(needles.postcodes))} postcodes uit {needles.files_read} "
+        f"aanleverbestanden, in {_nl(result.files_scanned)} bestanden onder {target.root} (behalve inbox/ en keys/)."
+    )
+    if result.raw_waiting:
+        console.print(f"[yellow]{len(result.raw_waiting)} ruwe bestanden wachten nog in inbox/ (toegestaan tot verwerking of einde bewaartermijn).[/]")
+    if result.clean:
+        console.print("[green]Niets gevonden:[/] geen BSN, postcode of 11-proefnummer buiten de inbox.")
+        return
+    for finding in result.findings:
+        err.print(f"[red]{finding.kind}[/] {finding.count}× in {finding.path.relative_to(target.root)} (bijv. {finding.example})")
+    raise typer.Exit(1)
 
 
 @app.command()

@@ -58,6 +58,11 @@ class Home:
         return self.root / "dagster"
 
     @property
+    def deletions(self) -> Path:
+        """Audit records of deleted raw deliveries (hash, time, reason): `verwijderd/<periode>/<gemeente>/`."""
+        return self.root / "verwijderd"
+
+    @property
     def keys(self) -> Path:
         return self.root / "keys"
 

@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from clearinghouse.audit import load_audit
+from clearinghouse.retention import load_deletions
 from clearinghouse.disclosure import protect
 from gmsd.reference import gemeenten, population
 from indicators.catalogue import Indicator, load_catalogue
@@ -47,6 +48,7 @@ COMMENTS = {
     "publish.indicatoren.status": "voorlopig, nader voorlopig of definitief",
     "publish.indicatoren.release": "Publicatie waarin dit cijfer verscheen",
     "audit.leveringen": "Elke aangeleverde file met oordeel, aantallen en controlegetal (geen persoonsgegevens)",
+    "audit.verwijderingen": "Elk verwijderd ruw aanleverbestand: naam, controlegetal (SHA-256), verwerkt_op, verwijderd_op en reden",
     "ref.regio": "Regio's met inwoners (CBS KWB 2024) en geschatte leeftijdsgroepen",
 }
 
@@ -94,7 +96,13 @@ def published_indicators(
 
 
 def build_warehouse(
-    *, core_dir: Path, intake_dir: Path, warehouse_path: Path, release: str = "concept", status: str = "voorlopig"
+    *,
+    core_dir: Path,
+    intake_dir: Path,
+    warehouse_path: Path,
+    deletions_dir: Path | None = None,
+    release: str = "concept",
+    status: str = "voorlopig",
 ) -> WarehouseSummary:
     core_files = sorted(str(p) for p in core_dir.glob("*/*/*.parquet"))
     if not core_files:
@@ -118,6 +126,8 @@ def build_warehouse(
         con.execute("CREATE TABLE publish.indicatoren AS SELECT * FROM indicatoren_df")
         con.register("audit_df", audit if len(audit) else pd.DataFrame({"gemeente_code": pd.Series(dtype=str)}))
         con.execute("CREATE TABLE audit.leveringen AS SELECT * FROM audit_df")
+        con.register("verwijderd_df", load_deletions(deletions_dir))
+        con.execute("CREATE TABLE audit.verwijderingen AS SELECT * FROM verwijderd_df")
         con.register("regio_df", regions)
         con.execute("CREATE TABLE ref.regio AS SELECT * FROM regio_df")
         for target, text in COMMENTS.items():

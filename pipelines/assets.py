@@ -6,6 +6,7 @@ import pandas as pd
 
 from clearinghouse.intake import core_path, process_partition
 from clearinghouse.reports import write_operator_page
+from clearinghouse.retention import purge
 from clearinghouse.validation import AFGEKEURD
 from contracts.core import CoreTraject
 from gmsd.reference import gemeenten
@@ -39,6 +40,8 @@ def core_trajecten(context: dg.AssetExecutionContext, clearinghouse: Clearinghou
         reports_dir=home.reports,
         max_rejected_share=clearinghouse.max_rejected_share,
     )
+    # Raw files hold BSNs: delete them now that they are processed (unless a retention period applies).
+    purged = purge(home.inbox, home.intake, home.deletions, retention_days=clearinghouse.retention_days(), only=[f"{gemeente_code}/{periode}"])
     names = dict(zip(gemeenten().gemeente_code, gemeenten().gemeente_naam))
     write_operator_page(home.intake, home.reports, names=names)
     problems = []
@@ -57,6 +60,7 @@ def core_trajecten(context: dg.AssetExecutionContext, clearinghouse: Clearinghou
             "oordelen": dg.MetadataValue.json(verdicts),
             "rijen_geaccepteerd": sum(o.rijen_geaccepteerd for o in result.files),
             "rijen_afgekeurd": sum(o.rijen_afgekeurd for o in result.files),
+            "ruwe_bestanden_verwijderd": len(purged.deleted),
         },
         check_results=[
             dg.AssetCheckResult(
@@ -76,7 +80,7 @@ def core_trajecten(context: dg.AssetExecutionContext, clearinghouse: Clearinghou
 )
 def out_indicatoren(context: dg.AssetExecutionContext, clearinghouse: Clearinghouse) -> dg.MaterializeResult:
     home = clearinghouse.home
-    summary = build_warehouse(core_dir=home.core, intake_dir=home.intake, warehouse_path=home.warehouse)
+    summary = build_warehouse(core_dir=home.core, intake_dir=home.intake, warehouse_path=home.warehouse, deletions_dir=home.deletions)
     return dg.MaterializeResult(
         metadata={
             "rijen": summary.indicator_rows,

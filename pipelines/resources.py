@@ -18,6 +18,14 @@ PC6_ENV = "GMSD_PC6_TABLE"
 class Clearinghouse(dg.ConfigurableResource):
     home_path: str | None = Field(default=None, description="Home folder; default $GMSD_HOME or var/ in the checkout.")
     max_rejected_share: float = Field(default=DEFAULT_MAX_REJECTED_SHARE, description="Above this share of rejected rows a file is rejected whole.")
+    retentie_dagen: int | None = Field(
+        default=None, description="Days to keep processed raw files; default $GMSD_RETENTIE_DAGEN or 0 (delete right after processing)."
+    )
+
+    def retention_days(self) -> int:
+        from clearinghouse.retention import retention_days_from_environment
+
+        return self.retentie_dagen if self.retentie_dagen is not None else retention_days_from_environment()
 
     @property
     def home(self) -> Home:

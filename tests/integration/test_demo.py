@@ -128,3 +128,24 @@ def test_no_bsn_reaches_the_stored_records_warehouse_or_site(demo_run):
             assert not set(nine_digits.findall(text)) & bsns, table
     for path in (home / "site").rglob("*.html"):
         assert not set(nine_digits.findall(path.read_text(encoding="utf-8"))) & bsns, path
+
+
+def test_audit_privacy_finds_nothing_and_catches_a_planted_leak(demo_run, tmp_path):
+    home, sample, _ = demo_run
+    assert not any(p.is_file() for p in (home / "inbox").rglob("*"))  # raw files deleted after processing
+    runner = CliRunner()
+    clean = runner.invoke(app, ["audit-privacy", "--home", str(home), "--bron", str(sample / "inbox")])
+    assert clean.exit_code == 0, clean.output
+    assert "Niets gevonden" in clean.output
+
+    copy = tmp_path / "home"
+    shutil.copytree(home, copy)
+    rows = pd.read_csv(sample / "inbox" / "GM0358" / "2025-H1" / "GM0358_2025-H1_wmo.csv", sep=";", dtype=str, encoding="utf-8-sig")
+    bsn, postcode = rows["BSN"].iloc[0], rows["POSTCODE"].dropna().iloc[0]
+    with open(copy / "site" / "index.html", "a", encoding="utf-8") as page:
+        page.write(f"<!-- {bsn} -->")
+    (copy / "dagster" / "leak.log").write_text(f"client at {postcode.upper()}\n", encoding="utf-8")
+    leaked = runner.invoke(app, ["audit-privacy", "--home", str(copy), "--bron", str(sample / "inbox")])
+    assert leaked.exit_code == 1
+    assert "site/index.html" in leaked.output and "dagster/leak.log" in leaked.output
+    assert bsn not in leaked.output  # the report of a leak does not leak

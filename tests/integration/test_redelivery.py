@@ -12,6 +12,7 @@ import shutil
 import duckdb
 import pandas as pd
 import pytest
+import yaml
 
 from clearinghouse.pseudonym import KEY_ENV, KEY_FILE_ENV
 from gmsd.settings import SAMPLE_DIR, Home
@@ -43,8 +44,14 @@ def _read(path) -> pd.DataFrame:
     return pd.read_csv(path, sep=";", dtype=str, encoding="utf-8-sig", keep_default_na=False)
 
 
-def _write(frame: pd.DataFrame, path) -> None:
-    frame.to_csv(path, sep=";", index=False, encoding="utf-8-sig")
+def _deliver(home: Home, frame: pd.DataFrame) -> None:
+    """A re-delivery of the wmo file only, with its own manifest, into the inbox."""
+    folder = home.inbox / "GM0358" / PERIODE
+    folder.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(folder / WMO, sep=";", index=False, encoding="utf-8-sig")
+    manifest = {"gemeentecode": "GM0358", "periode": PERIODE, "bestanden": [{"bestand": WMO, "domein": "wmo"}],
+                "publicatie_basis": "ja", "publicatie_facultatief": "ja"}
+    (folder / "manifest.yaml").write_text(yaml.safe_dump(manifest), encoding="utf-8")
 
 
 @pytest.fixture()
@@ -63,13 +70,13 @@ def home(tmp_path, monkeypatch):
 def test_rejected_redelivery_keeps_the_earlier_data_and_an_accepted_one_replaces_it(home):
     core = home.core / PERIODE / "GM0358" / "wmo.parquet"
     published_before, core_before = _published_wmo(home), core.read_bytes()
-    delivery = home.inbox / "GM0358" / PERIODE / WMO
-    original = _read(delivery)
+    original = _read(SAMPLE_DIR / "inbox" / "GM0358" / PERIODE / WMO)
+    assert not (home.inbox / "GM0358").exists()  # raw files are deleted once processed
 
     # 1. A re-delivery with another gemeente's rows is refused whole; nothing changes.
     wrong = original.copy()
     wrong["GEMEENTECODE"] = "GM0363"
-    _write(wrong, delivery)
+    _deliver(home, wrong)
     result = run_round(home, deliveries=[f"GM0358/{PERIODE}"])
     assert result.published
     latest = _latest_audit(home)
@@ -83,7 +90,7 @@ def test_rejected_redelivery_keeps_the_earlier_data_and_an_accepted_one_replaces
 
     # 2. A corrected re-delivery with fewer rows replaces the earlier one completely.
     smaller = original.iloc[:1000]
-    _write(smaller, delivery)
+    _deliver(home, smaller)
     result = run_round(home, deliveries=[f"GM0358/{PERIODE}"])
     assert result.published
     assert _latest_audit(home)["oordeel"] == "goedgekeurd"

@@ -1,0 +1,146 @@
+"""Proof that no personal data leaks: scan everything the system wrote for the input's BSNs and PC6s.
+
+The clearinghouse promises that no BSN, birth date, PC6 or name survives it. This module checks the
+promise the way an attacker with disk access would: it reads every artefact under the home folder —
+the warehouse, the pseudonymised Parquet, the audit trail, quality reports, the site, the operator
+page, Dagster's run storage and logs — as text (decoding Parquet and DuckDB, which compress), and
+looks for
+
+- every BSN of the input deliveries (9 digits, and 8 digits where Excel dropped the leading zero),
+- every PC6 of the input deliveries (`1234AB`, also `1234 AB`),
+- any other 9-digit number that passes the 11-proef (a BSN from somewhere we did not expect).
+
+Allowed: the raw deliveries themselves while they wait in `inbox/` (until processed / retention),
+the key folder, PC6s in the public CBS postcode table under `reference/`, and masked values in reports (`*****6782`, `1234**`), which by construction do not
+match. Third-party static files copied verbatim (plotly.min.js) are skipped for the generic 11-proef
+scan only: minified JavaScript is full of 9-digit numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from clearinghouse.reading import DeliveryFileError, read_table
+from contracts.delivery import elfproef
+
+# Boundaries exclude letters too: a 32-hex pseudonym or a SHA-256 may contain a run of 9 digits
+# by chance, which is not a BSN (and cannot be turned into one without the key).
+NINE_DIGITS = re.compile(r"(?<![0-9A-Za-z.,])\d{9}(?![0-9A-Za-z.,])")
+EIGHT_DIGITS = re.compile(r"(?<![0-9A-Za-z.,])\d{8}(?![0-9A-Za-z.,])")
+PC6 = re.compile(r"(?<![0-9A-Za-z])([1-9]\d{3}) ?([A-Za-z]{2})(?![0-9A-Za-z])")
+DELIVERY_SUFFIXES = {".csv", ".txt", ".xlsx", ".parquet"}
+VENDOR_FILES = {"plotly.min.js"}
+SKIPPED_FOLDERS = {"inbox", "keys"}
+PUBLIC_POSTCODE_TABLES = {"reference"}  # CBS's postcode-huisnummer table: public, every PC6 of NL
+
+
+@dataclass
+class Needles:
+    """What must not be found: the input's BSNs and PC6s."""
+
+    bsns: set[str] = field(default_factory=set)
+    postcodes: set[str] = field(default_factory=set)
+    files_read: int = 0
+
+
+@dataclass
+class Finding:
+    path: Path
+    kind: str  # 'bsn' | 'pc6' | '11-proef'
+    count: int
+    example: str  # masked
+
+
+@dataclass
+class AuditResult:
+    files_scanned: int
+    findings: list[Finding]
+    raw_waiting: list[Path]
+
+    @property
+    def clean(self) -> bool:
+        return not self.findings
+
+
+def collect_needles(sources: list[Path]) -> Needles:
+    """BSNs (canonical 9 digits) and PC6s (upper case, no space) of every delivery file under `sources`."""
+    needles = Needles()
+    for source in sources:
+        paths = [source] if source.is_file() else sorted(p for p in source.rglob("*") if p.is_file())
+        for path in paths:
+            if path.suffix.lower() not in DELIVERY_SUFFIXES or path.name.startswith("pc6hnr"):
+                continue
+            try:
+                table = read_table(path)
+            except DeliveryFileError:
+                continue
+            needles.files_read += 1
+            for column in ("bsn", "bsn_gezagdrager"):
+                if column in table:
+                    values = table[column].dropna().astype(str).str.strip()
+                    values = values[values.str.fullmatch(r"\d{8,9}")].str.zfill(9)
+                    needles.bsns |= set(values) - {"000000000"}
+            if "postcode" in table:
+                codes = table["postcode"].dropna().astype(str).str.replace(" ", "", regex=False).str.upper()
+                needles.postcodes |= set(codes[codes.str.fullmatch(r"[1-9]\d{3}[A-Z]{2}")])
+    return needles
+
+
+def _text_of(path: Path) -> str:
+    """The content of an artefact as text, decoding formats that compress."""
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        return pd.read_parquet(path).astype(str).to_csv(index=False)
+    if suffix == ".duckdb":
+        parts = []
+        with duckdb.connect(str(path), read_only=True) as con:
+            for schema, table in con.execute("SELECT schema_name, table_name FROM duckdb_tables()").fetchall():
+                parts.append(con.execute(f'SELECT * FROM "{schema}"."{table}"').df().astype(str).to_csv(index=False))
+                parts.append(str(con.execute(f"SELECT comment FROM duckdb_tables() WHERE table_name = '{table}'").fetchall()))
+        return "\n".join(parts)
+    return path.read_bytes().decode("utf-8", errors="replace")
+
+
+def _mask(value: str) -> str:
+    return "*" * (len(value) - 4) + value[-4:]
+
+
+def scan(home_root: Path, needles: Needles) -> AuditResult:
+    """Scan every file under the home folder except the raw inbox and the key folder."""
+    findings: list[Finding] = []
+    scanned = 0
+    raw_waiting = sorted(p for p in (home_root / "inbox").rglob("*") if p.is_file()) if (home_root / "inbox").exists() else []
+    for path in sorted(p for p in home_root.rglob("*") if p.is_file()):
+        relative = path.relative_to(home_root)
+        if relative.parts[0] in SKIPPED_FOLDERS or path.suffix in (".wal", ".lock") or path.name.endswith(".tmp"):
+            continue
+        try:
+            text = _text_of(path)
+        except (OSError, duckdb.Error, ValueError) as exc:
+            findings.append(Finding(path, "onleesbaar", 1, f"kon niet worden gecontroleerd: {type(exc).__name__}"))
+            continue
+        scanned += 1
+        nine = NINE_DIGITS.findall(text)
+        hits = [n for n in nine if n in needles.bsns]
+        hits += [e for e in EIGHT_DIGITS.findall(text) if "0" + e in needles.bsns]
+        if hits:
+            findings.append(Finding(path, "bsn", len(hits), _mask(hits[0])))
+        postcodes = [] if relative.parts[0] in PUBLIC_POSTCODE_TABLES else [
+            a + b.upper() for a, b in PC6.findall(text) if a + b.upper() in needles.postcodes
+        ]
+        if postcodes:
+            findings.append(Finding(path, "pc6", len(postcodes), postcodes[0][:4] + "**"))
+        if path.name not in VENDOR_FILES:
+            unknown = sorted(set(nine) - needles.bsns)
+            if unknown:
+                valid = pd.Series(unknown)[elfproef(pd.Series(unknown)).to_numpy(dtype=bool)]
+                valid = valid[valid != "000000000"]
+                if len(valid):
+                    findings.append(Finding(path, "11-proef", int(np.size(valid)), _mask(str(valid.iloc[0]))))
+    return AuditResult(files_scanned=scanned, findings=findings, raw_waiting=raw_waiting)
