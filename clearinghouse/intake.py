@@ -109,10 +109,14 @@ def check_file(
         )
         return outcome
     normalised = normalise(raw, periode=periode)
+    from clearinghouse.masking import mask_value  # local: only check_file is changed here
+
     codes_in_file = set(normalised.frame["gemeentecode"].dropna().unique()) - {gemeente_code}
     if codes_in_file:
         outcome.melding = (
-            f"{path.name} bevat gegevens van een andere gemeente ({', '.join(sorted(codes_in_file)[:3])}). "
+            # Masked: with shifted columns the 'gemeentecode' holds BSNs, which must not reach the report.
+            f"{path.name} bevat gegevens van een andere gemeente "
+            f"({', '.join(mask_value('gemeentecode', code) for code in sorted(codes_in_file)[:3])}). "
             f"Een gemeente levert alleen haar eigen gegevens ({gemeente_code}); het hele bestand is afgekeurd."
         )
         return outcome
@@ -129,9 +133,13 @@ def check_file(
     outcome.oordeel = validation.verdict(max_rejected_share)
     if outcome.oordeel == AFGEKEURD:
         share = validation.rows_rejected / max(validation.rows_read, 1)
+        # Name the most frequent reasons, so the message says what is wrong, not only how much.
+        reasons = validation.failures.drop_duplicates(["rij", "melding"])["melding"].value_counts().head(3)
+        main_reasons = "Meest voorkomend: " + "; ".join(f"{text} ({count}×)" for text, count in reasons.items()) + ". "
         outcome.melding = (
             f"{path.name}: {validation.rows_rejected} van de {validation.rows_read} regels ({share:.1%}) zijn afgekeurd, "
-            f"meer dan de toegestane {max_rejected_share:.0%}. Herstel de regels in het rapport en lever opnieuw aan."
+            f"meer dan de toegestane {max_rejected_share:.0%}. {main_reasons}"
+            "Herstel de regels in het rapport en lever opnieuw aan."
         )
         return outcome
     if validation.rows_rejected:

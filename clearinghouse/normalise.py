@@ -65,7 +65,13 @@ def parse_dates(values: pd.Series, *, allow_unknown_parts: bool = False) -> pd.S
 
 def canonical_bsn(values: pd.Series) -> pd.Series:
     """Strip spaces and dots, left-pad an 8-digit BSN to 9 digits. Other shapes are left for the contract."""
-    text = _empty_to_na(values).str.replace(r"[\s.]", "", regex=True)
+    text = _empty_to_na(values)
+    # A number column exported with a gap (float) writes `12345678.0`; dropping the dot below would
+    # turn it into the different BSN `123456780`. Drop such a `.0` fraction first.
+    text = text.str.replace(r"^(\d{7,9})\.0+$", r"\1", regex=True)
+    text = text.str.replace(r"[\s.]", "", regex=True)
+    # `000000000` (unknown) in a number column arrives as `0`: keep it the unknown marker.
+    text = text.mask(text.str.fullmatch(r"0{1,8}").fillna(False), "000000000")
     return text.mask(text.str.fullmatch(r"\d{8}").fillna(False), "0" + text)
 
 

@@ -53,8 +53,11 @@ def instance_for(home: Home) -> dg.DagsterInstance:
     return dg.DagsterInstance.from_config(str(home.dagster))
 
 
-def run_round(home: Home, *, deliveries: list[str] | None = None, quiet: bool = True) -> RoundSummary:
-    """Process `deliveries` ('GMxxxx/periode'; default: everything in the inbox), then publish."""
+def run_round(home: Home, *, deliveries: list[str] | None = None, quiet: bool = True, publish: bool = True) -> RoundSummary:
+    """Process `deliveries` ('GMxxxx/periode'; default: everything in the inbox), then publish.
+
+    `publish=False` runs the intake only (the portal: a verdict within seconds, publication later).
+    """
     if quiet:
         logging.getLogger("dagster").setLevel(logging.WARNING)
     deliveries = sorted(scan_inbox(home.inbox)) if deliveries is None else deliveries
@@ -76,6 +79,8 @@ def run_round(home: Home, *, deliveries: list[str] | None = None, quiet: bool = 
             if not result.success:
                 summary.failed_partitions.append(delivery)
         summary.seconds_intake = time.perf_counter() - started
+        if not publish:
+            return summary
         started = time.perf_counter()
         result = dg.materialize(
             [core_trajecten, out_indicatoren, out_site, geheimhouding_klopt],

@@ -18,6 +18,18 @@ def fake_bsns(count: int, seed: int = 1) -> list[str]:
     return sorted(out)
 
 
+def fake_bsns_leading_zero(count: int, seed: int = 1) -> list[str]:
+    """Fake 9-digit BSNs starting with 0: the ones Excel shortens to 8 digits."""
+    rng = random.Random(seed)
+    out: set[str] = set()
+    while len(out) < count:
+        stem = f"0{rng.randrange(10**6, 10**7):07d}"
+        check = sum(int(d) * w for d, w in zip(stem, range(9, 1, -1))) % 11
+        if check < 10:
+            out.add(stem + str(check))
+    return sorted(out)
+
+
 def wmo_row(bsn: str, **overrides: str) -> dict[str, str]:
     row = {
         "gemeentecode": "GM0358",
@@ -31,6 +43,44 @@ def wmo_row(bsn: str, **overrides: str) -> dict[str, str]:
         "datum_einde": "",
         "voorziening": "02",
         "leveringsvorm": "ZIN",
+    }
+    row.update(overrides)
+    return row
+
+
+def jeugd_row(bsn: str, gezagdrager: str = "", **overrides: str) -> dict[str, str]:
+    """A valid jeugd row (child born 2015, so bsn_gezagdrager is required: pass one)."""
+    row = {
+        "gemeentecode": "GM0358",
+        "bsn": bsn,
+        "bsn_gezagdrager": gezagdrager,
+        "geboortedatum": "20150101",
+        "geslacht": "M",
+        "postcode": "1431AB",
+        "huisnummer": "1",
+        "aanbieder_id": "12345678",
+        "datum_start": "2025-02-01",
+        "datum_einde": "",
+        "voorziening": "02",
+        "leveringsvorm": "ZIN",
+        "verwijzer": "01",
+    }
+    row.update(overrides)
+    return row
+
+
+def participatie_row(bsn: str, **overrides: str) -> dict[str, str]:
+    row = {
+        "gemeentecode": "GM0358",
+        "bsn": bsn,
+        "geboortedatum": "19800101",
+        "geslacht": "V",
+        "postcode": "1431AB",
+        "huisnummer": "1",
+        "aanbieder_id": "GEMEENTE",
+        "datum_start": "2025-02-01",
+        "datum_einde": "",
+        "voorziening": "P01",
     }
     row.update(overrides)
     return row
