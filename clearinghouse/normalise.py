@@ -39,7 +39,7 @@ def _empty_to_na(values: pd.Series) -> pd.Series:
 
 
 def parse_dates(values: pd.Series, *, allow_unknown_parts: bool = False) -> pd.Series:
-    """Parse `JJJJMMDD`, `JJJJ-MM-DD` or `DD-MM-JJJJ` (also with `/`); unparseable → NaT.
+    """Parse `JJJJMMDD`, `JJJJ-MM-DD` or `DD-MM-JJJJ` (also with `/`, and `D-M-JJJJ`); unparseable → NaT.
 
     With allow_unknown_parts (birth dates), `JJJJMM00` means day unknown (the 15th is used) and
     `JJJJ0000` month unknown (1 July is used): the middle of what is known, for age only.
@@ -52,6 +52,11 @@ def parse_dates(values: pd.Series, *, allow_unknown_parts: bool = False) -> pd.S
         day_unknown = compact & text.str.endswith("00").fillna(False) & ~month_unknown
         text = text.mask(month_unknown, text.str[:4] + "0701")
         text = text.mask(day_unknown, text.str[:6] + "15")
+    # Dutch Excel writes D-M-JJJJ without leading zeros (`1-2-2025`): pad to DD-MM-JJJJ.
+    short = text.str.fullmatch(r"\d{1,2}-\d{1,2}-\d{4}").fillna(False)
+    if short.any():
+        parts = text[short].str.split("-", expand=True)
+        text = text.mask(short, parts[0].str.zfill(2) + "-" + parts[1].str.zfill(2) + "-" + parts[2])
     for pattern, fmt in ((r"\d{8}", "%Y%m%d"), (r"\d{4}-\d{2}-\d{2}", "%Y-%m-%d"), (r"\d{2}-\d{2}-\d{4}", "%d-%m-%Y")):
         mask = text.str.fullmatch(pattern).fillna(False)
         if mask.any():
@@ -138,6 +143,9 @@ def normalise(raw: pd.DataFrame, *, periode: Periode) -> Normalised:
                 text = text.str.upper()
             if column in TWO_DIGIT_CODES:
                 text = text.mask(text.str.fullmatch(r"\d").fillna(False), text.str.zfill(2))
+            if column == "aanbieder_id":
+                # An AGB/KvK number that lost its leading zero in Excel (7 digits): restore it, as for BSN.
+                text = text.mask(text.str.fullmatch(r"\d{7}").fillna(False), "0" + text)
             out[column] = text
     out["_periode_start"] = periode.start
     out["_periode_einde"] = periode.einde

@@ -57,7 +57,7 @@ class CoreTraject(pa.DataFrameModel):
     erkende_interventie_code: Series[str] = _opt(isin=codes.JA_NEE, description="Facultatief: erkende interventie (jeugd).")
 
     @pa.dataframe_check(name="voorziening_past_bij_domein", error="voorziening past niet bij het domein")
-    def _voorziening_domein(cls, df: pd.DataFrame) -> Series[bool]:
+    def voorziening_past_bij_domein(cls, df: pd.DataFrame) -> Series[bool]:
         allowed = df["domein"].map(lambda d: set(codes.VOORZIENINGEN.get(d, ())))
         return pd.Series([v in a for v, a in zip(df["voorziening_code"], allowed)], index=df.index)
 

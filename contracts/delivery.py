@@ -84,29 +84,31 @@ class Basisset(pa.DataFrameModel):
     clientervaring: Series[pd.Int64Dtype] = _opt(ge=1, le=5, description="Facultatief: waardering van de cliënt (1–5).")
     intensiteit_uren_week: Series[float] = _opt(ge=0, description="Facultatief: uren ondersteuning per week (≥ 0).")
     kosten_euro: Series[float] = _opt(ge=0, description="Facultatief: bedrag betaald in de periode in euro (≥ 0; decimaalkomma of -punt).")
+    # Check methods carry the same name as their rule: pandera reports some checks under the method
+    # name and some under `name=`, and the reports must show one name.
     # Cross-column rules below also read helper columns the normaliser adds (`_periode_start`,
     # `_periode_einde`, `_leeftijd`); they are not part of the delivery and never stored.
 
     @pa.check("bsn", name="bsn_elfproef", error="BSN voldoet niet aan de 11-proef")
-    def _bsn_elfproef(cls, bsn: Series[str]) -> Series[bool]:
+    def bsn_elfproef(cls, bsn: Series[str]) -> Series[bool]:
         return elfproef(bsn)
 
     @pa.check("geboortedatum", name="geboortedatum_plausibel", error="geboortedatum ligt in de toekomst of voor 1900")
-    def _geboortedatum(cls, value: Series[pd.Timestamp]) -> Series[bool]:
+    def geboortedatum_plausibel(cls, value: Series[pd.Timestamp]) -> Series[bool]:
         return (value >= pd.Timestamp("1900-01-01")) & (value <= pd.Timestamp.today())
 
     @pa.dataframe_check(name="einde_na_start", error="datum_einde ligt voor datum_start")
-    def _einde_na_start(cls, df: pd.DataFrame) -> Series[bool]:
+    def einde_na_start(cls, df: pd.DataFrame) -> Series[bool]:
         return df["datum_einde"].isna() | df["datum_start"].isna() | (df["datum_einde"] >= df["datum_start"])
 
     @pa.dataframe_check(name="overlapt_periode", error="traject valt buiten de periode (start na einde periode of einde voor begin periode)")
-    def _overlapt_periode(cls, df: pd.DataFrame) -> Series[bool]:
+    def overlapt_periode(cls, df: pd.DataFrame) -> Series[bool]:
         starts_in_time = df["datum_start"].isna() | (df["datum_start"] <= df["_periode_einde"])
         not_ended_before = df["datum_einde"].isna() | (df["datum_einde"] >= df["_periode_start"])
         return starts_in_time & not_ended_before
 
     @pa.dataframe_check(name="resultaat_alleen_bij_einde", error="resultaat ingevuld bij een traject dat nog loopt")
-    def _resultaat_bij_einde(cls, df: pd.DataFrame) -> Series[bool]:
+    def resultaat_alleen_bij_einde(cls, df: pd.DataFrame) -> Series[bool]:
         if "resultaat" not in df:
             return pd.Series(True, index=df.index)
         return df["resultaat"].isna() | df["datum_einde"].notna()
@@ -146,14 +148,14 @@ class Jeugd(Basisset):
     erkende_interventie: Series[str] = _opt(isin=codes.JA_NEE, description="Facultatief: erkende interventie `J`/`N`.")
 
     @pa.check("bsn_gezagdrager", name="bsn_gezagdrager_elfproef", error="BSN gezagdrager voldoet niet aan de 11-proef")
-    def _gezagdrager_elfproef(cls, bsn: Series[str]) -> Series[bool]:
+    def bsn_gezagdrager_elfproef(cls, bsn: Series[str]) -> Series[bool]:
         return bsn.isna() | elfproef(bsn)
 
     @pa.dataframe_check(name="gezagdrager_bij_minderjarige", error="bsn_gezagdrager ontbreekt bij een jeugdige jonger dan 18 jaar")
-    def _gezagdrager_verplicht(cls, df: pd.DataFrame) -> Series[bool]:
+    def gezagdrager_bij_minderjarige(cls, df: pd.DataFrame) -> Series[bool]:
         return df["_leeftijd"].isna() | (df["_leeftijd"] >= 18) | df["bsn_gezagdrager"].notna()
 
-    _leeftijd_plausibel = _leeftijd_check("jeugd")
+    leeftijd_plausibel = _leeftijd_check("jeugd")
 
 
 class Wmo(Basisset):
@@ -164,7 +166,7 @@ class Wmo(Basisset):
     )
     leveringsvorm: Series[str] = pa.Field(isin=codes.LEVERINGSVORM, description="`ZIN` (zorg in natura) of `PGB`.")
 
-    _leeftijd_plausibel = _leeftijd_check("wmo")
+    leeftijd_plausibel = _leeftijd_check("wmo")
 
 
 class Participatie(Basisset):
@@ -175,7 +177,7 @@ class Participatie(Basisset):
     )
     leveringsvorm: Series[str] = _opt(isin=codes.LEVERINGSVORM, description="Optioneel: `ZIN` of `PGB`.")
 
-    _leeftijd_plausibel = _leeftijd_check("participatie")
+    leeftijd_plausibel = _leeftijd_check("participatie")
 
 
 CONTRACTS: dict[str, type[Basisset]] = {"jeugd": Jeugd, "wmo": Wmo, "participatie": Participatie}

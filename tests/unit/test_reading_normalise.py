@@ -102,3 +102,20 @@ def test_periode_bounds():
     assert Periode.parse("2025-H1").previous().code == "2024-H2"
     with pytest.raises(ValueError, match="geen geldige periode"):
         Periode.parse("2025-Q1")
+
+
+def test_dutch_excel_short_dates_and_agb_without_leading_zero():
+    from clearinghouse.normalise import parse_dates
+
+    parsed = parse_dates(pd.Series(["1-2-2025", "01-02-2025", "31-12-2024", "1-13-2025"]))
+    assert parsed.iloc[0] == pd.Timestamp("2025-02-01") == parsed.iloc[1]
+    assert parsed.iloc[2] == pd.Timestamp("2024-12-31")
+    assert pd.isna(parsed.iloc[3])  # month 13: unreadable, reported, not guessed
+
+
+def test_agb_code_that_lost_its_leading_zero_is_restored():
+    from tests.factories import fake_bsns, wmo_row
+
+    raw = pd.DataFrame([wmo_row(fake_bsns(1)[0], aanbieder_id="1234567"), wmo_row(fake_bsns(2)[1], aanbieder_id="GEMEENTE")])
+    frame = normalise(raw, periode=Periode.parse("2025-H1")).frame
+    assert frame["aanbieder_id"].tolist() == ["01234567", "GEMEENTE"]
