@@ -87,7 +87,7 @@ class IndicatorView:
             eenheid_label=indicator.eenheid_label,
             factor=indicator.factor,
             teller=indicator.teller.omschrijving,
-            noemer=indicator.noemer.omschrijving,
+            noemer=indicator.noemer.omschrijving if indicator.noemer is not None else "",
             min_noemer=indicator.min_noemer,
             wijken="wijk" in indicator.niveaus,
         )

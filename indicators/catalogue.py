@@ -16,7 +16,8 @@ from gmsd.reference import POPULATION_GROUPS
 
 CATALOGUE_PATH = Path(__file__).with_name("catalogus.yaml")
 
-UNITS = {"pct": ("%", 100.0), "per_1000": ("per 1.000", 1000.0)}
+UNITS = {"pct": ("%", 100.0), "per_1000": ("per 1.000", 1000.0), "aantal": ("aantal", 1.0), "dagen": ("dagen", 1.0)}
+COUNT_KINDS = ("personen", "huishoudens", "trajecten", "mediaan", "bevolking")
 DOMAINS = ("jeugd", "wmo", "participatie", "integraal")
 LEVELS = ("gemeente", "wijk")
 
@@ -26,10 +27,13 @@ class Count:
     """A numerator or denominator: unique persons meeting conditions, or a population group."""
 
     omschrijving: str
-    soort: str  # 'personen' | 'bevolking'
-    voorwaarde: str | None = None
-    ook: tuple[str, ...] = ()
-    groep: str | None = None
+    soort: str  # one of COUNT_KINDS
+    voorwaarde: str | None = None  # SQL over trajecten: which trajecten count
+    ook: tuple[str, ...] = ()  # the person/household must also have a traject meeting each of these
+    niet: tuple[str, ...] = ()  # ... and none meeting any of these (same periode and gemeente)
+    min_domeinen: int | None = None  # ... and trajecten in at least this many domeinen
+    groep: str | None = None  # bevolking: population group
+    expressie: str | None = None  # mediaan: SQL expression per traject (e.g. days between two dates)
 
 
 @dataclass(frozen=True)
@@ -41,10 +45,23 @@ class Indicator:
     gegevensset: str  # 'basis' | 'facultatief'
     eenheid: str
     teller: Count
-    noemer: Count
+    noemer: Count | None  # None for counts (eenheid aantal) and medians (eenheid dagen)
     min_noemer: int
     niveaus: tuple[str, ...]
     matrix: dict[str, str] = field(default_factory=dict)
+    jaar: bool = True  # also a year figure (unique persons over both halves)
+    reeks: str | None = None  # indicators that split one total (e.g. wmo_hoofdgroep_per_1000)
+    categorie: str | None = None  # this indicator's part of the reeks, in Dutch
+
+    @property
+    def geheimhouding(self) -> str:
+        """The disclosure rule this indicator follows, in Dutch (for the site and the dictionary)."""
+        if self.eenheid == "dagen":
+            return f"Mediaan; alleen gepubliceerd als hij over minstens {self.min_noemer} trajecten gaat."
+        rule = "Aantallen afgerond op veelvouden van 5; 0 tot en met 7 is geheim (.)."
+        if self.noemer is not None:
+            rule += f" Geen waarde als de noemer kleiner is dan {self.min_noemer}."
+        return rule
 
     @property
     def factor(self) -> float:
@@ -61,15 +78,25 @@ class CatalogueError(ValueError):
 
 def _count(raw: dict, where: str) -> Count:
     soort = raw.get("soort")
-    if soort == "personen":
-        if not raw.get("voorwaarde"):
-            raise CatalogueError(f"{where}: 'personen' needs a voorwaarde")
-        return Count(raw["omschrijving"], soort, voorwaarde=raw["voorwaarde"], ook=tuple(raw.get("ook", ())))
+    if soort not in COUNT_KINDS:
+        raise CatalogueError(f"{where}: unknown soort {soort!r}")
     if soort == "bevolking":
         if raw.get("groep") not in POPULATION_GROUPS:
             raise CatalogueError(f"{where}: unknown population group {raw.get('groep')!r}")
         return Count(raw["omschrijving"], soort, groep=raw["groep"])
-    raise CatalogueError(f"{where}: unknown soort {soort!r}")
+    if soort in ("personen", "huishoudens") and not raw.get("voorwaarde"):
+        raise CatalogueError(f"{where}: '{soort}' needs a voorwaarde")
+    if soort == "mediaan" and not raw.get("expressie"):
+        raise CatalogueError(f"{where}: 'mediaan' needs an expressie")
+    return Count(
+        raw["omschrijving"],
+        soort,
+        voorwaarde=raw.get("voorwaarde"),
+        ook=tuple(raw.get("ook", ())),
+        niet=tuple(raw.get("niet", ())),
+        min_domeinen=raw.get("min_domeinen"),
+        expressie=raw.get("expressie"),
+    )
 
 
 def parse_catalogue(entries: list[dict]) -> tuple[Indicator, ...]:
@@ -89,6 +116,12 @@ def parse_catalogue(entries: list[dict]) -> tuple[Indicator, ...]:
         levels = tuple(raw.get("niveaus", LEVELS))
         if not set(levels) <= set(LEVELS):
             raise CatalogueError(f"{ident}: unknown niveau in {levels}")
+        teller = _count(raw["teller"], f"{ident}.teller")
+        noemer = _count(raw["noemer"], f"{ident}.noemer") if raw.get("noemer") else None
+        if (noemer is None) != (raw["eenheid"] in ("aantal", "dagen")):
+            raise CatalogueError(f"{ident}: eenheid aantal/dagen has no noemer, pct/per_1000 needs one")
+        if raw["eenheid"] == "dagen" and teller.soort != "mediaan":
+            raise CatalogueError(f"{ident}: eenheid dagen needs a mediaan teller")
         out.append(
             Indicator(
                 id=ident,
@@ -97,11 +130,14 @@ def parse_catalogue(entries: list[dict]) -> tuple[Indicator, ...]:
                 domein=raw["domein"],
                 gegevensset=raw["gegevensset"],
                 eenheid=raw["eenheid"],
-                teller=_count(raw["teller"], f"{ident}.teller"),
-                noemer=_count(raw["noemer"], f"{ident}.noemer"),
-                min_noemer=int(raw["min_noemer"]),
+                teller=teller,
+                noemer=noemer,
+                min_noemer=int(raw.get("min_noemer", 0)),
                 niveaus=levels,
                 matrix=dict(raw.get("matrix", {})),
+                jaar=bool(raw.get("jaar", teller.soort in ("personen", "huishoudens"))),
+                reeks=raw.get("reeks"),
+                categorie=raw.get("categorie"),
             )
         )
     return tuple(out)

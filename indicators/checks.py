@@ -18,6 +18,9 @@ def disclosure_violations(published: pd.DataFrame) -> list[str]:
     shown = published["waarde"].notna()
     if (shown & published["geheim"]).any() or (~shown & ~published["geheim"]).any():
         problems.append("waarde en geheim-vlag spreken elkaar tegen")
-    if (shown & published["teller"].isna()).any():
+    median = published["eenheid"] == "dagen" if "eenheid" in published else pd.Series(False, index=published.index)
+    if (shown & published["teller"].isna() & ~median).any():
         problems.append("een waarde is gepubliceerd terwijl de teller geheim is")
+    if (median & shown & (published["noemer"].isna() | (published["noemer"] < 20))).any():
+        problems.append("een mediaan is gepubliceerd over minder dan 20 trajecten")
     return problems

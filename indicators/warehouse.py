@@ -26,7 +26,7 @@ from indicators.catalogue import Indicator, load_catalogue
 from indicators.compute import raw_cells, register_trajecten
 
 PUBLISH_COLUMNS = [
-    "indicator_id", "periode", "regio_code", "regio_niveau", "regio_naam", "gemeente_code", "teller", "noemer",
+    "indicator_id", "periode", "periode_soort", "regio_code", "regio_niveau", "regio_naam", "gemeente_code", "teller", "noemer",
     "waarde", "geheim", "geheim_reden", "eenheid", "status", "release",
 ]  # fmt: skip
 
@@ -34,7 +34,8 @@ COMMENTS = {
     "publish.indicatoren": "Gepubliceerde indicatoren per gemeente en wijk per periode, na geheimhouding. "
     "Aantallen zijn afgerond op veelvouden van 5; 0-7 is geheim. Details tellen niet altijd op tot totalen.",
     "publish.indicatoren.indicator_id": "Indicator uit de catalogus (indicators/catalogus.yaml)",
-    "publish.indicatoren.periode": "Halfjaar, bijvoorbeeld 2025-H1",
+    "publish.indicatoren.periode": "Halfjaar (2025-H1) of jaar (2025; unieke personen over het hele jaar)",
+    "publish.indicatoren.periode_soort": "halfjaar of jaar",
     "publish.indicatoren.regio_code": "CBS-code van de regio (GMxxxx of WKxxxxxx)",
     "publish.indicatoren.regio_niveau": "gemeente of wijk",
     "publish.indicatoren.regio_naam": "Naam van de regio",
@@ -44,7 +45,7 @@ COMMENTS = {
     "publish.indicatoren.waarde": "Waarde in de eenheid van de indicator; leeg = geheim of noemer te klein",
     "publish.indicatoren.geheim": "Waar als de waarde niet gepubliceerd wordt (weergave: .)",
     "publish.indicatoren.geheim_reden": "klein aantal of noemer te klein",
-    "publish.indicatoren.eenheid": "pct (procent) of per_1000",
+    "publish.indicatoren.eenheid": "pct (procent), per_1000, aantal (telling) of dagen (mediaan)",
     "publish.indicatoren.status": "voorlopig, nader voorlopig of definitief",
     "publish.indicatoren.release": "Publicatie waarin dit cijfer verscheen",
     "audit.leveringen": "Elke aangeleverde file met oordeel, aantallen en controlegetal (geen persoonsgegevens)",
@@ -71,7 +72,13 @@ def consent(audit: pd.DataFrame) -> pd.DataFrame:
     """Consent per (gemeente, periode): the latest delivery's manifest counts (spec)."""
     with_manifest = audit[audit["publicatie_basis"].notna()].sort_values("verwerkt_op")
     latest = with_manifest.drop_duplicates(["gemeente_code", "periode"], keep="last")
-    return latest[["gemeente_code", "periode", "publicatie_basis", "publicatie_facultatief"]].reset_index(drop=True)
+    halves = latest[["gemeente_code", "periode", "publicatie_basis", "publicatie_facultatief"]].reset_index(drop=True)
+    # A year figure needs consent for both halves: publishing it would otherwise reveal the half without consent.
+    years = halves.assign(periode=halves["periode"].str[:4]).groupby(["gemeente_code", "periode"], as_index=False).agg(
+        publicatie_basis=("publicatie_basis", "all"), publicatie_facultatief=("publicatie_facultatief", "all"), helften=("periode", "size")
+    )
+    years = years[years["helften"] == 2].drop(columns="helften")
+    return pd.concat([halves, years], ignore_index=True)
 
 
 def published_indicators(

@@ -94,8 +94,15 @@ def run_round(home: Home, *, deliveries: list[str] | None = None, quiet: bool = 
         summary.published = result.success
         if not result.success:
             failures = [event for event in result.all_events if event.is_step_failure]
-            summary.error = "; ".join(str(event.step_failure_data.error.message).strip() for event in failures)[:2000] or "onbekende fout"
+            summary.error = "; ".join(_failure_text(event.step_failure_data.error) for event in failures)[:2000] or "onbekende fout"
     return summary
+
+
+def _failure_text(error) -> str:
+    """The innermost cause of a step failure: Dagster wraps the user's exception in its own."""
+    while getattr(error, "cause", None) is not None:
+        error = error.cause
+    return str(error.message).strip()
 
 
 def sample_deliveries(inbox: Path) -> list[str]:

@@ -4,15 +4,22 @@ import duckdb
 import pandas as pd
 
 from clearinghouse.geography import Geography
+from contracts.core import CORE_COLUMNS
 from indicators.catalogue import load_catalogue
 from indicators.compute import raw_cells, register_trajecten
 from gmsd.reference import population
 
 
 def _core(rows):
+    """Rows as pseudonymised records: every core column present, as in a real partition file."""
     frame = pd.DataFrame(rows)
     frame["key_id"] = "k000000000000"
     frame["traject_nummer"] = range(2, len(frame) + 2)
+    for column in CORE_COLUMNS:
+        if column not in frame:
+            frame[column] = pd.Series([None] * len(frame), dtype="datetime64[us]" if column.endswith("_datum") else "string")
+    for column in ("zrm_start_score", "zrm_einde_score", "clientervaring_score", "leeftijd"):
+        frame[column] = frame[column].astype("Int64")
     return frame
 
 
@@ -71,3 +78,81 @@ def test_geography_exact_huisnummer_then_dominant_buurt_and_only_inside_the_geme
     )
     assert located["wijk_code"].tolist()[:3] == ["WK035801", "WK035800", "WK035800"]
     assert located["wijk_code"][3:].isna().all()  # other gemeente, unknown, not in table
+
+
+def _row(person, domein, voorziening, *, periode="2025-H1", wijk="WK035800", **extra):
+    return {"persoon_pseudoniem": person, "gemeente_code": "GM0358", "periode": periode, "domein": domein,
+            "wijk_code": wijk, "voorziening_code": voorziening, "leeftijd": 40, **extra}
+
+
+def _all_domeinen(periode="2025-H1"):
+    """Filler so that a gemeente delivered every domein (stapeling needs all three)."""
+    return [_row("fj", "jeugd", "01", periode=periode), _row("fw", "wmo", "02", periode=periode),
+            _row("fp", "participatie", "P05", periode=periode)]
+
+
+def test_stapeling_combinations_for_persons_and_households(tmp_path):
+    rows = _all_domeinen() + [
+        _row("kind", "jeugd", "02", huishouden_pseudoniem="ouder"),
+        _row("ouder", "participatie", "P01"),
+        _row("oma", "wmo", "01"),
+        _row("oma", "participatie", "P05", wijk="WK035801"),
+    ]
+    cells = _cells(tmp_path, rows)
+    get = lambda ind, regio="GM0358": cells.loc[(ind, regio)]  # noqa: E731
+    assert get("stapeling_pct")["teller_ruw"] == 1  # oma: wmo + participatie (the child alone is jeugd only)
+    assert get("stapeling_pct")["noemer_ruw"] == 6  # fj, fw, fp, kind, ouder, oma
+    assert get("stapeling_wmo_participatie_pct")["teller_ruw"] == 1
+    assert get("stapeling_alleen_jeugd_pct")["teller_ruw"] == 2  # fj and kind
+    # Households: kind's household is ouder's, which also has participatie.
+    assert get("stapeling_huishoudens_jeugd_participatie_pct")["teller_ruw"] == 1
+    assert get("stapeling_huishoudens_pct")["noemer_ruw"] == 5  # fj, fw, fp, ouder(+kind), oma
+    # In a wijk, the combination is judged on the whole gemeente: oma counts where she has the condition.
+    assert get("stapeling_wmo_participatie_pct", "WK035800")["teller_ruw"] == 1
+
+
+def test_no_stapeling_unless_all_three_domeinen_were_delivered(tmp_path):
+    cells = _cells(tmp_path, [_row("a", "wmo", "02"), _row("a", "participatie", "P01")])
+    assert "stapeling_pct" not in cells.index.get_level_values(0)
+
+
+def test_traject_crossing_periodes_counts_in_each_half_and_once_in_the_year(tmp_path):
+    start = pd.Timestamp("2024-11-01")
+    rows = [
+        _row("a", "wmo", "02", periode="2024-H2", start_datum=start),
+        _row("a", "wmo", "02", periode="2025-H1", start_datum=start),  # same traject, delivered again
+        _row("b", "wmo", "01", periode="2024-H1", start_datum=pd.Timestamp("2024-02-01")),
+        _row("c", "wmo", "01", periode="2024-H2", start_datum=pd.Timestamp("2024-08-01")),
+    ]
+    cells = _cells(tmp_path, rows).reset_index().set_index(["indicator_id", "periode", "regio_code"])
+    assert cells.loc[("wmo_per_1000", "2024-H2", "GM0358"), "teller_ruw"] == 2
+    assert cells.loc[("wmo_per_1000", "2025-H1", "GM0358"), "teller_ruw"] == 1
+    assert cells.loc[("wmo_per_1000", "2024", "GM0358"), "teller_ruw"] == 3  # a, b, c: unique over the year
+    assert cells.loc[("wmo_per_1000", "2024", "GM0358"), "periode_soort"] == "jaar"
+    assert ("wmo_per_1000", "2025", "GM0358") not in cells.index  # 2025-H2 not delivered: no year figure
+    assert cells.loc[("instroom_wmo", "2024-H2", "GM0358"), "teller_ruw"] == 2  # a and c started in H2
+    assert cells.loc[("instroom_wmo", "2025-H1", "GM0358"), "teller_ruw"] == 0
+
+
+def test_doorlooptijd_is_the_median_over_trajecten_that_started(tmp_path):
+    rows = [
+        _row(f"p{i}", "wmo", "02", start_datum=pd.Timestamp("2025-03-01"),
+             aanvraag_datum=pd.Timestamp("2025-03-01") - pd.Timedelta(days=days))
+        for i, days in enumerate([10, 20, 30, 40, 100])
+    ] + [_row("old", "wmo", "02", start_datum=pd.Timestamp("2024-01-01"), aanvraag_datum=pd.Timestamp("2023-01-01"))]
+    cell = _cells(tmp_path, rows).loc[("doorlooptijd_wmo_dagen", "GM0358")]
+    assert cell["teller_ruw"] == 30 and cell["noemer_ruw"] == 5  # the traject started in 2024 is not in this periode
+
+
+def test_gemeente_with_one_wijk(tmp_path):
+    regions = pd.DataFrame(
+        {"regio_code": ["GM0358", "WK035800"], "regio_niveau": ["gemeente", "wijk"], "gemeente_code": "GM0358",
+         "regio_naam": ["Eén", "Enige wijk"], "inwoners": [500, 500], "inwoners_0_22": 120, "inwoners_15plus": 420,
+         "inwoners_18plus": 400}
+    )
+    path = tmp_path / "core.parquet"
+    _core([_row("a", "wmo", "02"), _row("b", "wmo", "02", wijk=None)]).to_parquet(path)
+    con = duckdb.connect()
+    register_trajecten(con, [str(path)])
+    cells = raw_cells(con, load_catalogue(), regions).set_index(["indicator_id", "regio_code"]).loc["wmo_per_1000"]
+    assert cells["teller_ruw"].to_dict() == {"GM0358": 2, "WK035800": 1}

@@ -43,3 +43,24 @@ def test_rates_from_rounded_counts_and_only_above_minimum_denominator():
 def test_person_denominators_are_protected_too():
     out = protect(_cells([10], [6], bevolking=False, min_noemer=1), release="r1")
     assert pd.isna(out.loc[0, "noemer"]) and out.loc[0, "geheim"]
+
+
+def _typed(eenheid, teller, noemer, min_noemer=20):
+    cells = _cells(teller, noemer, bevolking=False, min_noemer=min_noemer)
+    cells["eenheid"] = eenheid
+    cells["factor"] = 1.0
+    return protect(cells, release="r1")
+
+
+def test_counts_without_denominator_publish_the_rounded_count():
+    out = _typed("aantal", [3, 123], [pd.NA, pd.NA])
+    assert out["geheim"].tolist() == [True, False]
+    assert out["waarde"].iloc[1] in (120, 125) and out["waarde"].iloc[1] == out["teller"].iloc[1]
+    assert out["noemer"].isna().all()
+
+
+def test_medians_only_over_enough_trajecten_and_never_as_a_count():
+    out = _typed("dagen", [31.5, 12.0], [40, 9])
+    assert out["waarde"].iloc[0] == 32 and out["teller"].isna().all()  # whole days; the median is no count
+    assert out["noemer"].iloc[0] in (40,)  # 40 is a multiple of 5 already
+    assert out["geheim"].iloc[1] and out["geheim_reden"].iloc[1] == "te weinig trajecten"
