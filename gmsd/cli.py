@@ -243,6 +243,27 @@ def purge(
         console.print(f"  nog niet verwerkt: {path.relative_to(target.inbox)}")
 
 
+@app.command()
+def export(
+    home: HomeOption = None,
+    formaat: Annotated[str, typer.Option("--formaat", help="parquet of csv.")] = "parquet",
+    nl: Annotated[bool, typer.Option("--nl", help="CSV zoals Nederlandse Excel het verwacht: ; en decimaalkomma.")] = False,
+    uit: Annotated[Optional[Path], typer.Option("--uit", help="Doelmap (standaard <thuismap>/export).")] = None,
+) -> None:
+    """Schrijf de gepubliceerde tabellen (schema publish) als Parquet of CSV."""
+    from indicators.export import export_published
+
+    target = get_home(home)
+    if not target.warehouse.exists():
+        _fail(f"er is nog geen warehouse in {target.root}. Draai eerst `gmsd demo` of `gmsd run`.")
+    try:
+        files = export_published(target.warehouse, uit or target.root / "export", formaat=formaat, nederlands=nl)
+    except ValueError as exc:
+        _fail(str(exc))
+    for path in files:
+        console.print(f"{path}  ({_nl(path.stat().st_size)} bytes)")
+
+
 @app.command("audit-privacy")
 def audit_privacy(
     home: HomeOption = None,
@@ -322,6 +343,9 @@ def key_new(bestand: Annotated[Path, typer.Option("--bestand", help="Waar de nie
         _fail(str(exc))
     console.print(f"Nieuwe sleutel {key.key_id} geschreven naar {bestand}. Zet GMSD_PSEUDONYM_KEY_FILE={bestand}.")
 
+
+from portal.cli import register as _register_portal  # noqa: E402  (gmsd portal, gmsd user)
+_register_portal(app)
 
 if __name__ == "__main__":
     app()

@@ -22,7 +22,9 @@ from clearinghouse.audit import load_audit
 from clearinghouse.retention import load_deletions
 from clearinghouse.disclosure import protect
 from gmsd.reference import gemeenten, population
+from indicators.benchmark import benchmark
 from indicators.catalogue import Indicator, load_catalogue
+from indicators.peers import peer_groups
 from indicators.compute import raw_cells, register_trajecten
 
 PUBLISH_COLUMNS = [
@@ -48,9 +50,37 @@ COMMENTS = {
     "publish.indicatoren.eenheid": "pct (procent), per_1000, aantal (telling) of dagen (mediaan)",
     "publish.indicatoren.status": "voorlopig, nader voorlopig of definitief",
     "publish.indicatoren.release": "Publicatie waarin dit cijfer verscheen",
+    "publish.benchmark": "Per indicator, periode en gemeente: de eigen waarde naast die van de vergelijkingsgroepen "
+    "(Nederland, provincie, gemeentegrootte, vergelijkbare gemeenten). Alleen berekend uit gepubliceerde, niet-geheime cijfers.",
+    "publish.benchmark.groep_soort": "nederland, provincie, grootteklasse of vergelijkbaar",
+    "publish.benchmark.groep_code": "Code van de groep (NL, PV-<provincie>, GK1-GK8, VG-<gemeente>)",
+    "publish.benchmark.groep_naam": "Naam van de groep",
+    "publish.benchmark.waarde": "Waarde van de gemeente zelf (leeg = geheim)",
+    "publish.benchmark.groep_mediaan": "Mediaan van de gepubliceerde waarden van de gemeenten in de groep",
+    "publish.benchmark.groep_p25": "25e percentiel in de groep",
+    "publish.benchmark.groep_p75": "75e percentiel in de groep",
+    "publish.benchmark.groep_waarde": "Waarde van de groep als geheel: som van de tellers gedeeld door som van de noemers (gepubliceerde cijfers)",
+    "publish.benchmark.groep_aantal": "Aantal gemeenten in de groep met een gepubliceerde waarde",
+    "publish.benchmark.rang": "Plaats van de gemeente in de groep (1 = hoogste waarde)",
+    "publish.benchmark.vorige_periode": "De periode waarmee vergeleken wordt",
+    "publish.benchmark.verandering": "Waarde min de waarde in de vorige periode",
+    "publish.peergroepen": "Welke gemeente in welke vergelijkingsgroep zit (berekend uit CBS-gegevens over inwoners, dichtheid en woningen)",
     "audit.leveringen": "Elke aangeleverde file met oordeel, aantallen en controlegetal (geen persoonsgegevens)",
     "audit.verwijderingen": "Elk verwijderd ruw aanleverbestand: naam, controlegetal (SHA-256), verwerkt_op, verwijderd_op en reden",
     "ref.regio": "Regio's met inwoners (CBS KWB 2024) en geschatte leeftijdsgroepen",
+}
+
+
+# Columns that recur across tables: described once, applied wherever no specific comment exists.
+COMMON_COLUMN_COMMENTS = {
+    "indicator_id": "Indicator uit de catalogus (indicators/catalogus.yaml)",
+    "periode": "Halfjaar (2025-H1) of jaar (2025)",
+    "gemeente_code": "CBS-gemeentecode (GMxxxx)",
+    "regio_naam": "Naam van de regio",
+    "eenheid": "pct, per_1000, aantal of dagen",
+    "groep_soort": "nederland, provincie, grootteklasse of vergelijkbaar",
+    "groep_code": "Code van de groep (NL, PV-<provincie>, GK1-GK8, VG-<gemeente>)",
+    "groep_naam": "Naam van de groep",
 }
 
 
@@ -135,11 +165,22 @@ def build_warehouse(
         con.execute("CREATE TABLE audit.leveringen AS SELECT * FROM audit_df")
         con.register("verwijderd_df", load_deletions(deletions_dir))
         con.execute("CREATE TABLE audit.verwijderingen AS SELECT * FROM verwijderd_df")
+        groups = peer_groups()
+        con.register("benchmark_df", benchmark(indicatoren, groups))
+        con.execute("CREATE TABLE publish.benchmark AS SELECT * FROM benchmark_df")
+        con.register("groepen_df", groups)
+        con.execute("CREATE TABLE publish.peergroepen AS SELECT * FROM groepen_df")
         con.register("regio_df", regions)
         con.execute("CREATE TABLE ref.regio AS SELECT * FROM regio_df")
         for target, text in COMMENTS.items():
             kind = "COLUMN" if target.count(".") == 2 else "TABLE"
             con.execute(f"COMMENT ON {kind} {target} IS '{text.replace(chr(39), chr(39) * 2)}'")
+        for schema, table, column in con.execute(
+            "SELECT schema_name, table_name, column_name FROM duckdb_columns() WHERE schema_name = 'publish' AND comment IS NULL"
+        ).fetchall():
+            text = COMMON_COLUMN_COMMENTS.get(column)
+            if text:
+                con.execute(f"COMMENT ON COLUMN {schema}.{table}.{column} IS '{text}'")
         con.close()
         os.replace(temporary, warehouse_path)
     finally:

@@ -149,3 +149,66 @@ def test_audit_privacy_finds_nothing_and_catches_a_planted_leak(demo_run, tmp_pa
     assert leaked.exit_code == 1
     assert "site/index.html" in leaked.output and "dagster/leak.log" in leaked.output
     assert bsn not in leaked.output  # the report of a leak does not leak
+
+
+def test_every_query_in_the_analysts_guide_runs_and_returns_rows(demo_run):
+    home, _, _ = demo_run
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "analysts.md").read_text(encoding="utf-8")
+    queries = re.findall(r"```sql\n(.*?)```", guide, flags=re.DOTALL)
+    assert len(queries) >= 5
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        for query in queries:
+            query = query.replace("'GM0307'", "'GM0358'").replace("'GM0034'", "'GM0358'")  # the demo subset
+            assert len(con.execute(query).fetchall()) > 0, query
+
+
+def test_publish_tables_are_documented_and_exportable(demo_run, tmp_path):
+    home, _, _ = demo_run
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        undocumented = con.execute(
+            "SELECT table_name || '.' || column_name FROM duckdb_columns() WHERE schema_name = 'publish' AND comment IS NULL"
+        ).fetchall()
+        tables = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'publish'").fetchall()}
+    assert undocumented == []
+    assert {"indicatoren", "benchmark", "peergroepen"} <= tables
+    result = CliRunner().invoke(app, ["export", "--home", str(home), "--formaat", "csv", "--nl", "--uit", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "indicatoren.csv").read_text(encoding="utf-8-sig")
+    assert text.splitlines()[0].startswith("indicator_id;periode")
+    assert re.search(r";\d+,\d;", text)  # decimal comma
+
+
+def _sample_rows(sample: Path, periode: str, domein: str) -> pd.DataFrame:
+    rows = pd.read_csv(sample / "inbox" / "GM0358" / periode / f"GM0358_{periode}_{domein}.csv",
+                       sep=";", dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    rows.columns = [c.strip().lower() for c in rows.columns]
+    rows["persoon"] = rows["bsn"].where(rows["bsn"] != "000000000", "onbekend-" + rows.index.astype(str))
+    return rows
+
+
+def _published_cell(home: Path, indicator: str, periode: str, regio: str = "GM0358") -> pd.Series:
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        return con.execute(
+            "SELECT teller, noemer, waarde FROM publish.indicatoren WHERE indicator_id = ? AND periode = ? AND regio_code = ?",
+            [indicator, periode, regio],
+        ).df().iloc[0]
+
+
+@pytest.mark.parametrize("periode", ["2024-H2", "2025-H1"])
+def test_jeugd_and_reintegratie_equal_an_independent_count_rounded(demo_run, periode):
+    home, sample, _ = demo_run
+    einde = pd.Timestamp(2024, 12, 31) if periode.endswith("H2") else pd.Timestamp(2025, 6, 30)
+    jeugd = _sample_rows(sample, periode, "jeugd")
+    born = pd.to_datetime(jeugd["geboortedatum"], format="%Y-%m-%d")
+    birthday_after_end = (born.dt.month > einde.month) | ((born.dt.month == einde.month) & (born.dt.day > einde.day))
+    age = einde.year - born.dt.year - birthday_after_end.astype(int)  # age at the end of the periode
+    jongeren = jeugd.loc[age <= 22, "persoon"].nunique()
+    assert int(_published_cell(home, "jeugd_pct", periode)["teller"]) in _rounded_to_5(jongeren)
+
+    participatie = _sample_rows(sample, periode, "participatie")
+    p01 = set(participatie.loc[participatie["voorziening"] == "P01", "persoon"])
+    p02 = set(participatie.loc[participatie["voorziening"] == "P02", "persoon"])
+    cell = _published_cell(home, "reintegratie_pct", periode)
+    assert int(cell["teller"]) in _rounded_to_5(len(p01 & p02))
+    assert int(cell["noemer"]) in _rounded_to_5(len(p01))
+    assert cell["waarde"] == pytest.approx(cell["teller"] / cell["noemer"] * 100, abs=0.05)

@@ -1,0 +1,55 @@
+"""Export the published tables for people who do not use DuckDB: Parquet, CSV, or Dutch CSV.
+
+Only the `publish` schema leaves: the audit trail and reference tables stay with the operator.
+Dutch CSV follows what Dutch Excel expects (`;` between fields, decimal comma, UTF-8 with BOM).
+Files are written to a temporary folder and renamed into place, so a half-written export never
+replaces a complete one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+FORMATS = ("parquet", "csv")
+
+
+def published_tables(warehouse: Path) -> dict[str, pd.DataFrame]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        names = [row[0] for row in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'publish' ORDER BY table_name").fetchall()]
+        return {name: con.execute(f'SELECT * FROM publish."{name}"').df() for name in names}
+
+
+def export_published(warehouse: Path, out_dir: Path, *, formaat: str = "parquet", nederlands: bool = False) -> list[Path]:
+    """Write every publish table to `out_dir/<table>.<ext>`; returns the files written."""
+    if formaat not in FORMATS:
+        raise ValueError(f"formaat '{formaat}' is onbekend; kies parquet of csv.")
+    if nederlands and formaat != "csv":
+        raise ValueError("--nl geldt alleen voor csv.")
+    tables = published_tables(warehouse)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = out_dir / f".export-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    written = []
+    try:
+        for name, frame in tables.items():
+            target = staging / f"{name}.{formaat}"
+            if formaat == "parquet":
+                frame.to_parquet(target, index=False)
+            elif nederlands:
+                frame.to_csv(target, sep=";", decimal=",", index=False, encoding="utf-8-sig")
+            else:
+                frame.to_csv(target, index=False, encoding="utf-8")
+            written.append(target.name)
+        for name in written:
+            os.replace(staging / name, out_dir / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [out_dir / name for name in written]
