@@ -58,6 +58,11 @@ class Home:
         return self.root / "dagster"
 
     @property
+    def quality_docs(self) -> Path:
+        """Great Expectations Data Docs of the published tables (copied into the site)."""
+        return self.root / "kwaliteit"
+
+    @property
     def deletions(self) -> Path:
         """Audit records of deleted raw deliveries (hash, time, reason): `verwijderd/<periode>/<gemeente>/`."""
         return self.root / "verwijderd"

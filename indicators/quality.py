@@ -2,13 +2,14 @@
 
 `check_published` validates `publish.indicatoren` (and, when given, the site's benchmark table)
 with Great Expectations (GX) 1.x suites. Every expectation carries a Dutch explanation (`uitleg`):
-it is shown in the Data Docs (as the expectation's notes on the suite page and as an extra
-"Uitleg" column on the validation page) and returned in `QualityResult.results`.
+it is the expectation's text in the Data Docs (GX `description`, which replaces GX's generated
+English sentence on the suite and validation pages) and is returned in `QualityResult.results`.
 
 Which checks are plain GX expectations and which need help, honestly:
 
 * nulls, sets, regexes, ranges, uniqueness: built-in GX expectations on the table itself;
-* per-indicator value ranges and the secret rules (geheim → waarde leeg, niet geheim → waarde
+* value ranges per eenheid (with one pair expectation tying each indicator to its catalogue
+  eenheid) and the secret rules (geheim → waarde leeg, niet geheim → waarde
   gevuld, teller leeg → geheim): built-in expectations with a GX `row_condition`;
 * "teller is a multiple of 5": GX has no modulo expectation, so the validated copy gets a derived
   column `teller_rest_5` (teller % 5, empty where teller is secret) that must be 0;
@@ -17,6 +18,10 @@ Which checks are plain GX expectations and which need help, honestly:
   `indicatoren_volledigheid` (one row per expected gemeente × periode × indicator, with
   `aanwezig`) and a GX expectation requires `aanwezig` to be true. It appears in the Data Docs as
   its own suite and batch.
+
+The table is evolving: when it has `periode_soort`, year periodes ('2025') are accepted beside
+half-years; medians in dagen publish no teller, so "teller leeg → geheim" excludes them; units
+without an upper bound (aantal, dagen) only need a waarde ≥ 0.
 
 GX runs in an *ephemeral* context: suites, results and configuration live in memory only, nothing
 is written to the repository or the home directory, and analytics are switched off. Only the Data
@@ -41,7 +46,8 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from indicators.catalogue import Indicator, load_catalogue
+from clearinghouse import disclosure
+from indicators.catalogue import DOMAINS, Indicator, load_catalogue
 
 # Columns of publish.indicatoren (kept in step with indicators.warehouse.PUBLISH_COLUMNS; not
 # imported from there so this module stays light and free of warehouse dependencies).
@@ -53,10 +59,16 @@ BENCHMARK_COLUMNS = ["indicator_id", "periode", "teller", "noemer", "gemeenten",
 NOT_NULL = ["indicator_id", "periode", "regio_code", "regio_niveau", "gemeente_code", "geheim", "eenheid", "status", "release"]
 LEVELS = ["gemeente", "wijk"]
 STATUSES = ["voorlopig", "nader voorlopig", "definitief"]
-SECRET_REASONS = ["klein aantal", "noemer te klein"]
+SECRET_REASONS = [
+    reason
+    for reason in (disclosure.KLEIN_AANTAL, disclosure.NOEMER_TE_KLEIN, getattr(disclosure, "TE_WEINIG_TRAJECTEN", None))
+    if reason
+]
 PERIODE_REGEX = r"^\d{4}-H[12]$"
-REGIO_REGEX = r"^(GM\d{4}|WK\d{6})$"
-ROUNDING_BASE = 5  # clearinghouse.disclosure.ROUNDING_BASE
+# When the table has `periode_soort`, year figures ('2025') are published beside half-years.
+PERIODE_SOORT_REGEX = {"halfjaar": PERIODE_REGEX, "jaar": r"^\d{4}$"}
+REGIO_REGEX = r"^(?:GM\d{4}|WK\d{6})$"
+ROUNDING_BASE = disclosure.ROUNDING_BASE
 # Allowed range of `waarde` per eenheid; units without an upper bound (aantal, dagen) only need ≥ 0.
 RANGES: dict[str, tuple[float, float | None]] = {"pct": (0.0, 100.0), "per_1000": (0.0, 1000.0)}
 EENHEID_TEKST = {"pct": "een percentage", "per_1000": "een aantal per 1.000", "aantal": "een aantal", "dagen": "een aantal dagen"}
@@ -100,10 +112,11 @@ def _expectation(gx, kind: str, controle: str, *, uitleg: str, **kwargs):
     )
 
 
-def _indicatoren_expectations(gx, catalogue: tuple[Indicator, ...], present: list[str]) -> list:
+def _indicatoren_expectations(gx, catalogue: tuple[Indicator, ...], present: list[str], columns: set[str]) -> list:
     from great_expectations.expectations.row_conditions import Column
 
     ids = sorted(i.id for i in catalogue)
+    by_soort = "periode_soort" in columns
     ex = []
     ex.append(_expectation(
         gx, "ExpectTableColumnsToMatchSet", "kolommen",
@@ -125,9 +138,30 @@ def _indicatoren_expectations(gx, catalogue: tuple[Indicator, ...], present: lis
             gx, "ExpectColumnValuesToBeInSet", "regio_niveau", column="regio_niveau", value_set=LEVELS,
             uitleg="Het regioniveau is gemeente of wijk.",
         ),
-        _expectation(
-            gx, "ExpectColumnValuesToMatchRegex", "periode_vorm", column="periode", regex=PERIODE_REGEX,
-            uitleg="De periode is een halfjaar in de vorm JJJJ-H1 of JJJJ-H2, bijvoorbeeld 2025-H1.",
+        *(
+            [
+                _expectation(
+                    gx, "ExpectColumnValuesToBeInSet", "periode_soort", column="periode_soort",
+                    value_set=list(PERIODE_SOORT_REGEX),
+                    uitleg="De soort periode is halfjaar of jaar.",
+                ),
+                *(
+                    _expectation(
+                        gx, "ExpectColumnValuesToMatchRegex", "periode_vorm", column="periode", regex=regex,
+                        row_condition=Column("periode_soort") == soort,
+                        uitleg="Een halfjaar heeft de vorm JJJJ-H1 of JJJJ-H2, bijvoorbeeld 2025-H1."
+                        if soort == "halfjaar" else "Een jaar heeft de vorm JJJJ, bijvoorbeeld 2025.",
+                    )
+                    for soort, regex in PERIODE_SOORT_REGEX.items()
+                ),
+            ]
+            if by_soort
+            else [
+                _expectation(
+                    gx, "ExpectColumnValuesToMatchRegex", "periode_vorm", column="periode", regex=PERIODE_REGEX,
+                    uitleg="De periode is een halfjaar in de vorm JJJJ-H1 of JJJJ-H2, bijvoorbeeld 2025-H1.",
+                )
+            ]
         ),
         _expectation(
             gx, "ExpectColumnValuesToMatchRegex", "regio_code_vorm", column="regio_code", regex=REGIO_REGEX,
@@ -139,7 +173,7 @@ def _indicatoren_expectations(gx, catalogue: tuple[Indicator, ...], present: lis
             uitleg="Op gemeenteniveau is de regiocode gelijk aan de gemeentecode.",
         ),
         _expectation(
-            gx, "ExpectColumnValuesToBeInSet", "status", column="status", value_set=STATUSES,
+            gx, "ExpectColumnValuesToBeInSet", "status_waarden", column="status", value_set=STATUSES,
             uitleg="De status is voorlopig, nader voorlopig of definitief.",
         ),
         _expectation(
@@ -167,12 +201,14 @@ def _indicatoren_expectations(gx, catalogue: tuple[Indicator, ...], present: lis
         ),
         _expectation(
             gx, "ExpectColumnValuesToBeInSet", "lege_teller_is_geheim", column="geheim", value_set=[True],
-            row_condition=Column("teller").is_null(),
-            uitleg="Een lege (geheime) teller maakt het hele cijfer geheim.",
+            row_condition=Column("teller").is_null() & (Column("eenheid") != "dagen"),
+            uitleg="Een lege (geheime) teller maakt het hele cijfer geheim (behalve bij een mediaan in dagen, "
+            "die geen teller publiceert).",
         ),
         _expectation(
             gx, "ExpectColumnValuesToBeInSet", "geheim_reden", column="geheim_reden", value_set=SECRET_REASONS,
-            uitleg="De reden van geheimhouding is 'klein aantal' of 'noemer te klein' (leeg als het cijfer niet geheim is).",
+            uitleg="De reden van geheimhouding is " + " of ".join(f"'{r}'" for r in SECRET_REASONS)
+            + " (leeg als het cijfer niet geheim is).",
         ),
         _expectation(
             gx, "ExpectColumnValuesToNotBeNull", "geheim_met_reden", column="geheim_reden",
@@ -184,32 +220,42 @@ def _indicatoren_expectations(gx, catalogue: tuple[Indicator, ...], present: lis
             uitleg="Per regio, indicator en periode staat er precies één cijfer in de tabel.",
         ),
     ]  # fmt: skip
-    ex += _range_expectations(gx, catalogue, present, with_unit=True)
+    ex += _range_expectations(gx, catalogue, present, unit_column=True)
     return ex
 
 
-def _range_expectations(gx, catalogue: tuple[Indicator, ...], present: list[str], *, with_unit: bool) -> list:
-    """Per indicator in the table: waarde within its unit's range (and, optionally, the unit itself)."""
+def _range_expectations(gx, catalogue: tuple[Indicator, ...], present: list[str], *, unit_column: bool) -> list:
+    """Per eenheid in the table: waarde within the unit's range.
+
+    With an `eenheid` column (indicatoren) the batch is filtered on it and one pair expectation ties
+    every indicator to its catalogue eenheid, so together they bound every indicator; without it
+    (benchmark) the filter is the catalogue's indicators of that eenheid.
+    """
     from great_expectations.expectations.row_conditions import Column
 
+    info = {indicator.id: indicator for indicator in catalogue}
+    known = [i for i in present if i in info]
     ex = []
-    for indicator in catalogue:
-        if indicator.id not in present:
-            continue
-        low, high = RANGES.get(indicator.eenheid, (0.0, None))
-        only = Column("indicator_id") == indicator.id
-        if with_unit:
-            ex.append(_expectation(
-                gx, "ExpectColumnValuesToBeInSet", "eenheid_volgens_catalogus", column="eenheid",
-                value_set=[indicator.eenheid], row_condition=only,
-                uitleg=f"{indicator.titel} ({indicator.id}) heeft eenheid {indicator.eenheid}, zoals in de catalogus.",
-            ))  # fmt: skip
+    if unit_column and known:
+        ex.append(_expectation(
+            gx, "ExpectColumnPairValuesToBeInSet", "eenheid_volgens_catalogus", column_A="indicator_id",
+            column_B="eenheid", value_pairs_set=[(i, info[i].eenheid) for i in known],
+            uitleg="Elke indicator heeft de eenheid uit de catalogus (pct, per_1000, aantal of dagen).",
+        ))  # fmt: skip
+    for unit in sorted({info[i].eenheid for i in known}):
+        ids = [i for i in known if info[i].eenheid == unit]
+        low, high = RANGES.get(unit, (0.0, None))
         bound = f"tussen {low:g} en {high:g}" if high is not None else f"minstens {low:g}"
+        what = EENHEID_TEKST.get(unit, unit)
+        if unit_column:
+            condition = Column("eenheid") == unit
+            uitleg = f"Een waarde met eenheid {unit} is {what}: de waarde ligt {bound} ({len(ids)} indicatoren)."
+        else:
+            condition = Column("indicator_id").is_in(ids)
+            uitleg = f"De benchmark van een indicator met eenheid {unit} is {what}: de waarde ligt {bound} ({len(ids)} indicatoren)."
         ex.append(_expectation(
             gx, "ExpectColumnValuesToBeBetween", "bereik", column="waarde", min_value=low, max_value=high,
-            row_condition=only,
-            uitleg=f"{indicator.titel} ({indicator.id}) is {EENHEID_TEKST.get(indicator.eenheid, indicator.eenheid)}: "
-            f"de waarde ligt {bound}.",
+            row_condition=condition, uitleg=uitleg,
         ))  # fmt: skip
     return ex
 
@@ -258,7 +304,7 @@ def _benchmark_expectations(gx, catalogue: tuple[Indicator, ...], present: list[
             uitleg="De benchmark telt minstens één gemeente met een gepubliceerd (niet-geheim) cijfer.",
         ),
     ]  # fmt: skip
-    return ex + _range_expectations(gx, catalogue, present, with_unit=False)
+    return ex + _range_expectations(gx, catalogue, present, unit_column=False)
 
 
 def _completeness_expectations(gx) -> list:
@@ -266,8 +312,8 @@ def _completeness_expectations(gx) -> list:
         _expectation(
             gx, "ExpectColumnValuesToBeInSet", "volledigheid", column="aanwezig", value_set=[True],
             uitleg="Elke gepubliceerde gemeente heeft in elke periode een cijfer op gemeenteniveau voor elke "
-            "indicator van elk domein dat zij aanleverde (facultatieve indicatoren alleen als de gemeente er in die "
-            "periode toestemming voor gaf). Afgeleide tabel: één rij per verwachte gemeente × periode × indicator.",
+            "indicator van elk domein dat zij aanleverde (integrale indicatoren als zij alle domeinen aanleverde; "
+            "facultatieve indicatoren alleen als de gemeente er in die periode toestemming voor gaf). Afgeleide tabel: één rij per verwachte gemeente × periode × indicator.",
         )
     ]  # fmt: skip
 
@@ -298,7 +344,8 @@ def completeness_table(indicatoren: pd.DataFrame, catalogue: tuple[Indicator, ..
     """One row per expected (gemeente, periode, indicator) with `aanwezig`.
 
     A gemeente delivered a domein in a periode when the table has any row of an indicator of that
-    domein for it; it is then expected to have every basis indicator of that domein, and the
+    domein for it (integraal: when it delivered all other domeinen, as `indicators.compute` scopes
+    it); it is then expected to have every basis indicator of that domein, and the
     facultatieve ones when it has any facultatief indicator that periode (consent is per gemeente
     and periode). Present means a gemeente-level row (or any row for wijk-only indicators).
     """
@@ -311,7 +358,13 @@ def completeness_table(indicatoren: pd.DataFrame, catalogue: tuple[Indicator, ..
     present = {
         (g, p, i) for g, p, i, niveau in keys if niveau == "gemeente" or "gemeente" not in info[i].niveaus
     }
-    delivered = sorted({(g, p, info[i].domein) for g, p, i, _ in keys})
+    delivered = {(g, p, info[i].domein) for g, p, i, _ in keys}
+    # integraal indicators need all other domeinen delivered (indicators.compute: 'alleen wmo' needs all three)
+    others = [d for d in DOMAINS if d != "integraal"]
+    for g, p in {(g, p) for g, p, _ in delivered}:
+        if all((g, p, d) in delivered for d in others):
+            delivered.add((g, p, "integraal"))
+    delivered = sorted(delivered)
     facultatief = {(g, p) for g, p, i, _ in keys if info[i].gegevensset == "facultatief"}
     rows = [
         (g, p, d, indicator.id, (g, p, indicator.id) in present)
@@ -389,6 +442,16 @@ def _condition_text(condition) -> str | None:
     return f"{column} {condition.get('operator')} {condition.get('parameter')!r}"
 
 
+def _exception_message(info) -> str | None:
+    """GX keeps exceptions either flat or per metric ({metric id: {exception_message: ...}})."""
+    if not isinstance(info, dict):
+        return None
+    if info.get("exception_message"):
+        return str(info["exception_message"])
+    messages = [str(v["exception_message"]) for v in info.values() if isinstance(v, dict) and v.get("exception_message")]
+    return "; ".join(dict.fromkeys(messages)) or None
+
+
 def _summarise(table: str, validation, index_columns: list[str]) -> list[dict]:
     out = []
     for evr in validation.results:
@@ -405,7 +468,7 @@ def _summarise(table: str, validation, index_columns: list[str]) -> list[dict]:
             kolom = None
         condition = kwargs.get("row_condition")
         result = evr.result or {}
-        exception = (evr.exception_info or {}).get("exception_message") if evr.exception_info else None
+        exception = _exception_message(evr.exception_info)
         count = result.get("unexpected_count")
         out.append(
             {
@@ -445,7 +508,7 @@ def check_published(
     present = sorted(set(indicatoren["indicator_id"].dropna())) if "indicator_id" in indicatoren else []
     batches = [
         _Batch(
-            "indicatoren", indicatoren, _indicatoren_expectations(gx, catalogue, present),
+            "indicatoren", indicatoren, _indicatoren_expectations(gx, catalogue, present, set(indicatoren.columns)),
             [c for c in ("indicator_id", "periode", "regio_code") if c in indicatoren],
             "Gepubliceerde indicatoren per gemeente en wijk per periode (publish.indicatoren).",
         )
@@ -533,6 +596,7 @@ _REFERENCE = re.compile(
     re.I,
 )
 _TITLE = re.compile(r"<title>.*?</title>", re.I | re.S)
+_ICON = re.compile(r"<link\b[^>]*\brel\s*=\s*[\"'][^\"']*icon[^>]*>", re.I)  # GX gets the depth wrong on deep pages
 
 OFFLINE_CSS = (TEMPLATE_DIR / "kwaliteit.css") if (TEMPLATE_DIR / "kwaliteit.css").exists() else None
 
@@ -552,8 +616,9 @@ def _clean_html(text: str) -> str:
     text = _EXTERNAL_IMPORT.sub("", text)
     text = _EXTERNAL_URL.sub("none", text)
     text = _ANY_EXTERNAL_ATTR.sub("", text)  # anything left over (defensive)
+    text = _ICON.sub("", text)
     text = _TITLE.sub("<title>Datakwaliteit – gmsd</title>", text, count=1)
-    style = f"<style>/* gmsd: lokale opmaak, geen CDN */\n{_offline_css()}</style>\n"
+    style = f'<link rel="icon" href="data:,">\n<style>/* gmsd: lokale opmaak, geen CDN */\n{_offline_css()}</style>\n'
     return text.replace("</head>", style + "</head>", 1) if "</head>" in text else style + text
 
 

@@ -99,6 +99,23 @@ def geheimhouding_klopt(clearinghouse: Clearinghouse) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(passed=not violations, metadata={"overtredingen": dg.MetadataValue.json(violations[:20])})
 
 
+@dg.asset_check(asset=out_indicatoren, blocking=True, description="Great Expectations: de gepubliceerde tabel voldoet aan de kwaliteitsregels; Data Docs voor de site.")
+def kwaliteit_gepubliceerd(clearinghouse: Clearinghouse) -> dg.AssetCheckResult:
+    from indicators.quality import check_published
+
+    home = clearinghouse.home
+    result = check_published({"indicatoren": read_published(home.warehouse)}, docs_dir=home.quality_docs)
+    failed = [r for r in result.results if not r["success"]]
+    return dg.AssetCheckResult(
+        passed=result.success,
+        metadata={
+            "controles": len(result.results),
+            "mislukt": dg.MetadataValue.json([{k: str(r.get(k)) for k in ("table", "controle", "kolom", "uitleg", "onverwacht")} for r in failed[:20]]),
+            "data_docs": dg.MetadataValue.path(str(result.docs_index)),
+        },
+    )
+
+
 @dg.asset(deps=[out_indicatoren], group_name="publicatie", description="The static dashboard site (Plotly, Dutch).")
 def out_site(clearinghouse: Clearinghouse) -> dg.MaterializeResult:
     home = clearinghouse.home

@@ -17,7 +17,7 @@ import dagster as dg
 
 from gmsd.inbox import scan_inbox
 from gmsd.settings import Home
-from pipelines.assets import core_trajecten, geheimhouding_klopt, out_indicatoren, out_site
+from pipelines.assets import core_trajecten, geheimhouding_klopt, kwaliteit_gepubliceerd, out_indicatoren, out_site
 from pipelines.partitions import delivery_key, gemeente_partitions, periode_partitions
 from pipelines.resources import Clearinghouse
 
@@ -83,7 +83,7 @@ def run_round(home: Home, *, deliveries: list[str] | None = None, quiet: bool = 
             return summary
         started = time.perf_counter()
         result = dg.materialize(
-            [core_trajecten, out_indicatoren, out_site, geheimhouding_klopt],
+            [core_trajecten, out_indicatoren, out_site, geheimhouding_klopt, kwaliteit_gepubliceerd],
             selection=[out_indicatoren, out_site],
             instance=instance,
             resources=resources,

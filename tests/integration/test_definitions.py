@@ -13,5 +13,5 @@ def test_definitions_load_and_validate():
     assert {"core_trajecten", "out_indicatoren", "out_site"} <= keys
     assert defs.resolve_assets_def("core_trajecten").partitions_def == delivery_partitions
     checks = {key.name for key in graph.asset_check_keys}
-    assert {"voldoet_aan_core_contract", "geheimhouding_klopt"} <= checks
+    assert {"voldoet_aan_core_contract", "geheimhouding_klopt", "kwaliteit_gepubliceerd"} <= checks
     assert defs.resolve_sensor_def("inbox_sensor") is not None

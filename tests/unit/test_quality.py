@@ -1,0 +1,166 @@
+"""Great Expectations checks of the published tables, and their Data Docs working offline."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from indicators.catalogue import load_catalogue
+from indicators.quality import check_published, completeness_table, external_references
+
+IDS = ("jeugd_pct", "jb_pct", "wmo_per_1000")  # two jeugd indicators and one wmo (per 1.000)
+REGIONS = [
+    ("GM0358", "gemeente", "Aalsmeer", "GM0358", 9000),
+    ("WK035801", "wijk", "Aalsmeer-Centrum", "GM0358", 3000),
+    ("WK035802", "wijk", "Kudelstaart", "GM0358", 6000),
+    ("GM0363", "gemeente", "Amsterdam", "GM0363", 200000),
+    ("WK036301", "wijk", "Burgwallen-Oude Zijde", "GM0363", 800),
+    ("WK036302", "wijk", "Burgwallen-Nieuwe Zijde", "GM0363", 60),
+]
+FACTOR = {"pct": 100.0, "per_1000": 1000.0}
+# Tags a browser would fetch from: any http(s) (or protocol-relative) URL in src/href of these is a leak.
+FETCHING = re.compile(r"<(?:link|script|img|iframe|source)\b[^>]*\b(?:src|href)\s*=\s*[\"']?\s*(?:https?:)?//", re.I)
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    indicators = tuple(i for i in load_catalogue() if i.id in IDS)
+    assert {i.id for i in indicators} == set(IDS)
+    return indicators
+
+
+def indicatoren(catalogue) -> pd.DataFrame:
+    """A small valid publish.indicatoren: 2 gemeenten with 2 wijken, 2 periodes, 3 indicators."""
+    unit = {i.id: i.eenheid for i in catalogue}
+    rows = []
+    for indicator_id in IDS:
+        for periode in ("2024-H2", "2025-H1"):
+            for step, (code, niveau, naam, gemeente, noemer) in enumerate(REGIONS):
+                teller = float(5 * (step + 2) * (3 if indicator_id == "wmo_per_1000" else 1))
+                row = dict(
+                    indicator_id=indicator_id, periode=periode, regio_code=code, regio_niveau=niveau, regio_naam=naam,
+                    gemeente_code=gemeente, teller=teller, noemer=float(noemer), geheim=False, geheim_reden=None,
+                    eenheid=unit[indicator_id], status="voorlopig", release="2025-09",
+                )  # fmt: skip
+                row["waarde"] = round(teller / noemer * FACTOR[unit[indicator_id]], 1)
+                if code == "WK036301":  # a small count: secret
+                    row.update(teller=np.nan, waarde=np.nan, geheim=True, geheim_reden="klein aantal")
+                if code == "WK036302":  # denominator below the minimum: secret, teller still published
+                    row.update(waarde=np.nan, geheim=True, geheim_reden="noemer te klein")
+                rows.append(row)
+    df = pd.DataFrame(rows)
+    df["teller"] = df["teller"].astype("Int64")  # as the warehouse returns it (pd.NA when secret)
+    columns = [
+        "indicator_id", "periode", "regio_code", "regio_niveau", "regio_naam", "gemeente_code", "teller", "noemer",
+        "waarde", "geheim", "geheim_reden", "eenheid", "status", "release",
+    ]  # fmt: skip
+    return df[columns]
+
+
+def benchmark(df: pd.DataFrame) -> pd.DataFrame:
+    from dashboards.site import benchmark as site_benchmark
+
+    return site_benchmark(df, {i: FACTOR["per_1000" if i.endswith("per_1000") else "pct"] for i in IDS})
+
+
+def broken(catalogue) -> pd.DataFrame:
+    df = indicatoren(catalogue)
+    first = lambda mask: df.index[mask][0]  # noqa: E731
+    is_ = lambda col, value: df[col] == value  # noqa: E731
+    df.loc[first(is_("indicator_id", "wmo_per_1000") & is_("regio_code", "GM0358")), "teller"] = 12
+    df.loc[first(is_("indicator_id", "jeugd_pct") & is_("regio_code", "WK035801")), "waarde"] = 130.0
+    df.loc[first(is_("indicator_id", "jb_pct") & is_("regio_code", "WK036301")), "waarde"] = 5.0  # secret with a value
+    missing = is_("indicator_id", "jb_pct") & is_("gemeente_code", "GM0363") & is_("periode", "2025-H1")
+    return df[~missing].reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def valid(tmp_path_factory, catalogue):
+    workdir = tmp_path_factory.mktemp("werk")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(workdir)  # GX must leave nothing behind in the working directory
+        df = indicatoren(catalogue)
+        result = check_published(
+            {"indicatoren": df, "benchmark": benchmark(df)}, docs_dir=workdir / "kwaliteit", catalogue=catalogue
+        )
+    return workdir, result
+
+
+@pytest.fixture(scope="module")
+def failing(tmp_path_factory, catalogue):
+    docs = tmp_path_factory.mktemp("fout") / "kwaliteit"
+    return check_published({"indicatoren": broken(catalogue)}, docs_dir=docs, catalogue=catalogue)
+
+
+def test_valid_table_passes_every_expectation(valid):
+    _, result = valid
+    assert result.success, [r for r in result.results if not r["success"]]
+    tables = {r["table"] for r in result.results}
+    assert tables == {"indicatoren", "indicatoren_volledigheid", "benchmark"}
+    for entry in result.results:
+        assert set(entry) >= {"table", "expectation", "kolom", "success", "uitleg", "onverwacht"}
+        assert entry["uitleg"] and entry["onverwacht"] == 0
+    checked = {(r["table"], r["expectation"], r["kolom"]) for r in result.results}
+    for column in ("indicator_id", "periode", "regio_code", "regio_niveau", "gemeente_code", "geheim", "eenheid", "status", "release"):
+        assert ("indicatoren", "expect_column_values_to_not_be_null", column) in checked
+    assert ("indicatoren", "expect_compound_columns_to_be_unique", "regio_code, indicator_id, periode") in checked
+    ranges = [r for r in result.results if r["table"] == "indicatoren" and r["controle"] == "bereik"]
+    assert sorted(r["voorwaarde"] for r in ranges) == ["eenheid == 'pct'", "eenheid == 'per_1000'"]
+    assert ("indicatoren", "expect_column_pair_values_to_be_in_set", "indicator_id, eenheid") in checked
+
+
+def test_docs_are_built_inside_docs_dir_and_offline_clean(valid):
+    workdir, result = valid
+    docs = workdir / "kwaliteit"
+    assert result.docs_index == docs / "index.html" and result.docs_index.is_file()
+    assert sorted(p.name for p in workdir.iterdir()) == ["kwaliteit"]  # no GX project, no uncommitted/ folder
+    pages = list(docs.rglob("*.html"))
+    assert len(pages) >= 7  # our index + a suite page and a validation page per table
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert not FETCHING.findall(text), page
+        assert not re.search(r"url\(\s*[\"']?\s*(?:https?:)?//", text), page
+        assert "<script" not in text, page
+    assert external_references(docs) == []
+    index = result.docs_index.read_text(encoding="utf-8")
+    assert "Datakwaliteit" in index and "alle controles geslaagd" in index
+    for link in re.findall(r'<a\b[^>]*href="([^"#]+)"', index):
+        assert (docs / link).is_file(), link
+    suite = (docs / "expectations" / "indicatoren.html").read_text(encoding="utf-8")
+    assert "Elke gepubliceerde teller is afgerond op een veelvoud van 5" in suite  # Dutch text in the Data Docs
+
+
+def test_each_planted_problem_is_reported(failing):
+    assert not failing.success
+    failed = {(r["table"], r["expectation"], r["kolom"], r["voorwaarde"]): r for r in failing.results if not r["success"]}
+    expected = {
+        ("indicatoren", "expect_column_values_to_be_in_set", "teller_rest_5", None),  # teller 12
+        ("indicatoren", "expect_column_values_to_be_between", "waarde", "eenheid == 'pct'"),  # 130 %
+        ("indicatoren", "expect_column_values_to_be_null", "waarde", "geheim == True"),  # secret with a waarde
+        ("indicatoren_volledigheid", "expect_column_values_to_be_in_set", "aanwezig", None),  # gemeente missing
+    }
+    assert set(failed) == expected
+    for entry in failed.values():
+        assert entry["onverwacht"] == 1 and entry["uitleg"]
+    assert failed[("indicatoren", "expect_column_values_to_be_in_set", "teller_rest_5", None)]["controle"] == "veelvoud_van_5"
+    assert failed[("indicatoren_volledigheid", "expect_column_values_to_be_in_set", "aanwezig", None)]["voorbeelden"] == [
+        "GM0363 2025-H1 jb_pct"
+    ]
+    index = failing.docs_index.read_text(encoding="utf-8")
+    assert "niet alle controles geslaagd" in index and "GM0363 2025-H1 jb_pct" in index
+
+
+def test_completeness_expects_every_indicator_of_a_delivered_domein(catalogue):
+    df = indicatoren(catalogue)
+    table = completeness_table(df, catalogue)
+    assert len(table) == 2 * 2 * 3 and table["aanwezig"].all()
+    only_jeugd = df[~((df["gemeente_code"] == "GM0358") & (df["indicator_id"] == "wmo_per_1000"))]
+    table = completeness_table(only_jeugd, catalogue)  # GM0358 delivered no wmo: nothing expected there
+    assert len(table) == 2 * 2 * 3 - 2 and table["aanwezig"].all()
+    no_gemeente_row = df[~((df["regio_code"] == "GM0358") & (df["indicator_id"] == "jb_pct"))]
+    missing = completeness_table(no_gemeente_row, catalogue).query("not aanwezig")
+    assert sorted(missing["periode"]) == ["2024-H2", "2025-H1"] and set(missing["gemeente_code"]) == {"GM0358"}
