@@ -8,11 +8,8 @@ over sum of published noemers), the way each gemeente's own rate is computed.
 
 from __future__ import annotations
 
-import numpy as np
+import duckdb
 import pandas as pd
-
-from indicators.catalogue import UNITS
-from indicators.peers import groups_of
 
 BENCHMARK_COLUMNS = [
     "indicator_id", "periode", "gemeente_code", "regio_naam", "eenheid", "groep_soort", "groep_code", "groep_naam",
@@ -29,64 +26,64 @@ def previous_periode(periode: str) -> str:
     return f"{year - 1}-H2" if half == 1 else f"{year}-H1"
 
 
-def _pooled(rows: pd.DataFrame, eenheid: str) -> float:
-    usable = rows.dropna(subset=["teller"])
-    if eenheid == "aantal":
-        return float(usable["teller"].sum()) if len(usable) else np.nan
-    if eenheid not in ("pct", "per_1000"):
-        return np.nan  # medians do not pool
-    usable = usable.dropna(subset=["noemer"])
-    if usable.empty or usable["noemer"].sum() <= 0:
-        return np.nan
-    return round(float(usable["teller"].sum() / usable["noemer"].sum() * UNITS[eenheid][1]), 1)
+BENCHMARK_SQL = """
+WITH g AS (
+    SELECT indicator_id, periode, gemeente_code, regio_naam, eenheid, teller, noemer,
+           CASE WHEN geheim THEN NULL ELSE waarde END AS waarde
+    FROM cells WHERE regio_niveau = 'gemeente'
+),
+m AS (SELECT g.*, p.groep_soort, p.groep_code, p.groep_naam FROM g JOIN groups p USING (gemeente_code)),
+stats AS (
+    SELECT indicator_id, periode, groep_code, any_value(eenheid) AS eenheid,
+           median(waarde) AS groep_mediaan,
+           quantile_cont(waarde, 0.25) AS groep_p25,
+           quantile_cont(waarde, 0.75) AS groep_p75,
+           count(waarde) AS groep_aantal,
+           sum(teller) FILTER (WHERE waarde IS NOT NULL AND teller IS NOT NULL) AS som_teller,
+           sum(noemer) FILTER (WHERE waarde IS NOT NULL AND teller IS NOT NULL AND noemer IS NOT NULL) AS som_noemer
+    FROM m GROUP BY ALL
+),
+ranked AS (
+    SELECT *, CASE WHEN waarde IS NOT NULL
+                   THEN rank() OVER (PARTITION BY indicator_id, periode, groep_code ORDER BY waarde DESC NULLS LAST) END AS rang,
+           CASE WHEN periode LIKE '%-H1' THEN CAST(CAST(substr(periode, 1, 4) AS INTEGER) - 1 AS VARCHAR) || '-H2'
+                WHEN periode LIKE '%-H2' THEN substr(periode, 1, 4) || '-H1'
+                ELSE CAST(CAST(periode AS INTEGER) - 1 AS VARCHAR) END AS vorige_periode
+    FROM m
+)
+SELECT r.indicator_id, r.periode, r.gemeente_code, r.regio_naam, r.eenheid, r.groep_soort, r.groep_code, r.groep_naam,
+       r.waarde,
+       round(s.groep_mediaan, 1) AS groep_mediaan, round(s.groep_p25, 1) AS groep_p25, round(s.groep_p75, 1) AS groep_p75,
+       CASE WHEN s.eenheid = 'aantal' THEN s.som_teller
+            WHEN s.eenheid IN ('pct', 'per_1000') AND s.som_noemer > 0
+            THEN round(s.som_teller / s.som_noemer * CASE s.eenheid WHEN 'pct' THEN 100 ELSE 1000 END, 1)
+       END AS groep_waarde,
+       s.groep_aantal, r.rang, r.vorige_periode,
+       round(r.waarde - prev.waarde, 1) AS verandering
+FROM ranked r
+JOIN stats s USING (indicator_id, periode, groep_code)
+LEFT JOIN g prev ON prev.indicator_id = r.indicator_id AND prev.periode = r.vorige_periode AND prev.gemeente_code = r.gemeente_code
+WHERE r.groep_soort <> 'vergelijkbaar' OR r.groep_code = 'VG-' || r.gemeente_code
+ORDER BY r.indicator_id, r.periode, r.gemeente_code, r.groep_soort
+"""
 
 
 def benchmark(indicatoren: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
-    """One row per indicator × periode × published gemeente × peer group (BENCHMARK_COLUMNS)."""
-    rows = indicatoren[indicatoren["regio_niveau"] == "gemeente"].copy()
-    if rows.empty:
-        return pd.DataFrame(columns=BENCHMARK_COLUMNS)
-    for column in ("teller", "noemer", "waarde"):
-        rows[column] = pd.to_numeric(rows[column], errors="coerce").astype("float64")
-    rows.loc[rows["geheim"].astype(bool), "waarde"] = np.nan
-    published = set(rows["gemeente_code"])
-    members = groups[groups["gemeente_code"].isin(published)]
-    value = rows.set_index(["indicator_id", "periode", "gemeente_code"])["waarde"]
+    """One row per indicator × periode × published gemeente × peer group (BENCHMARK_COLUMNS).
 
-    out = []
-    for (indicator_id, periode), cells in rows.groupby(["indicator_id", "periode"], sort=True):
-        eenheid = str(cells["eenheid"].iloc[0])
-        by_code = cells.set_index("gemeente_code")
-        stats: dict[str, tuple] = {}
-        for group_code, group in members.groupby("groep_code"):
-            inside = by_code.reindex(sorted(set(group["gemeente_code"]) & set(by_code.index)))
-            values = inside["waarde"].dropna()
-            stats[group_code] = (
-                float(values.median()) if len(values) else np.nan,
-                float(values.quantile(0.25)) if len(values) else np.nan,
-                float(values.quantile(0.75)) if len(values) else np.nan,
-                _pooled(inside[inside["waarde"].notna()], eenheid),
-                int(len(values)),
-                values.rank(ascending=False, method="min"),
-            )
-        previous = previous_periode(periode)
-        for code, cell in by_code.iterrows():
-            before = value.get((indicator_id, previous, code), np.nan)
-            for group in groups_of(members, code).itertuples(index=False):
-                median, p25, p75, pooled, count, ranks = stats[group.groep_code]
-                out.append(
-                    {
-                        "indicator_id": indicator_id, "periode": periode, "gemeente_code": code,
-                        "regio_naam": cell["regio_naam"], "eenheid": eenheid, "groep_soort": group.groep_soort,
-                        "groep_code": group.groep_code, "groep_naam": group.groep_naam, "waarde": cell["waarde"],
-                        "groep_mediaan": round(median, 1) if median == median else np.nan,
-                        "groep_p25": round(p25, 1) if p25 == p25 else np.nan,
-                        "groep_p75": round(p75, 1) if p75 == p75 else np.nan,
-                        "groep_waarde": pooled, "groep_aantal": count,
-                        "rang": ranks.get(code, np.nan), "vorige_periode": previous,
-                        "verandering": round(cell["waarde"] - before, 1) if cell["waarde"] == cell["waarde"] and before == before else np.nan,
-                    }
-                )  # fmt: skip
-    frame = pd.DataFrame(out, columns=BENCHMARK_COLUMNS)
+    Only published gemeenten take part (the table holds nothing else), and a secret value counts
+    for nobody: it is left out of the median, the percentiles, the pooled group value and the rank.
+    """
+    if indicatoren.empty:
+        return pd.DataFrame(columns=BENCHMARK_COLUMNS)
+    cells = indicatoren.copy()
+    for column in ("teller", "noemer", "waarde"):
+        cells[column] = pd.to_numeric(cells[column], errors="coerce").astype("float64")
+    cells["geheim"] = cells["geheim"].astype(bool)
+    con = duckdb.connect()
+    con.register("cells", cells)
+    con.register("groups", groups)
+    frame = con.execute(BENCHMARK_SQL).df()
     frame["rang"] = frame["rang"].astype("Int64")
-    return frame
+    frame["groep_aantal"] = frame["groep_aantal"].astype("int64")
+    return frame[BENCHMARK_COLUMNS]

@@ -22,7 +22,7 @@ from indicators.catalogue import Count, Indicator
 DOMEINEN = ("jeugd", "wmo", "participatie")
 
 TRAJECTEN_VIEW = """
-CREATE OR REPLACE TEMP VIEW trajecten AS
+CREATE OR REPLACE TEMP TABLE trajecten AS
 SELECT *,
        coalesce(persoon_pseudoniem,
                 'onbekend:' || gemeente_code || ':' || periode || ':' || domein || ':' || traject_nummer) AS persoon,
@@ -37,7 +37,7 @@ FROM read_parquet({files}, union_by_name = true)
 # The year: both halves of a (gemeente, domein) present. A traject delivered in H1 and again in H2
 # is one traject (same person, voorziening and start), so traject counts are deduplicated.
 TRAJECTEN_JAAR_VIEW = """
-CREATE OR REPLACE TEMP VIEW trajecten_jaar AS
+CREATE OR REPLACE TEMP TABLE trajecten_jaar AS
 WITH compleet AS (
     SELECT gemeente_code, domein, substr(periode, 1, 4) AS jaar
     FROM trajecten GROUP BY ALL HAVING count(DISTINCT periode) = 2
@@ -58,10 +58,14 @@ SOURCES = {"periode": "trajecten", "jaar": "trajecten_jaar"}
 
 
 def register_trajecten(con: duckdb.DuckDBPyConnection, files: list[str]) -> None:
-    """Views over the per-partition Parquet files (the microdata never enter the warehouse file)."""
+    """In-memory tables of the per-partition Parquet files, read once for all indicator queries.
+
+    They live in the computing process only: the microdata never enter the warehouse file.
+    """
     quoted = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
     con.execute(TRAJECTEN_VIEW.format(files=quoted))
     con.execute(TRAJECTEN_JAAR_VIEW)
+    _DELIVERED.pop(id(con), None)
 
 
 def count_key(count: Count) -> str:
@@ -138,8 +142,14 @@ def persons_sql(count: Count) -> str:  # kept for callers that only count person
 
 
 def delivered(con: duckdb.DuckDBPyConnection, source: str = "trajecten") -> pd.DataFrame:
-    """(periode, gemeente_code, domein) with accepted records."""
-    return con.execute(f"SELECT DISTINCT periode, gemeente_code, domein FROM {source}").df()
+    """(periode, gemeente_code, domein) with accepted records (cached per connection and source)."""
+    cache = _DELIVERED.setdefault(id(con), {})
+    if source not in cache:
+        cache[source] = con.execute(f"SELECT DISTINCT periode, gemeente_code, domein FROM {source}").df()
+    return cache[source]
+
+
+_DELIVERED: dict[int, dict[str, pd.DataFrame]] = {}
 
 
 def _scope(done: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
