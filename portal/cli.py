@@ -1,0 +1,189 @@
+"""`gmsd portal` and `gmsd user ...`: start the delivery portal and manage its accounts.
+
+Registered on the main `gmsd` app by `register(app)` (see the end of gmsd/cli.py). Heavy imports
+(FastAPI, uvicorn, argon2, pandas) happen inside the commands so `gmsd --help` stays instant.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from gmsd.settings import Home, get_home
+
+console = Console()
+err = Console(stderr=True)
+
+user_app = typer.Typer(help="Accounts van het aanleverportaal.", no_args_is_help=True)
+
+HomeOption = Annotated[Optional[Path], typer.Option("--home", help="Thuismap (standaard $GMSD_HOME of var/).")]
+
+
+def _fail(message: str, code: int = 2) -> None:
+    err.print(f"[bold red]Fout:[/] {message}")
+    raise typer.Exit(code)
+
+
+def _ensure_demo_key(home: Home) -> str | None:
+    """As `gmsd demo`: the operator's key if set, else (once) a demo key in the home folder."""
+    from clearinghouse.pseudonym import KEY_FILE_ENV, key_from_environment, write_new_key
+
+    if key_from_environment() is not None:
+        return None
+    if not home.demo_key_file.exists():
+        write_new_key(home.demo_key_file)
+    os.environ[KEY_FILE_ENV] = str(home.demo_key_file)
+    return str(home.demo_key_file)
+
+
+def portal(
+    home: HomeOption = None,
+    host: Annotated[str, typer.Option("--host", help="Adres om op te luisteren; achter een reverse proxy: 127.0.0.1.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Poort.")] = 8400,
+    demo: Annotated[bool, typer.Option("--demo", help="Zonder sleutel: gebruik (of maak) de demo-sleutel. Alleen voor synthetische gegevens.")] = False,
+    max_mb: Annotated[Optional[float], typer.Option("--max-mb", help="Maximale grootte per bestand in MB (standaard 200; of GMSD_PORTAL_MAX_MB).")] = None,
+    venster_van: Annotated[Optional[str], typer.Option("--venster-van", help="Aanleveren mogelijk vanaf (JJJJ-MM-DD[THH:MM], Nederlandse tijd).")] = None,
+    venster_tot: Annotated[Optional[str], typer.Option("--venster-tot", help="Aanleveren mogelijk tot en met (JJJJ-MM-DD[THH:MM]).")] = None,
+    secure_cookies: Annotated[bool, typer.Option("--secure-cookies", help="Cookies alleen over HTTPS (achter een TLS-proxy altijd aanzetten).")] = False,
+    proxy_headers: Annotated[bool, typer.Option("--proxy-headers", help="Vertrouw X-Forwarded-For/-Proto van de proxy op 127.0.0.1.")] = False,
+) -> None:
+    """Start het aanleverportaal (standaard alleen bereikbaar op 127.0.0.1)."""
+    from clearinghouse.pseudonym import PseudonymKeyError, key_from_environment
+    from portal.config import PortalConfig, parse_moment
+
+    target = get_home(home).ensure()
+    try:
+        if key_from_environment() is None:
+            if not demo:
+                _fail("geen pseudonimiseringssleutel. Zet GMSD_PSEUDONYM_KEY_FILE (maak een sleutel met `gmsd key new`), "
+                      "of start met --demo voor synthetische gegevens.")
+            used = _ensure_demo_key(target)
+            console.print(f"[yellow]Demo-sleutel gebruikt ({used}).[/] Alleen voor synthetische gegevens.")
+    except PseudonymKeyError as exc:
+        _fail(str(exc))
+    if not any((target.root / "reference").glob("pc6hnr*_gwb.csv")):
+        console.print(f"[yellow]Let op:[/] geen postcodetabel in {target.root / 'reference'} (pc6hnr*_gwb.csv); de intake kan zonder niet werken.")
+    try:
+        overrides = {
+            "max_upload_bytes": int(max_mb * 1024 * 1024) if max_mb else None,
+            "window_start": parse_moment(venster_van),
+            "window_end": parse_moment(venster_tot, end=True),
+            "secure_cookies": True if secure_cookies else None,
+        }
+        config = PortalConfig.from_environment(target, **overrides)
+    except ValueError as exc:
+        _fail(str(exc))
+    if not config.secure_cookies and host not in ("127.0.0.1", "localhost", "::1"):
+        console.print("[yellow]Let op:[/] het portaal luistert buiten 127.0.0.1 zonder --secure-cookies. Zet er een TLS-proxy voor (zie docs/portal.md).")
+    import uvicorn
+
+    from portal.app import create_app
+
+    console.print(f"Aanleverportaal op [cyan]http://{host}:{port}/[/]  (thuismap {target.root})")
+    uvicorn.run(create_app(config), host=host, port=port, proxy_headers=proxy_headers,
+                forwarded_allow_ips="127.0.0.1" if proxy_headers else None, server_header=False, log_level="info")
+
+
+def _read_password(bestand: Path | None) -> str:
+    from portal.security import password_problem
+
+    if bestand is not None:
+        try:
+            password = bestand.read_text(encoding="utf-8").rstrip("\r\n")
+        except OSError as exc:
+            _fail(f"het wachtwoordbestand kan niet worden gelezen: {exc.strerror}.")
+    else:
+        password = typer.prompt("Wachtwoord", hide_input=True)
+        if typer.prompt("Herhaal het wachtwoord", hide_input=True) != password:
+            _fail("de wachtwoorden zijn niet gelijk.")
+    problem = password_problem(password)
+    if problem:
+        _fail(problem)
+    return password
+
+
+@user_app.command("add")
+def user_add(
+    gebruiker: Annotated[str, typer.Option("--gebruiker", help="Gebruikersnaam (letters, cijfers, . _ - @).")],
+    gemeente: Annotated[Optional[str], typer.Option("--gemeente", help="GM-code van de gemeente, bijvoorbeeld GM0358.")] = None,
+    beheerder: Annotated[bool, typer.Option("--beheerder", help="Beheerder: ziet alle gemeenten.")] = False,
+    wachtwoord_bestand: Annotated[Optional[Path], typer.Option("--wachtwoord-bestand", help="Lees het wachtwoord uit dit bestand in plaats van te vragen.")] = None,
+    home: HomeOption = None,
+) -> None:
+    """Maak een account voor één gemeente (of een beheerder)."""
+    import re
+
+    from gmsd.reference import gemeenten
+    from portal.security import hash_password
+    from portal.store import Store
+
+    if not re.fullmatch(r"[A-Za-z0-9._@\-]{2,64}", gebruiker):
+        _fail("een gebruikersnaam heeft 2 tot 64 tekens: letters, cijfers, '.', '_', '-' of '@'.")
+    code = None
+    if gemeente:
+        code = gemeente.strip().upper()
+        code = code if code.startswith("GM") else "GM" + code.zfill(4)
+        if code not in set(gemeenten()["gemeente_code"]):
+            _fail(f"{gemeente} is geen bekende gemeentecode.")
+    if beheerder and code:
+        console.print(f"[yellow]Let op:[/] een beheerder ziet alle gemeenten; --gemeente {code} wordt genegeerd.")
+        code = None
+    if not beheerder and not code:
+        _fail("geef --gemeente (GM-code) of --beheerder.")
+    target = get_home(home).ensure()
+    store = Store(target.root / "portal.sqlite3")
+    if store.account(gebruiker) is not None:
+        _fail(f"account {gebruiker} bestaat al.")
+    password = _read_password(wachtwoord_bestand)
+    store.add_account(gebruiker, code, beheerder, hash_password(password))
+    store.log(gebruiker=gebruiker, gemeente_code=code, client="cli", gebeurtenis="account aangemaakt", details="beheerder" if beheerder else "")
+    console.print(f"Account [bold]{gebruiker}[/] aangemaakt ({'beheerder' if beheerder else code}).")
+
+
+@user_app.command("disable")
+def user_disable(gebruiker: Annotated[str, typer.Argument(help="Gebruikersnaam.")], home: HomeOption = None) -> None:
+    """Zet een account uit; lopende sessies vervallen direct."""
+    from portal.store import Store
+
+    store = Store(get_home(home).ensure().root / "portal.sqlite3")
+    if not store.set_active(gebruiker, False):
+        _fail(f"account {gebruiker} bestaat niet.")
+    store.log(gebruiker=gebruiker, gemeente_code=None, client="cli", gebeurtenis="account uitgezet")
+    console.print(f"Account [bold]{gebruiker}[/] uitgezet.")
+
+
+@user_app.command("enable")
+def user_enable(gebruiker: Annotated[str, typer.Argument(help="Gebruikersnaam.")], home: HomeOption = None) -> None:
+    """Zet een uitgezet account weer aan."""
+    from portal.store import Store
+
+    store = Store(get_home(home).ensure().root / "portal.sqlite3")
+    if not store.set_active(gebruiker, True):
+        _fail(f"account {gebruiker} bestaat niet.")
+    store.log(gebruiker=gebruiker, gemeente_code=None, client="cli", gebeurtenis="account aangezet")
+    console.print(f"Account [bold]{gebruiker}[/] aangezet.")
+
+
+@user_app.command("list")
+def user_list(home: HomeOption = None) -> None:
+    """Toon alle accounts."""
+    from rich.table import Table
+
+    from portal.store import Store
+
+    store = Store(get_home(home).ensure().root / "portal.sqlite3")
+    table = Table()
+    for column in ("gebruiker", "gemeente", "rol", "actief"):
+        table.add_column(column)
+    for row in store.accounts():
+        table.add_row(row["gebruiker"], row["gemeente_code"] or "—", "beheerder" if row["beheerder"] else "gemeente", "ja" if row["actief"] else "nee")
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("portal")(portal)
+    app.add_typer(user_app, name="user")
