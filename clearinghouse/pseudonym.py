@@ -47,6 +47,10 @@ class PseudonymKey:
         """A public, stable identifier of the key (a hash of it; reveals nothing usable)."""
         return "k" + hashlib.sha256(b"gmsd-key-id:" + self.secret).hexdigest()[:12]
 
+    def derive(self, purpose: str) -> bytes:
+        """A separate secret for another purpose (e.g. the rounding draws), so this key is never reused raw."""
+        return hmac.new(self.secret, b"gmsd:" + purpose.encode("utf-8"), hashlib.sha256).digest()
+
     def __repr__(self) -> str:  # never print the secret
         return f"PseudonymKey(key_id={self.key_id!r}, source={self.source!r})"
 

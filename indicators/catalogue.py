@@ -52,6 +52,7 @@ class Indicator:
     jaar: bool = True  # also a year figure (unique persons over both halves)
     reeks: str | None = None  # indicators that split one total (e.g. wmo_hoofdgroep_per_1000)
     categorie: str | None = None  # this indicator's part of the reeks, in Dutch
+    optelbaar: bool = False  # the reeks' tellers add up to one published total (secondary suppression)
 
     @property
     def geheimhouding(self) -> str:
@@ -138,6 +139,7 @@ def parse_catalogue(entries: list[dict]) -> tuple[Indicator, ...]:
                 jaar=bool(raw.get("jaar", teller.soort in ("personen", "huishoudens"))),
                 reeks=raw.get("reeks"),
                 categorie=raw.get("categorie"),
+                optelbaar=bool(raw.get("reeks_optelbaar", False)),
             )
         )
     return tuple(out)

@@ -61,7 +61,7 @@ LEVELS = ["gemeente", "wijk"]
 STATUSES = ["voorlopig", "nader voorlopig", "definitief"]
 SECRET_REASONS = [
     reason
-    for reason in (disclosure.KLEIN_AANTAL, disclosure.NOEMER_TE_KLEIN, getattr(disclosure, "TE_WEINIG_TRAJECTEN", None))
+    for reason in (disclosure.KLEIN_AANTAL, disclosure.NOEMER_TE_KLEIN, disclosure.TE_WEINIG_TRAJECTEN, disclosure.AANVULLEND_GEHEIM)
     if reason
 ]
 PERIODE_REGEX = r"^\d{4}-H[12]$"

@@ -20,7 +20,7 @@ import pandas as pd
 
 from clearinghouse.audit import load_audit
 from clearinghouse.retention import load_deletions
-from clearinghouse.disclosure import protect
+from clearinghouse.disclosure import protect, secondary_suppression
 from gmsd.reference import gemeenten, population
 from indicators.benchmark import benchmark
 from indicators.catalogue import Indicator, load_catalogue
@@ -112,7 +112,13 @@ def consent(audit: pd.DataFrame) -> pd.DataFrame:
 
 
 def published_indicators(
-    core_files: list[str], audit: pd.DataFrame, *, release: str, status: str, catalogue: tuple[Indicator, ...]
+    core_files: list[str],
+    audit: pd.DataFrame,
+    *,
+    release: str,
+    status: str,
+    catalogue: tuple[Indicator, ...],
+    rounding_secret: bytes,
 ) -> tuple[pd.DataFrame, list[str]]:
     """Protected figures for consenting gemeenten; also the withheld gemeente codes."""
     con = duckdb.connect()
@@ -125,7 +131,8 @@ def published_indicators(
         ~cells["indicator_id"].isin(facultatief) | cells["publicatie_facultatief"].fillna(False).astype(bool)
     )
     withheld = sorted(set(cells.loc[~cells["publicatie_basis"].fillna(False).astype(bool), "gemeente_code"]))
-    protected = protect(cells[allowed].drop(columns=["publicatie_basis", "publicatie_facultatief"]), release=release)
+    protected = protect(cells[allowed].drop(columns=["publicatie_basis", "publicatie_facultatief"]), secret=rounding_secret)
+    protected = secondary_suppression(protected.reset_index(drop=True), {i.id: i.reeks for i in catalogue if i.optelbaar})
     protected["status"] = status
     protected["release"] = release
     out = protected[PUBLISH_COLUMNS].sort_values(["indicator_id", "periode", "gemeente_code", "regio_niveau", "regio_code"])
@@ -137,6 +144,7 @@ def build_warehouse(
     core_dir: Path,
     intake_dir: Path,
     warehouse_path: Path,
+    rounding_secret: bytes,
     deletions_dir: Path | None = None,
     release: str = "concept",
     status: str = "voorlopig",
@@ -148,7 +156,9 @@ def build_warehouse(
         )
     audit = load_audit(intake_dir)
     catalogue = load_catalogue()
-    indicatoren, withheld = published_indicators(core_files, audit, release=release, status=status, catalogue=catalogue)
+    indicatoren, withheld = published_indicators(
+        core_files, audit, release=release, status=status, catalogue=catalogue, rounding_secret=rounding_secret
+    )
     regions = population().merge(
         gemeenten()[["gemeente_code", "provincie_naam"]], on="gemeente_code", how="left"
     )

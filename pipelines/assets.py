@@ -80,7 +80,13 @@ def core_trajecten(context: dg.AssetExecutionContext, clearinghouse: Clearinghou
 )
 def out_indicatoren(context: dg.AssetExecutionContext, clearinghouse: Clearinghouse) -> dg.MaterializeResult:
     home = clearinghouse.home
-    summary = build_warehouse(core_dir=home.core, intake_dir=home.intake, warehouse_path=home.warehouse, deletions_dir=home.deletions)
+    summary = build_warehouse(
+        core_dir=home.core,
+        intake_dir=home.intake,
+        warehouse_path=home.warehouse,
+        deletions_dir=home.deletions,
+        rounding_secret=clearinghouse.key().derive("afronding"),
+    )
     return dg.MaterializeResult(
         metadata={
             "rijen": summary.indicator_rows,
