@@ -115,11 +115,68 @@ def demo(
     from pipelines.runner import run_round
 
     summary = run_round(target)
-    _print_round(target, summary)
     if summary.failed_partitions:
         err.print(f"[red]Niet verwerkt:[/] {', '.join(summary.failed_partitions)}")
     if not summary.published:
-        _fail(f"publiceren is mislukt: {summary.error}. De vorige versie van warehouse en site blijft staan.", 1)
+        _print_round(target, summary)
+        _fail(f"verwerken is mislukt: {summary.error}. De vorige versie van warehouse en site blijft staan.", 1)
+    _publish(target, None)
+    _print_round(target, summary)
+
+
+def _publish(target: Home, periodes: list[str] | None, *, definitief: bool = False) -> list:
+    """Freeze releases for `periodes` (default: every concept periode), then rebuild warehouse and site.
+
+    If the rebuild fails, the new releases are withdrawn: the previous release stays served.
+    """
+    from indicators.releases import ReleaseError, publish_release, withdraw
+    from indicators.warehouse import read_concept
+    from pipelines.runner import run_round
+
+    if not target.warehouse.exists():
+        _fail(f"er is nog geen warehouse in {target.root}. Verwerk eerst aanleveringen (`gmsd run` of `gmsd demo`).")
+    concept = read_concept(target.warehouse)
+    chosen = periodes or sorted(set(concept["periode"]))
+    made = []
+    try:
+        for periode in chosen:
+            made.append(publish_release(concept, target.releases, periode, definitief=definitief))
+    except ReleaseError as exc:
+        for release in made:
+            withdraw(release)
+        _fail(str(exc))
+    summary = run_round(target, deliveries=[])
+    if not summary.published:
+        for release in made:
+            withdraw(release)
+        _fail(f"publiceren is mislukt: {summary.error}. De releases zijn ingetrokken; de vorige publicatie blijft staan.", 1)
+    for release in made:
+        console.print(
+            f"Release [bold]{release.release_id}[/] ({release.status}): {_nl(release.cijfers)} cijfers, "
+            f"{_nl(release.herzien)} herzien ten opzichte van de vorige release."
+        )
+    return made
+
+
+@app.command()
+def publish(
+    periode: Annotated[Optional[list[str]], typer.Option("--periode", help="Periode (2025-H1) of jaar (2025); herhaalbaar. Standaard: alle.")] = None,
+    definitief: Annotated[bool, typer.Option("--definitief", help="Markeer als definitief (daarna geen herziening meer).")] = False,
+    home: HomeOption = None,
+) -> None:
+    """Maak een onveranderlijke release van de conceptcijfers en publiceer warehouse en site."""
+    from clearinghouse.pseudonym import PseudonymKeyError, key_from_environment
+
+    target = get_home(home)
+    try:
+        if key_from_environment() is None and not target.demo_key_file.exists():
+            _fail("geen pseudonimiseringssleutel. Zet GMSD_PSEUDONYM_KEY_FILE (dezelfde sleutel als bij de verwerking).")
+    except PseudonymKeyError as exc:
+        _fail(str(exc))
+    if key_from_environment() is None:
+        os.environ["GMSD_PSEUDONYM_KEY_FILE"] = str(target.demo_key_file)
+    _publish(target, periode, definitief=definitief)
+    console.print(f"Site: [cyan]{target.site / 'index.html'}[/]")
 
 
 @app.command()

@@ -58,6 +58,11 @@ class Home:
         return self.root / "dagster"
 
     @property
+    def releases(self) -> Path:
+        """Immutable releases: `releases/<release_id>/` with the frozen figures and revisions."""
+        return self.root / "releases"
+
+    @property
     def quality_docs(self) -> Path:
         """Great Expectations Data Docs of the published tables (copied into the site)."""
         return self.root / "kwaliteit"

@@ -58,7 +58,7 @@ INDICATOR_COLUMNS = [
 BENCHMARK_COLUMNS = ["indicator_id", "periode", "teller", "noemer", "gemeenten", "waarde"]
 NOT_NULL = ["indicator_id", "periode", "regio_code", "regio_niveau", "gemeente_code", "geheim", "eenheid", "status", "release"]
 LEVELS = ["gemeente", "wijk"]
-STATUSES = ["voorlopig", "nader voorlopig", "definitief"]
+STATUSES = ["concept", "voorlopig", "nader voorlopig", "definitief"]  # concept: computed, not yet released
 SECRET_REASONS = [
     reason
     for reason in (disclosure.KLEIN_AANTAL, disclosure.NOEMER_TE_KLEIN, disclosure.TE_WEINIG_TRAJECTEN, disclosure.AANVULLEND_GEHEIM)
@@ -174,7 +174,7 @@ def _indicatoren_expectations(gx, catalogue: tuple[Indicator, ...], present: lis
         ),
         _expectation(
             gx, "ExpectColumnValuesToBeInSet", "status_waarden", column="status", value_set=STATUSES,
-            uitleg="De status is voorlopig, nader voorlopig of definitief.",
+            uitleg="De status is concept (nog niet gepubliceerd), voorlopig, nader voorlopig of definitief.",
         ),
         _expectation(
             gx, "ExpectColumnValuesToBeInSet", "veelvoud_van_5", column="teller_rest_5", value_set=[0],

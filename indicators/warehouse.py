@@ -25,6 +25,7 @@ from gmsd.reference import gemeenten, population
 from indicators.benchmark import benchmark
 from indicators.catalogue import Indicator, load_catalogue
 from indicators.peers import peer_groups
+from indicators.releases import REVISION_COLUMNS, load_published
 from indicators.compute import raw_cells, register_trajecten
 
 PUBLISH_COLUMNS = [
@@ -49,6 +50,9 @@ COMMENTS = {
     "publish.indicatoren.geheim_reden": "klein aantal of noemer te klein",
     "publish.indicatoren.eenheid": "pct (procent), per_1000, aantal (telling) of dagen (mediaan)",
     "publish.indicatoren.status": "voorlopig, nader voorlopig of definitief",
+    "publish.releases": "Elke publicatie (release) met periode, status, tijdstip, aantal cijfers en aantal herziene cijfers",
+    "publish.revisies": "Cijfers die tussen twee releases van dezelfde periode veranderden, met oude en nieuwe waarde",
+    "concept.indicatoren": "Conceptcijfers van de laatste verwerking (na geheimhouding, nog niet gepubliceerd; alleen voor de beheerder)",
     "publish.indicatoren.release": "Publicatie waarin dit cijfer verscheen",
     "publish.benchmark": "Per indicator, periode en gemeente: de eigen waarde naast die van de vergelijkingsgroepen "
     "(Nederland, provincie, gemeentegrootte, vergelijkbare gemeenten). Alleen berekend uit gepubliceerde, niet-geheime cijfers.",
@@ -81,6 +85,16 @@ COMMON_COLUMN_COMMENTS = {
     "groep_soort": "nederland, provincie, grootteklasse of vergelijkbaar",
     "groep_code": "Code van de groep (NL, PV-<provincie>, GK1-GK8, VG-<gemeente>)",
     "groep_naam": "Naam van de groep",
+    "release_id": "Release: periode en volgnummer, bijvoorbeeld 2025-H1-r2",
+    "gepubliceerd_op": "Tijdstip van publicatie (UTC)",
+    "cijfers": "Aantal cijfers in de release",
+    "herzien": "Aantal cijfers dat veranderde ten opzichte van de vorige release van de periode",
+    "vorige_release": "De vorige release van dezelfde periode",
+    "release_oud": "Release met de oude waarde",
+    "release_nieuw": "Release met de nieuwe waarde",
+    "waarde_oud": "Waarde in de oude release (leeg = geheim of niet gepubliceerd)",
+    "waarde_nieuw": "Waarde in de nieuwe release (leeg = geheim of niet gepubliceerd)",
+    "verschil": "Nieuwe min oude waarde",
 }
 
 
@@ -146,8 +160,9 @@ def build_warehouse(
     warehouse_path: Path,
     rounding_secret: bytes,
     deletions_dir: Path | None = None,
+    releases_dir: Path | None = None,
     release: str = "concept",
-    status: str = "voorlopig",
+    status: str = "concept",
 ) -> WarehouseSummary:
     core_files = sorted(str(p) for p in core_dir.glob("*/*/*.parquet"))
     if not core_files:
@@ -163,34 +178,47 @@ def build_warehouse(
         gemeenten()[["gemeente_code", "provincie_naam"]], on="gemeente_code", how="left"
     )
 
+    released, releases, revisies = load_published(releases_dir) if releases_dir else (pd.DataFrame(), pd.DataFrame(), pd.DataFrame())
+    if released.empty:
+        released = indicatoren.head(0)
+    released = released[PUBLISH_COLUMNS]
+    groups = peer_groups()
+    if releases.empty:
+        releases = pd.DataFrame({c: pd.Series(dtype="string") for c in ("release_id", "periode", "status", "vorige_release")})
+    if revisies.empty:
+        revisies = pd.DataFrame({c: pd.Series(dtype="float64" if c.startswith(("waarde", "verschil")) else "string") for c in REVISION_COLUMNS})
+
     temporary = warehouse_path.with_name(f".{warehouse_path.name}.{os.getpid()}.tmp")
     temporary.unlink(missing_ok=True)
     try:
         con = duckdb.connect(str(temporary))
-        for schema in ("publish", "audit", "ref"):
+        for schema in ("publish", "concept", "audit", "ref"):
             con.execute(f"CREATE SCHEMA {schema}")
-        con.register("indicatoren_df", indicatoren)
-        con.execute("CREATE TABLE publish.indicatoren AS SELECT * FROM indicatoren_df")
-        con.register("audit_df", audit if len(audit) else pd.DataFrame({"gemeente_code": pd.Series(dtype=str)}))
-        con.execute("CREATE TABLE audit.leveringen AS SELECT * FROM audit_df")
-        con.register("verwijderd_df", load_deletions(deletions_dir))
-        con.execute("CREATE TABLE audit.verwijderingen AS SELECT * FROM verwijderd_df")
-        groups = peer_groups()
-        con.register("benchmark_df", benchmark(indicatoren, groups))
-        con.execute("CREATE TABLE publish.benchmark AS SELECT * FROM benchmark_df")
-        con.register("groepen_df", groups)
-        con.execute("CREATE TABLE publish.peergroepen AS SELECT * FROM groepen_df")
-        con.register("regio_df", regions)
-        con.execute("CREATE TABLE ref.regio AS SELECT * FROM regio_df")
+        tables = {
+            "concept.indicatoren": indicatoren,
+            "concept.benchmark": benchmark(indicatoren, groups),
+            "publish.indicatoren": released,
+            "publish.benchmark": benchmark(released, groups),
+            "publish.peergroepen": groups,
+            "publish.releases": releases,
+            "publish.revisies": revisies,
+            "audit.leveringen": audit if len(audit) else pd.DataFrame({"gemeente_code": pd.Series(dtype=str)}),
+            "audit.verwijderingen": load_deletions(deletions_dir),
+            "ref.regio": regions,
+        }
+        for name, frame in tables.items():
+            con.register("frame_df", frame)
+            con.execute(f"CREATE TABLE {name} AS SELECT * FROM frame_df")
+            con.unregister("frame_df")
         for target, text in COMMENTS.items():
             kind = "COLUMN" if target.count(".") == 2 else "TABLE"
             con.execute(f"COMMENT ON {kind} {target} IS '{text.replace(chr(39), chr(39) * 2)}'")
         for schema, table, column in con.execute(
             "SELECT schema_name, table_name, column_name FROM duckdb_columns() WHERE schema_name = 'publish' AND comment IS NULL"
         ).fetchall():
-            text = COMMON_COLUMN_COMMENTS.get(column)
+            text = COMMON_COLUMN_COMMENTS.get(column) or COMMENTS.get(f"publish.indicatoren.{column}")
             if text:
-                con.execute(f"COMMENT ON COLUMN {schema}.{table}.{column} IS '{text}'")
+                con.execute(f"COMMENT ON COLUMN {schema}.{table}.{column} IS '{text.replace(chr(39), chr(39) * 2)}'")
         con.close()
         os.replace(temporary, warehouse_path)
     finally:
@@ -200,6 +228,11 @@ def build_warehouse(
     return WarehouseSummary(warehouse_path, release, len(indicatoren), published, withheld, len(audit))
 
 
-def read_published(warehouse_path: Path) -> pd.DataFrame:
+def read_published(warehouse_path: Path, table: str = "publish.indicatoren") -> pd.DataFrame:
     with duckdb.connect(str(warehouse_path), read_only=True) as con:
-        return con.execute("SELECT * FROM publish.indicatoren").df()
+        return con.execute(f"SELECT * FROM {table}").df()
+
+
+def read_concept(warehouse_path: Path) -> pd.DataFrame:
+    """The figures of the latest round, after disclosure control, before release (operator only)."""
+    return read_published(warehouse_path, "concept.indicatoren")

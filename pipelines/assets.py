@@ -11,7 +11,7 @@ from clearinghouse.validation import AFGEKEURD
 from contracts.core import CoreTraject
 from gmsd.reference import gemeenten
 from dashboards.site import build_site
-from indicators.warehouse import build_warehouse, read_published
+from indicators.warehouse import build_warehouse, read_concept, read_published
 from pipelines.partitions import delivery_partitions
 from pipelines.resources import Clearinghouse
 
@@ -85,6 +85,7 @@ def out_indicatoren(context: dg.AssetExecutionContext, clearinghouse: Clearingho
         intake_dir=home.intake,
         warehouse_path=home.warehouse,
         deletions_dir=home.deletions,
+        releases_dir=home.releases,
         rounding_secret=clearinghouse.key().derive("afronding"),
     )
     return dg.MaterializeResult(
@@ -101,7 +102,9 @@ def out_indicatoren(context: dg.AssetExecutionContext, clearinghouse: Clearingho
 def geheimhouding_klopt(clearinghouse: Clearinghouse) -> dg.AssetCheckResult:
     from indicators.checks import disclosure_violations
 
-    violations = disclosure_violations(read_published(clearinghouse.home.warehouse))
+    home = clearinghouse.home
+    violations = [f"concept: {v}" for v in disclosure_violations(read_concept(home.warehouse))]
+    violations += [f"publish: {v}" for v in disclosure_violations(read_published(home.warehouse))]
     return dg.AssetCheckResult(passed=not violations, metadata={"overtredingen": dg.MetadataValue.json(violations[:20])})
 
 
@@ -110,7 +113,8 @@ def kwaliteit_gepubliceerd(clearinghouse: Clearinghouse) -> dg.AssetCheckResult:
     from indicators.quality import check_published
 
     home = clearinghouse.home
-    result = check_published({"indicatoren": read_published(home.warehouse)}, docs_dir=home.quality_docs)
+    # The concept figures are what a release freezes: checking them checks every release at its making.
+    result = check_published({"indicatoren": read_concept(home.warehouse)}, docs_dir=home.quality_docs)
     failed = [r for r in result.results if not r["success"]]
     return dg.AssetCheckResult(
         passed=result.success,
@@ -122,10 +126,27 @@ def kwaliteit_gepubliceerd(clearinghouse: Clearinghouse) -> dg.AssetCheckResult:
     )
 
 
-@dg.asset(deps=[out_indicatoren], group_name="publicatie", description="The static dashboard site (Plotly, Dutch).")
+@dg.asset(deps=[out_indicatoren], group_name="publicatie", description="The static dashboard site (Plotly, Dutch) of the latest releases.")
 def out_site(clearinghouse: Clearinghouse) -> dg.MaterializeResult:
     home = clearinghouse.home
     published = read_published(home.warehouse)
-    release = str(published["release"].iloc[0]) if len(published) else "concept"
-    summary = build_site(published, home.site, release=release)
+    if published.empty:
+        # Nothing released yet: the previous site (if any) stays; `gmsd publish` makes a release.
+        return dg.MaterializeResult(metadata={"paginas": 0, "opmerking": "nog geen release; site ongewijzigd"})
+    release = ", ".join(sorted(set(published["release"].astype(str))))
+    summary = build_site(published, home.site, release=release, **site_extras(home))
     return dg.MaterializeResult(metadata={"paginas": len(summary.pages), "index": dg.MetadataValue.path(str(summary.index))})
+
+
+def site_extras(home) -> dict:
+    """The optional inputs of build_site this version of the site understands."""
+    import inspect
+
+    accepted = inspect.signature(build_site).parameters
+    extras = {
+        "benchmark": lambda: read_published(home.warehouse, "publish.benchmark"),
+        "releases": lambda: read_published(home.warehouse, "publish.releases"),
+        "revisions": lambda: read_published(home.warehouse, "publish.revisies"),
+        "quality_docs": lambda: home.quality_docs if (home.quality_docs / "index.html").exists() else None,
+    }
+    return {name: make() for name, make in extras.items() if name in accepted}

@@ -212,3 +212,35 @@ def test_jeugd_and_reintegratie_equal_an_independent_count_rounded(demo_run, per
     assert int(cell["teller"]) in _rounded_to_5(len(p01 & p02))
     assert int(cell["noemer"]) in _rounded_to_5(len(p01))
     assert cell["waarde"] == pytest.approx(cell["teller"] / cell["noemer"] * 100, abs=0.05)
+
+
+def test_publish_is_atomic_and_a_definitive_release_is_never_revised(demo_run, tmp_path, monkeypatch):
+    home, _, _ = demo_run
+    copy = tmp_path / "home"
+    shutil.copytree(home, copy)
+    monkeypatch.setenv(KEY_FILE_ENV, str(copy / "keys" / "demo-pseudonym.key"))
+    runner = CliRunner()
+    with duckdb.connect(str(copy / "warehouse.duckdb"), read_only=True) as con:
+        releases = con.execute("SELECT release_id, status FROM publish.releases ORDER BY 1").fetchall()
+    # Today (2026) is more than a year after both periodes ended: CBS practice makes them definitief.
+    assert releases == [("2024-H2-r1", "definitief"), ("2025-H1-r1", "definitief")]
+    refused = runner.invoke(app, ["publish", "--home", str(copy), "--periode", "2025-H1"])
+    assert refused.exit_code == 2 and "al definitief gepubliceerd" in refused.output
+
+    # As if 2025-H1 had not been published: a publish that fails part-way leaves everything as it was.
+    shutil.rmtree(copy / "releases" / "2025-H1-r1")
+    import pipelines.runner
+
+    site_before = (copy / "site" / "index.html").read_bytes()
+    real_round = pipelines.runner.run_round
+    monkeypatch.setattr(pipelines.runner, "run_round", lambda *a, **k: pipelines.runner.RoundSummary(published=False, error="schijf vol"))
+    failed = runner.invoke(app, ["publish", "--home", str(copy), "--periode", "2025-H1"])
+    assert failed.exit_code == 1 and "schijf vol" in failed.output
+    assert not (copy / "releases" / "2025-H1-r1").exists()
+    assert (copy / "site" / "index.html").read_bytes() == site_before
+
+    monkeypatch.setattr(pipelines.runner, "run_round", real_round)
+    again = runner.invoke(app, ["publish", "--home", str(copy), "--periode", "2025-H1"])
+    assert again.exit_code == 0, again.output
+    with duckdb.connect(str(copy / "warehouse.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT DISTINCT release FROM publish.indicatoren WHERE periode = '2025-H1'").fetchall() == [("2025-H1-r1",)]

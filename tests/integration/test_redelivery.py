@@ -1,4 +1,4 @@
-"""Re-deliveries: a rejected file leaves the earlier delivery published; an accepted one replaces it whole.
+"""Re-deliveries: a rejected file leaves the earlier delivery in force; an accepted one replaces it whole.
 
 Runs the real round (Dagster in-process, clearinghouse, warehouse, site) three times on Aalsmeer
 from the committed sample, into tmp_path.
@@ -25,7 +25,7 @@ WMO = f"GM0358_{PERIODE}_wmo.csv"
 def _published_wmo(home: Home) -> float:
     with duckdb.connect(str(home.warehouse), read_only=True) as con:
         return con.execute(
-            "SELECT teller FROM publish.indicatoren WHERE indicator_id = 'wmo_per_1000' "
+            "SELECT teller FROM concept.indicatoren WHERE indicator_id = 'wmo_per_1000' "
             "AND regio_code = 'GM0358' AND periode = ?",
             [PERIODE],
         ).fetchone()[0]

@@ -1,0 +1,118 @@
+"""An attacker's view of what is published: no small count, no recoverable secret, no hidden gemeente.
+
+Builds the concept figures of four sample gemeenten (Aalten without consent) straight through the
+clearinghouse and the warehouse writer, then attacks them with the raw counts at hand.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+
+import duckdb
+import pandas as pd
+import pytest
+
+from clearinghouse.disclosure import AANVULLEND_GEHEIM, KLEIN_AANTAL, additive_groups
+from clearinghouse.geography import Geography
+from clearinghouse.intake import process_partition
+from clearinghouse.pseudonym import PseudonymKey
+from gmsd.settings import SAMPLE_DIR
+from indicators.catalogue import load_catalogue
+from indicators.checks import disclosure_violations
+from indicators.compute import raw_cells, register_trajecten
+from indicators.warehouse import build_warehouse, read_concept
+
+GEMEENTEN = ["GM0358", "GM0197", "GM0060", "GM1723"]
+SECRET = b"rounding-secret-for-tests"
+
+
+def _build(root, name):
+    return build_warehouse(core_dir=root / "core", intake_dir=root / "intake", warehouse_path=root / name, rounding_secret=SECRET)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    root = tmp_path_factory.mktemp("attack")
+    key = PseudonymKey(secrets.token_bytes(32), "test")
+    geography = Geography.from_file(SAMPLE_DIR / "geo" / "pc6hnr20240801_gwb.csv")
+    for code in GEMEENTEN:
+        for folder in sorted((SAMPLE_DIR / "inbox" / code).iterdir()):
+            process_partition(folder, gemeente_code=code, periode=folder.name, key=key, geography=geography,
+                              core_dir=root / "core", intake_dir=root / "intake", reports_dir=root / "reports")
+    _build(root, "warehouse.duckdb")
+    concept = read_concept(root / "warehouse.duckdb")
+    con = duckdb.connect()
+    register_trajecten(con, sorted(str(p) for p in (root / "core").glob("*/*/*.parquet")))
+    raw = raw_cells(con, load_catalogue())
+    return root, concept, raw
+
+
+def test_no_published_count_is_small(world):
+    _, concept, raw = world
+    merged = concept.merge(raw, on=["indicator_id", "periode", "regio_code"], suffixes=("", "_raw"))
+    counts = merged[merged["eenheid"] != "dagen"]
+    shown = counts[counts["teller"].notna()]
+    assert len(shown) > 300
+    assert (shown["teller_ruw"] >= 8).all()
+    assert ((shown["teller"] - shown["teller_ruw"]).abs() <= 4).all()  # rounding moves at most 4
+    small = counts[(counts["teller_ruw"] >= 1) & (counts["teller_ruw"] <= 7)]
+    assert len(small) > 100 and small["geheim"].all()
+
+
+def test_no_secret_cell_is_recoverable_from_its_group(world):
+    """Solve each additive relation (details sum to the total) with rounding bounds: every secret keeps a range."""
+    _, concept, raw = world
+    table = concept.reset_index(drop=True)
+    totals = table[table["regio_niveau"] == "gemeente"].set_index(["indicator_id", "periode", "gemeente_code"])["teller"]
+    reeksen = {i.id: i.reeks for i in load_catalogue() if i.optelbaar}
+    checked = 0
+    for index in additive_groups(table, reeksen):
+        group = table.loc[index]
+        secret = group["geheim"].astype(bool)
+        if not secret.any():
+            continue
+        assert secret.sum() >= 2, group[["indicator_id", "periode", "regio_code", "geheim_reden"]]
+        first = group.iloc[0]
+        if first["regio_niveau"] == "wijk":
+            total = totals.get((first["indicator_id"], first["periode"], first["gemeente_code"]))
+        else:  # a reeks: the details share the noemer as their total
+            total = first["noemer"]
+        if total is None or pd.isna(total):
+            continue
+        published = group.loc[~secret, "teller"].astype(float)
+        hidden_max = sum(7 if reason == KLEIN_AANTAL else total + 4 for reason in group.loc[secret, "geheim_reden"])
+        for _, cell in group[secret].iterrows():
+            own_max = 7 if cell["geheim_reden"] == KLEIN_AANTAL else total + 4
+            others_max = hidden_max - own_max
+            low = max(0.0, (total - 4) - (published + 4).sum() - others_max)
+            high = min(own_max, (total + 4) - (published - 4).clip(lower=0).sum())
+            assert high - low >= 1, (cell["indicator_id"], cell["regio_code"], low, high)
+            checked += 1
+    assert checked > 50
+    assert (table["geheim_reden"] == AANVULLEND_GEHEIM).any()  # secondary suppression did happen
+
+
+def test_gemeente_without_consent_cannot_be_derived_from_anything_published(world):
+    root, concept, _ = world
+    assert "GM0197" not in set(concept["gemeente_code"])
+    # Differencing attack: change Aalten's records completely; nothing published may change.
+    altered = root / "altered"
+    shutil.copytree(root / "core", altered / "core")
+    shutil.copytree(root / "intake", altered / "intake")
+    for path in (altered / "core").glob("*/GM0197/*.parquet"):
+        frame = pd.read_parquet(path)
+        frame.iloc[: len(frame) // 3].to_parquet(path)
+    _build(altered, "warehouse.duckdb")
+    for table in ("concept.indicatoren", "concept.benchmark"):
+        before = duckdb.connect(str(root / "warehouse.duckdb"), read_only=True).execute(f"FROM {table} ORDER BY ALL").df()
+        after = duckdb.connect(str(altered / "warehouse.duckdb"), read_only=True).execute(f"FROM {table} ORDER BY ALL").df()
+        pd.testing.assert_frame_equal(before, after)
+
+
+def test_rates_and_medians_only_on_large_enough_bases_and_the_check_agrees(world):
+    _, concept, _ = world
+    minimum = {i.id: i.min_noemer for i in load_catalogue()}
+    shown = concept[concept["waarde"].notna() & concept["eenheid"].isin(["pct", "per_1000", "dagen"])]
+    assert (shown["noemer"] >= shown["indicator_id"].map(minimum)).all()
+    assert disclosure_violations(concept) == []

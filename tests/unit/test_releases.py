@@ -1,0 +1,49 @@
+"""Releases: immutable, numbered, with CBS status and the revisions between them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pandas as pd
+import pytest
+
+from indicators.releases import DEFINITIEF, NADER_VOORLOPIG, VOORLOPIG, ReleaseError, list_releases, load_published, publish_release
+
+NOW = datetime(2025, 9, 1, tzinfo=timezone.utc)
+
+
+def _concept(waarde_wk=12.5, periode="2025-H1"):
+    return pd.DataFrame(
+        {"indicator_id": "wmo_per_1000", "periode": periode, "regio_code": ["GM0358", "WK035800"],
+         "regio_naam": ["Aalsmeer", "Centrum"], "waarde": [71.1, waarde_wk], "teller": [2365.0, 40.0],
+         "release": "concept", "status": "concept"}
+    )
+
+
+def test_first_release_is_voorlopig_then_nader_voorlopig_with_revisions(tmp_path):
+    first = publish_release(_concept(), tmp_path, "2025-H1", now=NOW)
+    assert (first.release_id, first.status, first.herzien) == ("2025-H1-r1", VOORLOPIG, 0)
+    second = publish_release(_concept(waarde_wk=15.0), tmp_path, "2025-H1", now=NOW)
+    assert (second.release_id, second.status, second.herzien) == ("2025-H1-r2", NADER_VOORLOPIG, 1)
+    figures, history, revisions = load_published(tmp_path)
+    assert set(figures["release"]) == {"2025-H1-r2"} and figures["status"].eq(NADER_VOORLOPIG).all()
+    assert history["release_id"].tolist() == ["2025-H1-r1", "2025-H1-r2"]
+    change = revisions.iloc[0]
+    assert (change["regio_code"], change["waarde_oud"], change["waarde_nieuw"], change["verschil"]) == ("WK035800", 12.5, 15.0, 2.5)
+    # The first release is untouched.
+    assert pd.read_parquet(tmp_path / "2025-H1-r1" / "indicatoren.parquet")["waarde"].tolist() == [71.1, 12.5]
+
+
+def test_definitief_after_a_year_or_on_request_and_then_closed(tmp_path):
+    late = datetime(2026, 7, 1, tzinfo=timezone.utc)
+    assert publish_release(_concept(), tmp_path, "2025-H1", now=late).status == DEFINITIEF
+    with pytest.raises(ReleaseError, match="definitief"):
+        publish_release(_concept(), tmp_path, "2025-H1", now=late)
+    assert publish_release(_concept(periode="2024-H2"), tmp_path, "2024-H2", now=NOW, definitief=True).status == DEFINITIEF
+    assert len(list_releases(tmp_path)) == 2
+
+
+def test_a_periode_without_figures_is_refused_in_dutch(tmp_path):
+    with pytest.raises(ReleaseError, match="geen conceptcijfers voor periode 2023-H1"):
+        publish_release(_concept(), tmp_path, "2023-H1", now=NOW)
+    assert list_releases(tmp_path).empty
