@@ -24,3 +24,11 @@ def test_bad_declarations_are_refused():
         parse_catalogue([{**good, "noemer": {"omschrijving": "n", "soort": "bevolking", "groep": "katten"}}])
     with pytest.raises(CatalogueError, match="eenheid"):
         parse_catalogue([{**good, "eenheid": "euro"}])
+
+
+def test_indicator_documentation_is_generated_and_up_to_date():
+    from indicators.documentation import DOC_PATH, render_markdown
+
+    assert DOC_PATH.read_text(encoding="utf-8") == render_markdown(), "run `uv run python -m indicators.documentation`"
+    for indicator in load_catalogue():
+        assert f"`{indicator.id}`" in render_markdown()
