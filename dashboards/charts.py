@@ -1,9 +1,8 @@
-"""Figure builders for the site: a DataFrame of published rows in, a Plotly figure out.
+"""Figure builders for the site: lists of published numbers in, a Plotly figure out.
 
-Each builder takes rows that are already selected (one indicator, one periode or one gemeente)
-and only *reads* `waarde` from rows that are not secret. A secret row gets an empty bar labelled
-"." and a hover text with the reason, so its figure never enters the page's chart data — not
-even hidden in the JSON that Plotly embeds.
+Each builder gets only numbers that may be shown (None where a figure is secret or not
+delivered), so a secret figure never enters the page's chart data — not even hidden in the JSON
+that Plotly embeds. A missing point is a gap in a line; a missing bar is an empty bar labelled ".".
 
 All texts a reader sees (titles, axes, hover) are Dutch; numbers in labels and hovers are
 pre-formatted with `dashboards.format` and the axes use `separators=",."` (decimal comma).
@@ -14,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboards.format import SECRET, fmt_number, is_secret
+from dashboards.format import SECRET, fmt_number
 
 PRIMARY = "#1f5f8b"
 BENCHMARK = "#8c959f"
@@ -53,145 +52,168 @@ def _value_label(value: float, eenheid_label: str) -> str:
     return f"{fmt_number(value, 1)} {eenheid_label}".replace(" %", "%")
 
 
-def _secret_label(row) -> str:
-    reason = row.get("geheim_reden")
-    return f"geheim ({reason})" if isinstance(reason, str) and reason else "geheim"
-
-
 # Length of the bar drawn for a secret value: Plotly draws no label on a bar of length 0, and
 # the "." label must show. Far below any published value (one decimal), so it reads as no bar.
 SECRET_LENGTH = 1e-9
 SECRET_TEXT = f"{SECRET} (geheim)"
 
+# One compact chart per indicator block on a gemeente page, one per indicator page.
 
-def _bar_data(
-    rows: pd.DataFrame, eenheid_label: str, secret_text: str = SECRET
-) -> tuple[list[float], list[str], list[str]]:
-    """Bar lengths, bar labels and hover texts; a secret row gets an empty bar labelled "."."""
-    lengths, labels, hovers = [], [], []
-    for _, row in rows.iterrows():
-        if is_secret(row):
-            lengths.append(SECRET_LENGTH)
-            labels.append(secret_text)
-            hovers.append(_secret_label(row))
-        else:
-            value = float(row["waarde"])
-            lengths.append(value)
-            labels.append(fmt_number(value, 1))
-            hovers.append(_value_label(value, eenheid_label))
-    return lengths, labels, hovers
+PEER = "#6e7781"
+NEDERLAND = "#9a3412"
+BAND = "rgba(31, 95, 139, 0.13)"
 
 
-def _sorted_for_hbar(rows: pd.DataFrame) -> pd.DataFrame:
-    """Largest value on top, secret rows at the bottom (Plotly draws the first category lowest)."""
-    secret = rows.apply(is_secret, axis=1) if len(rows) else pd.Series(dtype=bool)
-    key = rows["waarde"].astype("Float64").where(~secret).astype("float64")
-    ordered = rows.assign(_secret=~secret, _key=key.fillna(float("-inf")), _naam=rows["regio_naam"].astype(str))
-    return ordered.sort_values(["_secret", "_key", "_naam"], ascending=[True, True, False]).drop(
-        columns=["_secret", "_key", "_naam"]
-    )
+def _clean(values) -> list[float | None]:
+    return [None if v is None or pd.isna(v) else float(v) for v in values]
 
 
-def _hbar(
-    rows: pd.DataFrame,
+def trend_lines(
+    x_labels: list[str],
     *,
-    title: str,
+    own: list[float | None],
+    own_name: str,
     eenheid_label: str,
-    reference: tuple[str, float] | None = None,
+    title: str,
+    peer_median: list[float | None] | None = None,
+    peer_p25: list[float | None] | None = None,
+    peer_p75: list[float | None] | None = None,
+    peer_name: str = "Vergelijkbare gemeenten (mediaan)",
+    nederland: list[float | None] | None = None,
 ) -> go.Figure:
-    rows = _sorted_for_hbar(rows)
-    lengths, labels, hovers = _bar_data(rows, eenheid_label, secret_text=SECRET_TEXT)
-    names = rows["regio_naam"].astype(str).tolist()
-    bar = go.Bar(
-        x=lengths,
-        y=names,
-        orientation="h",
-        marker_color=PRIMARY,
-        text=labels,
-        textposition="outside",
-        cliponaxis=False,
-        customdata=hovers,
-        hovertemplate="<b>%{y}</b><br>%{customdata}<extra></extra>",
-        name=title,
-    )
-    shapes, annotations = [], []
-    if reference is not None:
-        label, value = reference
-        shapes.append(dict(type="line", x0=value, x1=value, yref="paper", y0=0, y1=1,
-                           line=dict(color=BENCHMARK, width=2, dash="dash")))
-        annotations.append(dict(x=value, y=1, yref="paper", yanchor="bottom", showarrow=False,
-                                text=f"{label}: {_value_label(value, eenheid_label)}",
-                                font=dict(color="#57606a", size=12)))
+    """One indicator over the periodes: the gemeente, the P25–P75 band and median of its peers, Nederland.
+
+    Missing points (secret, not delivered) are gaps; the table beside the chart shows them as ".".
+    """
+    traces = []
+    if peer_p25 is not None and peer_p75 is not None and any(v is not None for v in _clean(peer_p25)):
+        traces.append(go.Scatter(x=x_labels, y=_clean(peer_p75), mode="lines", line=dict(width=0),
+                                 hoverinfo="skip", showlegend=False, name="P75"))
+        traces.append(go.Scatter(x=x_labels, y=_clean(peer_p25), mode="lines", line=dict(width=0),
+                                 fill="tonexty", fillcolor=BAND, hoverinfo="skip",
+                                 name="Middelste helft vergelijkbare gemeenten (P25–P75)"))
+    if peer_median is not None:
+        traces.append(go.Scatter(x=x_labels, y=_clean(peer_median), mode="lines+markers", name=peer_name,
+                                 line=dict(color=PEER, width=2, dash="dash"), marker=dict(size=6),
+                                 hovertemplate=f"{peer_name}<br>%{{x}}: %{{y:,.1f}} {eenheid_label}<extra></extra>"))
+    if nederland is not None:
+        traces.append(go.Scatter(x=x_labels, y=_clean(nederland), mode="lines+markers", name="Nederland",
+                                 line=dict(color=NEDERLAND, width=2, dash="dot"), marker=dict(size=6, symbol="square"),
+                                 hovertemplate=f"Nederland<br>%{{x}}: %{{y:,.1f}} {eenheid_label}<extra></extra>"))
+    traces.append(go.Scatter(x=x_labels, y=_clean(own), mode="lines+markers", name=own_name,
+                             line=dict(color=PRIMARY, width=3), marker=dict(size=8),
+                             hovertemplate=f"<b>{own_name}</b><br>%{{x}}: %{{y:,.1f}} {eenheid_label}<extra></extra>"))
     layout = _layout(
         title,
-        height=max(220, 110 + 26 * len(names)),
-        xaxis=dict(title=dict(text=f"Waarde ({eenheid_label})"), rangemode="tozero"),
-        yaxis=dict(type="category", showgrid=False, ticksuffix="  "),
-        showlegend=False,
-        shapes=shapes,
-        annotations=annotations,
+        height=300,
+        xaxis=dict(type="category", showgrid=False),
+        yaxis=dict(title=dict(text=eenheid_label), rangemode="tozero"),
+        legend=dict(orientation="h", x=0, y=-0.18, xanchor="left", yanchor="top", font=dict(size=12)),
     )
-    return go.Figure(data=[bar], layout=layout)  # one validation pass: update_layout is slow
+    layout["margin"] = dict(l=10, r=20, t=50, b=90)
+    return go.Figure(data=traces, layout=layout)
 
 
-def gemeenten_bar(rows: pd.DataFrame, *, title: str, eenheid_label: str, benchmark: float | None = None) -> go.Figure:
-    """Compare gemeenten on one indicator in one periode, sorted from high to low.
-
-    `rows`: gemeente-level rows (regio_code, regio_naam, waarde, geheim, geheim_reden).
-    """
-    reference = ("Alle gemeenten", benchmark) if benchmark is not None else None
-    return _hbar(rows, title=title, eenheid_label=eenheid_label, reference=reference)
-
-
-def wijken_bar(
-    rows: pd.DataFrame, *, title: str, eenheid_label: str, gemeente: tuple[str, float] | None = None
-) -> go.Figure:
-    """Compare the wijken of one gemeente in one periode; a dashed line marks the gemeente.
-
-    `rows`: wijk-level rows; `gemeente`: (name, value) of the whole gemeente, when published.
-    """
-    return _hbar(rows, title=title, eenheid_label=eenheid_label, reference=gemeente)
-
-
-def periode_bars(
-    gemeente_rows: pd.DataFrame,
-    benchmark: pd.DataFrame,
+def category_bars(
+    categories: list[str],
     *,
-    title: str,
+    own: list[float | None],
+    own_name: str,
     eenheid_label: str,
-    gemeente_naam: str,
-    periode_labels: dict[str, str],
+    title: str,
+    compare: list[float | None] | None = None,
+    compare_name: str = "Nederland",
 ) -> go.Figure:
-    """The gemeente's value per periode beside the benchmark of all gemeenten (grouped bars).
+    """The categories of one reeks in one periode: the gemeente beside a comparison (horizontal bars).
 
-    `gemeente_rows`: the gemeente-level rows of one gemeente for one indicator (any periodes);
-    `benchmark`: columns periode, waarde (the benchmark per periode, see site.benchmark).
-    """
-    periodes = sorted(set(gemeente_rows["periode"]) | set(benchmark["periode"]))
-    x = [periode_labels.get(p, p) for p in periodes]
-    own = gemeente_rows.set_index("periode")
-    lengths, labels, hovers = _bar_data(own.reindex(periodes), eenheid_label, secret_text=SECRET_TEXT)
-    bench = benchmark.set_index("periode")["waarde"].reindex(periodes)
-    bench_lengths = [SECRET_LENGTH if pd.isna(v) else float(v) for v in bench]
-    bench_labels = [SECRET_TEXT if pd.isna(v) else fmt_number(v, 1) for v in bench]
-    bench_hovers = ["geen gegevens" if pd.isna(v) else _value_label(float(v), eenheid_label) for v in bench]
+    A missing own value (secret or not delivered) is an empty bar labelled "."."""
+    own = _clean(own)
+    lengths = [SECRET_LENGTH if v is None else v for v in own]
+    labels = [SECRET_TEXT if v is None else fmt_number(v, 1) for v in own]
+    traces = []
+    if compare is not None:
+        compare = _clean(compare)
+        traces.append(go.Bar(
+            y=categories, x=[SECRET_LENGTH if v is None else v for v in compare], orientation="h", name=compare_name,
+            marker_color=BENCHMARK, text=[SECRET if v is None else fmt_number(v, 1) for v in compare],
+            textposition="outside", cliponaxis=False,
+            hovertemplate=f"{compare_name}<br>%{{y}}: %{{text}} {eenheid_label}<extra></extra>"))
+    traces.append(go.Bar(
+        y=categories, x=lengths, orientation="h", name=own_name, marker_color=PRIMARY, text=labels,
+        textposition="outside", cliponaxis=False,
+        hovertemplate=f"<b>{own_name}</b><br>%{{y}}: %{{text}} {eenheid_label}<extra></extra>"))
+    layout = _layout(
+        title,
+        height=max(240, 110 + (44 if compare is not None else 26) * len(categories)),
+        xaxis=dict(title=dict(text=eenheid_label), rangemode="tozero"),
+        yaxis=dict(type="category", showgrid=False, autorange="reversed", ticksuffix="  "),
+        barmode="group",
+        legend=dict(orientation="h", x=0, y=-0.2, xanchor="left", yanchor="top", traceorder="reversed"),
+    )
+    layout["margin"] = dict(l=10, r=50, t=50, b=90)
+    return go.Figure(data=traces, layout=layout)
+
+
+def category_trend(
+    x_labels: list[str], series: dict[str, list[float | None]], *, eenheid_label: str, title: str
+) -> go.Figure:
+    """Several categories of one reeks over the periodes (used for counts, which have no comparison)."""
+    palette = ["#1f5f8b", "#9a3412", "#2f6f3e", "#6f42c1", "#8a6d00", "#b42363", "#3b6e8f"]
     traces = [
-        go.Bar(x=x, y=lengths, name=gemeente_naam, marker_color=PRIMARY, text=labels, textposition="outside",
-               cliponaxis=False, customdata=hovers,
-               hovertemplate=f"<b>{gemeente_naam}</b><br>%{{x}}: %{{customdata}}<extra></extra>"),
-        go.Bar(x=x, y=bench_lengths, name="Alle gemeenten", marker_color=BENCHMARK, text=bench_labels,
-               textposition="outside", cliponaxis=False, customdata=bench_hovers,
-               hovertemplate="<b>Alle gemeenten</b><br>%{x}: %{customdata}<extra></extra>"),
+        go.Scatter(x=x_labels, y=_clean(values), mode="lines+markers", name=name,
+                   line=dict(color=palette[i % len(palette)], width=2), marker=dict(size=7),
+                   hovertemplate=f"<b>{name}</b><br>%{{x}}: %{{y:,.1f}} {eenheid_label}<extra></extra>")
+        for i, (name, values) in enumerate(series.items())
     ]
     layout = _layout(
         title,
-        height=340,
+        height=300,
         xaxis=dict(type="category", showgrid=False),
-        yaxis=dict(title=dict(text=f"Waarde ({eenheid_label})"), rangemode="tozero"),
-        barmode="group",
-        legend=dict(orientation="h", x=0, y=-0.12, xanchor="left", yanchor="top"),
+        yaxis=dict(title=dict(text=eenheid_label), rangemode="tozero"),
+        legend=dict(orientation="h", x=0, y=-0.18, xanchor="left", yanchor="top"),
     )
-    layout["margin"]["b"] = 70  # room for the legend below the axis
+    layout["margin"] = dict(l=10, r=20, t=50, b=90)
+    return go.Figure(data=traces, layout=layout)
+
+
+def gemeenten_dots(
+    names: list[str],
+    values: list[float],
+    *,
+    peer_medians: list[float | None],
+    eenheid_label: str,
+    title: str,
+    nederland: float | None = None,
+) -> go.Figure:
+    """Every published gemeente on one axis (dot), with the median of its comparable gemeenten (open
+    diamond) and a line for Nederland. `values` holds only published values: secret gemeenten are
+    left out by the caller (the table beside the chart lists them with ".")."""
+    peer = _clean(peer_medians)
+    traces = [
+        go.Scatter(x=peer, y=names, mode="markers", name="Mediaan vergelijkbare gemeenten",
+                   marker=dict(symbol="diamond-open", size=10, color=PEER, line=dict(width=2)),
+                   hovertemplate="%{y}<br>mediaan vergelijkbare gemeenten: %{x:,.1f} " + eenheid_label + "<extra></extra>"),
+        go.Scatter(x=_clean(values), y=names, mode="markers", name="Gemeente",
+                   marker=dict(size=10, color=PRIMARY),
+                   hovertemplate="<b>%{y}</b><br>%{x:,.1f} " + eenheid_label + "<extra></extra>"),
+    ]
+    shapes, annotations = [], []
+    if nederland is not None:
+        shapes.append(dict(type="line", x0=nederland, x1=nederland, yref="paper", y0=0, y1=1,
+                           line=dict(color=NEDERLAND, width=2, dash="dot")))
+        annotations.append(dict(x=nederland, y=1, yref="paper", yanchor="bottom", showarrow=False,
+                                text=f"Nederland: {_value_label(nederland, eenheid_label)}",
+                                font=dict(color=NEDERLAND, size=12)))
+    layout = _layout(
+        title,
+        height=max(260, 130 + 22 * len(names)),
+        xaxis=dict(title=dict(text=eenheid_label), rangemode="tozero"),
+        yaxis=dict(type="category", showgrid=True, autorange="reversed", ticksuffix="  "),
+        shapes=shapes,
+        annotations=annotations,
+        legend=dict(orientation="h", x=0, y=1.0, xanchor="left", yanchor="bottom"),
+    )
+    layout["margin"] = dict(l=10, r=30, t=90, b=50)
     return go.Figure(data=traces, layout=layout)
 
 

@@ -321,6 +321,21 @@ def export(
         console.print(f"{path}  ({_nl(path.stat().st_size)} bytes)")
 
 
+@app.command()
+def serve(
+    home: HomeOption = None,
+    host: Annotated[str, typer.Option(help="Adres; standaard alleen deze computer.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Poort.")] = 8000,
+) -> None:
+    """Bekijk de site in de browser via een lokale webserver (Ctrl-C stopt)."""
+    from dashboards.serve import serve as serve_site
+
+    target = get_home(home)
+    if not (target.site / "index.html").exists():
+        _fail(f"er is nog geen site in {target.site}. Draai eerst `gmsd demo` of `gmsd publish`.")
+    serve_site(target.site, host=host, port=port)
+
+
 @app.command("audit-privacy")
 def audit_privacy(
     home: HomeOption = None,

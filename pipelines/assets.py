@@ -1,6 +1,8 @@
 """Assets: core_trajecten (per delivery) → out_indicatoren (warehouse, single writer) → out_site."""
 
 
+from pathlib import Path
+
 import dagster as dg
 import pandas as pd
 
@@ -128,25 +130,27 @@ def kwaliteit_gepubliceerd(clearinghouse: Clearinghouse) -> dg.AssetCheckResult:
 
 @dg.asset(deps=[out_indicatoren], group_name="publicatie", description="The static dashboard site (Plotly, Dutch) of the latest releases.")
 def out_site(clearinghouse: Clearinghouse) -> dg.MaterializeResult:
+    import tempfile
+
+    from indicators.export import export_published
+
     home = clearinghouse.home
     published = read_published(home.warehouse)
     if published.empty:
         # Nothing released yet: the previous site (if any) stays; `gmsd publish` makes a release.
         return dg.MaterializeResult(metadata={"paginas": 0, "opmerking": "nog geen release; site ongewijzigd"})
     release = ", ".join(sorted(set(published["release"].astype(str))))
-    summary = build_site(published, home.site, release=release, **site_extras(home))
+    with tempfile.TemporaryDirectory(dir=home.root) as scratch:
+        files = export_published(home.warehouse, Path(scratch) / "parquet", formaat="parquet")
+        files += export_published(home.warehouse, Path(scratch) / "csv", formaat="csv", nederlands=True)
+        summary = build_site(
+            published,
+            home.site,
+            release=release,
+            benchmark=read_published(home.warehouse, "publish.benchmark"),
+            releases=read_published(home.warehouse, "publish.releases"),
+            revisions=read_published(home.warehouse, "publish.revisies"),
+            downloads={path.name: path for path in files},
+            quality_docs=home.quality_docs if (home.quality_docs / "index.html").exists() else None,
+        )
     return dg.MaterializeResult(metadata={"paginas": len(summary.pages), "index": dg.MetadataValue.path(str(summary.index))})
-
-
-def site_extras(home) -> dict:
-    """The optional inputs of build_site this version of the site understands."""
-    import inspect
-
-    accepted = inspect.signature(build_site).parameters
-    extras = {
-        "benchmark": lambda: read_published(home.warehouse, "publish.benchmark"),
-        "releases": lambda: read_published(home.warehouse, "publish.releases"),
-        "revisions": lambda: read_published(home.warehouse, "publish.revisies"),
-        "quality_docs": lambda: home.quality_docs if (home.quality_docs / "index.html").exists() else None,
-    }
-    return {name: make() for name, make in extras.items() if name in accepted}
