@@ -96,6 +96,10 @@ CLIENT_TYPES: dict[str, tuple[ClientType, ...]] = {
     ),
 }
 
+# Household links between domeinen, tuned so that about 10 % of households with any voorziening
+# have voorzieningen in two or more domeinen (spec reference level).
+STAPELING = {"wmo_in_participatie": 0.5, "ouder_in_participatie": 0.6, "ouder_in_wmo": 0.1}
+
 HERKOMST = (("NL", 0.74), ("EU", 0.07), ("NEU", 0.16), ("ONB", 0.03))
 VERWIJZER = (("01", 0.38), ("02", 0.30), ("03", 0.05), ("04", 0.10), ("05", 0.09), ("06", 0.05), ("07", 0.03))
 REDEN_EINDE = (("01", 0.62), ("02", 0.14), ("03", 0.10), ("04", 0.05), ("05", 0.09))
@@ -337,6 +341,9 @@ def simulate_gemeente(
     taken: set[str] = set()
     rows: dict[str, list[pd.DataFrame]] = {d: [] for d in CLIENT_TYPES}
     adults_by_domein: dict[str, np.ndarray] = {}
+    # Adult episodes per domein (person, start, end): a person reused in another domein gets an
+    # episode that overlaps one of theirs, so the domeinen meet in the same periode (stapeling).
+    episodes: dict[str, pd.DataFrame] = {}
 
     for domein in ("participatie", "wmo", "jeugd"):
         rng = np.random.default_rng([seed, int(gemeente_code[2:]), DOMEIN_INDEX[domein]])
@@ -358,16 +365,22 @@ def simulate_gemeente(
             end = np.maximum(end, start)
             addr = rng.choice(len(addresses.weight), size=n, p=addresses.weight)
             ids = np.full(n, -1)
-            if domein == "wmo" and "participatie" in adults_by_domein:
-                # Some Wmo clients of working age also receive bijstand: the same person.
-                pool = adults_by_domein["participatie"]
-                reuse = (ages < 67) & (rng.random(n) < 0.12)
-                reuse_ids = rng.choice(pool, size=int(reuse.sum())) if len(pool) else np.array([], dtype=int)
-                ids[np.flatnonzero(reuse)[: len(reuse_ids)]] = reuse_ids
+            if domein == "wmo" and len(episodes.get("participatie", ())):
+                # Some Wmo clients of working age also receive bijstand: the same person, at the same time.
+                pool = episodes["participatie"]
+                reuse = np.flatnonzero((ages < 67) & (rng.random(n) < STAPELING["wmo_in_participatie"]))
+                partner = pool.iloc[rng.integers(0, len(pool), size=len(reuse))]
+                length = np.maximum((partner.end.to_numpy() - partner.start.to_numpy()) / DAY, 1).astype(int)
+                start[reuse] = np.minimum(partner.start.to_numpy() + (rng.random(len(reuse)) * length).astype(int) * DAY, window_end)
+                end[reuse] = start[reuse] + duration[reuse] * DAY
+                ids[reuse] = partner.person.to_numpy()
             fresh = ids < 0
             ids[fresh] = people.add(rng, births[fresh], addr[fresh], taken)
             if domein != "jeugd":
                 domein_adults.append(ids[ages >= 20])
+                adult = ages >= 20
+                frame = pd.DataFrame({"person": ids[adult], "start": start[adult], "end": end[adult]})
+                episodes[domein] = pd.concat([episodes.get(domein, frame.iloc[:0]), frame], ignore_index=True)
             voorziening = _pick(rng, client_type.primary, n)
             parts = [pd.DataFrame({"person": ids, "start": start, "end": end, "voorziening": voorziening})]
             for code, probability, median in client_type.extra:
@@ -393,7 +406,7 @@ def simulate_gemeente(
     # Jeugd: a gezagdrager per minor, shared by siblings; some gezagdragers are clients elsewhere.
     rng = np.random.default_rng([seed, int(gemeente_code[2:]), 9])
     jeugd = result["jeugd"]
-    children = jeugd.drop_duplicates("person")[["person", "geboortedatum", "address"]]
+    children = jeugd.sort_values("start").drop_duplicates("person")[["person", "geboortedatum", "address", "start"]]
     age_at_first_end = (np.datetime64(periodes[0].einde.date()) - children.geboortedatum.to_numpy().astype("datetime64[D]")) / DAY / 365.25
     minors = children[age_at_first_end < 18]
     n_households = max(1, int(len(minors) * 0.78))
@@ -402,11 +415,23 @@ def simulate_gemeente(
     parent_birth = _births(rng, parent_age, window_end)
     parent_address = rng.choice(len(addresses.weight), size=n_households, p=addresses.weight)
     parent_id = np.full(n_households, -1)
-    for domein, share in (("participatie", 0.16), ("wmo", 0.03)):
-        pool = adults_by_domein.get(domein, np.array([], dtype=int))
-        pick = (parent_id < 0) & (rng.random(n_households) < share)
-        if len(pool) and pick.any():
-            parent_id[pick] = rng.choice(pool, size=int(pick.sum()))
+    # The household's jeugd starts when its first child's does; a gezagdrager who is a client
+    # elsewhere is one whose episode runs at that moment (tried among a few random candidates).
+    household_start = pd.Series(minors.start.to_numpy()).groupby(household).min().reindex(range(n_households))
+    household_start = household_start.fillna(pd.Timestamp(window_end)).to_numpy().astype("datetime64[D]")
+    for domein, share in (("participatie", STAPELING["ouder_in_participatie"]), ("wmo", STAPELING["ouder_in_wmo"])):
+        pool = episodes.get(domein)
+        if pool is None or pool.empty:
+            continue
+        pick = np.flatnonzero((parent_id < 0) & (rng.random(n_households) < share))
+        tries = rng.integers(0, len(pool), size=(len(pick), 8))
+        pool_start = pool.start.to_numpy().astype("datetime64[D]")[tries]
+        pool_end = pool.end.to_numpy().astype("datetime64[D]")[tries]
+        at = household_start[pick][:, None]
+        overlaps = (pool_start <= at) & (pool_end >= at)
+        found = overlaps.any(axis=1)
+        first = overlaps.argmax(axis=1)
+        parent_id[pick[found]] = pool.person.to_numpy()[tries[found, first[found]]]
     fresh = parent_id < 0
     parent_id[fresh] = people.add(rng, parent_birth[fresh], parent_address[fresh], taken)
     identities = people.frame()
