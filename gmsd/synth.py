@@ -361,7 +361,10 @@ def simulate_gemeente(
             end = start + duration * DAY
             ages = _ages(rng, client_type.ages, n)
             births = _births(rng, ages, window_end)
-            start = np.maximum(start, births)
+            # Ages are drawn at the end of the window; over a long window a client must still be
+            # old enough for the domein when the episode starts (e.g. 15+ for participatie).
+            youngest = min(low for low, _, _ in client_type.ages)
+            start = np.maximum(start, births + int(round(youngest * 365.25 + 1)) * DAY)
             end = np.maximum(end, start)
             addr = rng.choice(len(addresses.weight), size=n, p=addresses.weight)
             ids = np.full(n, -1)
