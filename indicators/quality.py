@@ -347,7 +347,8 @@ def completeness_table(indicatoren: pd.DataFrame, catalogue: tuple[Indicator, ..
     domein for it (integraal: when it delivered all other domeinen, as `indicators.compute` scopes
     it); it is then expected to have every basis indicator of that domein, and the
     facultatieve ones when it has any facultatief indicator that periode (consent is per gemeente
-    and periode). Present means a gemeente-level row (or any row for wijk-only indicators).
+    and periode). A year periode (`2025`) only has the indicators declared with `jaar` (unique
+    persons over the year); counts of trajecten and medians are per half-year. Present means a gemeente-level row (or any row for wijk-only indicators).
     """
     columns = ["gemeente_code", "periode", "domein", "indicator_id", "aanwezig"]
     info = {indicator.id: indicator for indicator in catalogue}
@@ -370,7 +371,9 @@ def completeness_table(indicatoren: pd.DataFrame, catalogue: tuple[Indicator, ..
         (g, p, d, indicator.id, (g, p, indicator.id) in present)
         for g, p, d in delivered
         for indicator in catalogue
-        if indicator.domein == d and (indicator.gegevensset == "basis" or (g, p) in facultatief)
+        if indicator.domein == d
+        and (indicator.gegevensset == "basis" or (g, p) in facultatief)
+        and ("-H" in p or getattr(indicator, "jaar", True))  # a year periode only has the year indicators
     ]
     out = pd.DataFrame(rows, columns=columns)
     out["aanwezig"] = out["aanwezig"].astype(bool)

@@ -164,3 +164,19 @@ def test_completeness_expects_every_indicator_of_a_delivered_domein(catalogue):
     no_gemeente_row = df[~((df["regio_code"] == "GM0358") & (df["indicator_id"] == "jb_pct"))]
     missing = completeness_table(no_gemeente_row, catalogue).query("not aanwezig")
     assert sorted(missing["periode"]) == ["2024-H2", "2025-H1"] and set(missing["gemeente_code"]) == {"GM0358"}
+
+
+def test_year_periodes_are_only_expected_to_have_year_indicators():
+    from indicators.catalogue import load_catalogue
+    from indicators.quality import completeness_table
+
+    catalogue = load_catalogue()
+    rows = pd.DataFrame(
+        {"indicator_id": ["wmo_per_1000", "wmo_per_1000", "instroom_wmo"], "periode": ["2024", "2024-H2", "2024-H2"],
+         "regio_niveau": "gemeente", "gemeente_code": "GM0358"}
+    )
+    table = completeness_table(rows, catalogue)
+    year = table[table["periode"] == "2024"]
+    assert "instroom_wmo" not in set(year["indicator_id"]) and "doorlooptijd_wmo_dagen" not in set(year["indicator_id"])
+    assert "wmo_per_1000" in set(year["indicator_id"])
+    assert "instroom_wmo" in set(table[table["periode"] == "2024-H2"]["indicator_id"])
