@@ -181,7 +181,7 @@ def publish(
 
 @app.command()
 def run(home: HomeOption = None) -> None:
-    """Verwerk alle aanleveringen in de inbox en publiceer warehouse en site (vereist een echte sleutel)."""
+    """Verwerk alle aanleveringen in de inbox tot conceptcijfers (vereist een echte sleutel); publiceer met `gmsd publish`."""
     from clearinghouse.pseudonym import PseudonymKeyError, key_from_environment
 
     target = get_home(home).ensure()
@@ -376,7 +376,7 @@ def sql(
     max_rijen: Annotated[int, typer.Option("--max-rijen", help="Toon hoogstens zoveel rijen.")] = 50,
     csv: Annotated[bool, typer.Option("--csv", help="Schrijf het resultaat als CSV naar stdout.")] = False,
 ) -> None:
-    """Bevraag het warehouse (alleen lezen): tabellen publish.indicatoren, audit.leveringen, ref.regio."""
+    """Bevraag het warehouse (alleen lezen): schema's publish, concept, audit en ref."""
     import duckdb
     from rich.table import Table
 
