@@ -105,3 +105,15 @@ def pseudonymise(bsns: pd.Series, key: PseudonymKey) -> pd.Series:
         bsn: hmac.new(secret, bsn.encode("ascii"), hashlib.sha256).hexdigest()[:PSEUDONYM_HEX_CHARS] for bsn in distinct
     }
     return values.map(table).astype("string").where(linkable)
+
+
+def ensure_demo_key(demo_key_file: Path) -> str | None:
+    """For `gmsd demo` and `gmsd portal --demo`: the operator's key if one is set; otherwise (once) a
+    demo key at `demo_key_file`, made the active key for this process. Returns the demo key's path
+    when it is used, so the caller can say so."""
+    if key_from_environment() is not None:
+        return None
+    if not demo_key_file.exists():
+        write_new_key(demo_key_file)
+    os.environ[KEY_FILE_ENV] = str(demo_key_file)
+    return str(demo_key_file)

@@ -43,15 +43,10 @@ def _install_sample(home: Home, sample: Path) -> int:
 
 
 def _ensure_demo_key(home: Home) -> str | None:
-    """Use the operator's key if set; otherwise create (once) a demo key in the home folder."""
-    from clearinghouse.pseudonym import KEY_FILE_ENV, key_from_environment, write_new_key
+    """The operator's key if set, else (once) a demo key in the home folder; see clearinghouse.pseudonym."""
+    from clearinghouse.pseudonym import ensure_demo_key
 
-    if key_from_environment() is not None:
-        return None
-    if not home.demo_key_file.exists():
-        write_new_key(home.demo_key_file)
-    os.environ[KEY_FILE_ENV] = str(home.demo_key_file)
-    return str(home.demo_key_file)
+    return ensure_demo_key(home.demo_key_file)
 
 
 def _nl(number: int) -> str:

@@ -6,7 +6,6 @@ Registered on the main `gmsd` app by `register(app)` (see the end of gmsd/cli.py
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -29,15 +28,10 @@ def _fail(message: str, code: int = 2) -> None:
 
 
 def _ensure_demo_key(home: Home) -> str | None:
-    """As `gmsd demo`: the operator's key if set, else (once) a demo key in the home folder."""
-    from clearinghouse.pseudonym import KEY_FILE_ENV, key_from_environment, write_new_key
+    """The operator's key if set, else (once) a demo key in the home folder; see clearinghouse.pseudonym."""
+    from clearinghouse.pseudonym import ensure_demo_key
 
-    if key_from_environment() is not None:
-        return None
-    if not home.demo_key_file.exists():
-        write_new_key(home.demo_key_file)
-    os.environ[KEY_FILE_ENV] = str(home.demo_key_file)
-    return str(home.demo_key_file)
+    return ensure_demo_key(home.demo_key_file)
 
 
 def portal(

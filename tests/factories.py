@@ -6,28 +6,26 @@ import random
 
 
 
-def fake_bsns(count: int, seed: int = 1) -> list[str]:
-    """Distinct 9-digit strings that pass the 11-proef (fake: random, never real records)."""
+def _with_check_digit(count: int, seed: int, stem) -> list[str]:
+    """Distinct 9-digit strings from random 8-digit stems that pass the 11-proef (fake, never real)."""
     rng = random.Random(seed)
     out: set[str] = set()
     while len(out) < count:
-        stem = f"{rng.randrange(10**7, 10**8):08d}"
-        check = sum(int(d) * w for d, w in zip(stem, range(9, 1, -1))) % 11
+        digits = stem(rng)
+        check = sum(int(d) * w for d, w in zip(digits, range(9, 1, -1))) % 11
         if check < 10:
-            out.add(stem + str(check))
+            out.add(digits + str(check))
     return sorted(out)
+
+
+def fake_bsns(count: int, seed: int = 1) -> list[str]:
+    """Distinct fake BSNs without a leading zero."""
+    return _with_check_digit(count, seed, lambda rng: f"{rng.randrange(10**7, 10**8):08d}")
 
 
 def fake_bsns_leading_zero(count: int, seed: int = 1) -> list[str]:
     """Fake 9-digit BSNs starting with 0: the ones Excel shortens to 8 digits."""
-    rng = random.Random(seed)
-    out: set[str] = set()
-    while len(out) < count:
-        stem = f"0{rng.randrange(10**6, 10**7):07d}"
-        check = sum(int(d) * w for d, w in zip(stem, range(9, 1, -1))) % 11
-        if check < 10:
-            out.add(stem + str(check))
-    return sorted(out)
+    return _with_check_digit(count, seed, lambda rng: f"0{rng.randrange(10**6, 10**7):07d}")
 
 
 def wmo_row(bsn: str, **overrides: str) -> dict[str, str]:

@@ -7,8 +7,6 @@ never downloads a browser here. Without Chromium the tests are skipped with that
 
 from __future__ import annotations
 
-import os
-import shutil
 import threading
 from pathlib import Path
 
@@ -18,12 +16,11 @@ from dashboards.serve import make_server
 from dashboards.site import build_site
 from tests.unit.test_site import GENERATED, RELEASES, REVISIONS, SECRET_VALUE, benchmark_table, indicatoren
 
-CHROMIUM = os.environ.get("GMSD_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+from tests.chromium import CHROMIUM, FLAGS, requires_chromium
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM, reason="Chromium not installed (apt-get install -y chromium)"),
+    requires_chromium,
 ]
 
 

@@ -7,22 +7,19 @@ any of it, not even with the direct URLs. Uses the system Chromium (never a down
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
-import shutil
 
 import pytest
 
 from clearinghouse.pseudonym import KEY_ENV, KEY_FILE_ENV
 from tests.portal.conftest import PASSWORD, PERIODE, bad_file, good_file, make_home, serve
 
-CHROMIUM = os.environ.get("GMSD_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+from tests.chromium import CHROMIUM, FLAGS, requires_chromium
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM, reason="Chromium not installed (apt-get install -y chromium); Playwright must not download one"),
+    requires_chromium,
 ]
 
 
