@@ -120,18 +120,28 @@ def demo(
 
 
 def _publish(target: Home, periodes: list[str] | None, *, definitief: bool = False) -> list:
-    """Freeze releases for `periodes` (default: every concept periode), then rebuild warehouse and site.
+    """Freeze releases for `periodes`, then rebuild warehouse and site.
 
-    If the rebuild fails, the new releases are withdrawn: the previous release stays served.
+    Without `periodes`: every concept periode that is not yet definitively published (those are
+    closed and skipped, with a message). If the rebuild fails, the new releases are withdrawn: the
+    previous release stays served.
     """
-    from indicators.releases import ReleaseError, publish_release, withdraw
+    from indicators.releases import DEFINITIEF, ReleaseError, list_releases, publish_release, withdraw
     from indicators.warehouse import read_concept
     from pipelines.runner import run_round
 
     if not target.warehouse.exists():
         _fail(f"er is nog geen warehouse in {target.root}. Verwerk eerst aanleveringen (`gmsd run` of `gmsd demo`).")
     concept = read_concept(target.warehouse)
-    chosen = periodes or sorted(set(concept["periode"]))
+    chosen = periodes
+    if not chosen:
+        history = list_releases(target.releases)
+        closed = set(history.loc[history["status"] == DEFINITIEF, "periode"])
+        chosen = [p for p in sorted(set(concept["periode"])) if p not in closed]
+        for periode in sorted(closed & set(concept["periode"])):
+            console.print(f"Periode {periode} is al definitief gepubliceerd; er komt geen nieuwe release.")
+        if not chosen:
+            return []
     made = []
     try:
         for periode in chosen:

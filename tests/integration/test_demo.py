@@ -244,3 +244,14 @@ def test_publish_is_atomic_and_a_definitive_release_is_never_revised(demo_run, t
     assert again.exit_code == 0, again.output
     with duckdb.connect(str(copy / "warehouse.duckdb"), read_only=True) as con:
         assert con.execute("SELECT DISTINCT release FROM publish.indicatoren WHERE periode = '2025-H1'").fetchall() == [("2025-H1-r1",)]
+
+
+def test_running_the_demo_again_keeps_the_definitive_releases(demo_run, tmp_path, monkeypatch):
+    home, sample, _ = demo_run
+    copy = tmp_path / "home"
+    shutil.copytree(home, copy)
+    monkeypatch.setenv(KEY_FILE_ENV, str(copy / "keys" / "demo-pseudonym.key"))
+    result = CliRunner().invoke(app, ["demo", "--home", str(copy), "--voorbeeld", str(sample)])
+    assert result.exit_code == 0, result.output
+    assert "al definitief gepubliceerd" in result.output
+    assert sorted(p.name for p in (copy / "releases").iterdir()) == ["2024-H2-r1", "2025-H1-r1"]
