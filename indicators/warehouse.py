@@ -125,6 +125,25 @@ def consent(audit: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([halves, years], ignore_index=True)
 
 
+def files_by_year(core_files: list[str]) -> dict[str, list[str]]:
+    """Partition files (`core/<periode>/<gemeente>/<domein>.parquet`) grouped by the year of their periode."""
+    years: dict[str, list[str]] = {}
+    for path in core_files:
+        years.setdefault(Path(path).parent.parent.name[:4], []).append(path)
+    return dict(sorted(years.items()))
+
+
+def _cells_of_year(files: list[str], catalogue: tuple[Indicator, ...]) -> pd.DataFrame:
+    """Raw cells of one year's halves and of the year itself. One year at a time keeps memory bounded
+    by a year of records, however many periodes the warehouse holds (a year needs both its halves)."""
+    con = duckdb.connect()
+    try:
+        register_trajecten(con, files)
+        return raw_cells(con, catalogue)
+    finally:
+        con.close()
+
+
 def published_indicators(
     core_files: list[str],
     audit: pd.DataFrame,
@@ -135,9 +154,7 @@ def published_indicators(
     rounding_secret: bytes,
 ) -> tuple[pd.DataFrame, list[str]]:
     """Protected figures for consenting gemeenten; also the withheld gemeente codes."""
-    con = duckdb.connect()
-    register_trajecten(con, core_files)
-    cells = raw_cells(con, catalogue)
+    cells = pd.concat([_cells_of_year(files, catalogue) for files in files_by_year(core_files).values()], ignore_index=True)
     rights = consent(audit)
     cells = cells.merge(rights, on=["gemeente_code", "periode"], how="left")
     facultatief = {i.id for i in catalogue if i.gegevensset == "facultatief"}
