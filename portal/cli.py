@@ -138,28 +138,27 @@ def user_add(
     console.print(f"Account [bold]{gebruiker}[/] aangemaakt ({'beheerder' if beheerder else code}).")
 
 
-@user_app.command("disable")
-def user_disable(gebruiker: Annotated[str, typer.Argument(help="Gebruikersnaam.")], home: HomeOption = None) -> None:
-    """Zet een account uit; lopende sessies vervallen direct."""
+def _set_active(gebruiker: str, home: Path | None, active: bool) -> None:
     from portal.store import Store
 
     store = Store(get_home(home).ensure().root / "portal.sqlite3")
-    if not store.set_active(gebruiker, False):
+    if not store.set_active(gebruiker, active):
         _fail(f"account {gebruiker} bestaat niet.")
-    store.log(gebruiker=gebruiker, gemeente_code=None, client="cli", gebeurtenis="account uitgezet")
-    console.print(f"Account [bold]{gebruiker}[/] uitgezet.")
+    what = "aangezet" if active else "uitgezet"
+    store.log(gebruiker=gebruiker, gemeente_code=None, client="cli", gebeurtenis=f"account {what}")
+    console.print(f"Account [bold]{gebruiker}[/] {what}.")
+
+
+@user_app.command("disable")
+def user_disable(gebruiker: Annotated[str, typer.Argument(help="Gebruikersnaam.")], home: HomeOption = None) -> None:
+    """Zet een account uit; lopende sessies vervallen direct."""
+    _set_active(gebruiker, home, False)
 
 
 @user_app.command("enable")
 def user_enable(gebruiker: Annotated[str, typer.Argument(help="Gebruikersnaam.")], home: HomeOption = None) -> None:
     """Zet een uitgezet account weer aan."""
-    from portal.store import Store
-
-    store = Store(get_home(home).ensure().root / "portal.sqlite3")
-    if not store.set_active(gebruiker, True):
-        _fail(f"account {gebruiker} bestaat niet.")
-    store.log(gebruiker=gebruiker, gemeente_code=None, client="cli", gebeurtenis="account aangezet")
-    console.print(f"Account [bold]{gebruiker}[/] aangezet.")
+    _set_active(gebruiker, home, True)
 
 
 @user_app.command("list")
