@@ -1,6 +1,6 @@
 """Data quality of the published tables: Great Expectations suites plus offline Data Docs.
 
-`check_published` validates `publish.indicatoren` (and, when given, the site's benchmark table)
+`check_published` validates `publish.indicatoren` (and, when given, `publish.benchmark`)
 with Great Expectations (GX) 1.x suites. Every expectation carries a Dutch explanation (`uitleg`):
 it is the expectation's text in the Data Docs (GX `description`, which replaces GX's generated
 English sentence on the suite and validation pages) and is returned in `QualityResult.results`.
@@ -55,7 +55,8 @@ INDICATOR_COLUMNS = [
     "indicator_id", "periode", "regio_code", "regio_niveau", "regio_naam", "gemeente_code", "teller", "noemer",
     "waarde", "geheim", "geheim_reden", "eenheid", "status", "release",
 ]  # fmt: skip
-BENCHMARK_COLUMNS = ["indicator_id", "periode", "teller", "noemer", "gemeenten", "waarde"]
+BENCHMARK_COLUMNS = ["indicator_id", "periode", "gemeente_code", "eenheid", "groep_soort", "groep_code", "waarde",
+                     "groep_mediaan", "groep_p25", "groep_p75", "groep_waarde", "groep_aantal", "rang"]
 NOT_NULL = ["indicator_id", "periode", "regio_code", "regio_niveau", "gemeente_code", "geheim", "eenheid", "status", "release"]
 LEVELS = ["gemeente", "wijk"]
 STATUSES = ["concept", "voorlopig", "nader voorlopig", "definitief"]  # concept: computed, not yet released
@@ -261,6 +262,7 @@ def _range_expectations(gx, catalogue: tuple[Indicator, ...], present: list[str]
 
 
 def _benchmark_expectations(gx, catalogue: tuple[Indicator, ...], present: list[str]) -> list:
+    """publish.benchmark: each gemeente beside its peer groups (indicators.benchmark)."""
     ids = sorted(i.id for i in catalogue)
     ex = [
         _expectation(
@@ -268,43 +270,36 @@ def _benchmark_expectations(gx, catalogue: tuple[Indicator, ...], present: list[
             uitleg="De benchmark heeft de kolommen " + ", ".join(BENCHMARK_COLUMNS) + ".",
         )
     ]  # fmt: skip
-    for column in ("indicator_id", "periode", "teller", "noemer", "gemeenten"):
+    for column in ("indicator_id", "periode", "gemeente_code", "groep_soort", "groep_code", "groep_aantal"):
         ex.append(_expectation(
-            gx, "ExpectColumnValuesToNotBeNull", "niet_leeg", column=column,
+            gx, "ExpectColumnValuesToNotBeNull", "gevuld", column=column,
             uitleg=f"Kolom {column} van de benchmark is in elke rij gevuld.",
         ))  # fmt: skip
     ex += [
         _expectation(
-            gx, "ExpectColumnValuesToBeInSet", "in_catalogus", column="indicator_id", value_set=ids,
+            gx, "ExpectColumnValuesToBeInSet", "bekende_indicator", column="indicator_id", value_set=ids,
             uitleg="Elke indicator van de benchmark staat in de indicatorcatalogus.",
         ),
         _expectation(
-            gx, "ExpectColumnValuesToMatchRegex", "periode_vorm", column="periode", regex=PERIODE_REGEX,
-            uitleg="De periode is een halfjaar in de vorm JJJJ-H1 of JJJJ-H2.",
+            gx, "ExpectColumnValuesToBeInSet", "groep_soort", column="groep_soort",
+            value_set=["nederland", "provincie", "grootteklasse", "vergelijkbaar"],
+            uitleg="Vergelijkingsgroepen zijn Nederland, provincie, gemeentegrootte of vergelijkbare gemeenten.",
         ),
         _expectation(
-            gx, "ExpectCompoundColumnsToBeUnique", "uniek", column_list=["indicator_id", "periode"],
-            uitleg="Per indicator en periode is er één benchmarkcijfer ('Alle gemeenten').",
+            gx, "ExpectCompoundColumnsToBeUnique", "uniek", column_list=["indicator_id", "periode", "gemeente_code", "groep_code"],
+            uitleg="Per indicator, periode, gemeente en groep is er één rij.",
         ),
         _expectation(
-            gx, "ExpectColumnValuesToBeInSet", "veelvoud_van_5", column="teller_rest_5", value_set=[0],
-            uitleg="De benchmarkteller is een som van afgeronde tellers en dus een veelvoud van 5 "
-            "(afgeleide kolom teller_rest_5 = teller modulo 5).",
+            gx, "ExpectColumnValuesToBeBetween", "rang", column="rang", min_value=1,
+            uitleg="De rang in de groep begint bij 1 (hoogste waarde); leeg als de eigen waarde geheim is.",
         ),
         _expectation(
-            gx, "ExpectColumnValuesToBeBetween", "niet_negatief", column="teller", min_value=0,
-            uitleg="De benchmarkteller is niet negatief.",
-        ),
-        _expectation(
-            gx, "ExpectColumnValuesToBeBetween", "niet_negatief", column="noemer", min_value=0,
-            uitleg="De benchmarknoemer is niet negatief.",
-        ),
-        _expectation(
-            gx, "ExpectColumnValuesToBeBetween", "aantal_gemeenten", column="gemeenten", min_value=1,
-            uitleg="De benchmark telt minstens één gemeente met een gepubliceerd (niet-geheim) cijfer.",
+            gx, "ExpectColumnPairValuesAToBeGreaterThanB", "p75_boven_p25", column_A="groep_p75", column_B="groep_p25",
+            or_equal=True, ignore_row_if="either_value_is_missing",
+            uitleg="Het 75e percentiel van een groep is niet kleiner dan het 25e.",
         ),
     ]  # fmt: skip
-    return ex + _range_expectations(gx, catalogue, present, unit_column=False)
+    return ex + _range_expectations(gx, catalogue, present, unit_column=True)
 
 
 def _completeness_expectations(gx) -> list:
@@ -332,7 +327,7 @@ def _numeric(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 
 def _with_remainder(df: pd.DataFrame) -> pd.DataFrame:
-    out = _numeric(df, ["teller", "noemer", "waarde", "gemeenten"])
+    out = _numeric(df, ["teller", "noemer", "waarde", "groep_mediaan", "groep_p25", "groep_p75", "groep_waarde", "rang"])
     if "teller" in out:
         out["teller_rest_5"] = out["teller"] % ROUNDING_BASE
     if "geheim" in out:
@@ -496,7 +491,7 @@ def check_published(
     """Validate the published tables; build offline Data Docs into `docs_dir` when given.
 
     `tables`: "indicatoren" (publish.indicatoren, required) and optionally "benchmark"
-    (dashboards.site.benchmark). Each entry of `results` describes one expectation: table
+    (publish.benchmark, from indicators.benchmark). Each entry of `results` describes one expectation: table
     ("indicatoren", "benchmark" or the derived "indicatoren_volledigheid"), expectation (GX type),
     kolom, success, uitleg (Dutch), onverwacht (number of unexpected rows), plus controle (a short
     stable name of the check), voorwaarde (the GX row condition, if any), voorbeelden (up to 10
@@ -530,8 +525,8 @@ def check_published(
         batches.append(
             _Batch(
                 "benchmark", bench, _benchmark_expectations(gx, catalogue, bench_present),
-                [c for c in ("indicator_id", "periode") if c in bench],
-                "Benchmark 'Alle gemeenten' per indicator en periode, zoals de site die toont.",
+                [c for c in ("indicator_id", "periode", "gemeente_code", "groep_code") if c in bench],
+                "Benchmark: elke gemeente naast haar vergelijkingsgroepen (publish.benchmark).",
             )
         )  # fmt: skip
 

@@ -116,7 +116,8 @@ def kwaliteit_gepubliceerd(clearinghouse: Clearinghouse) -> dg.AssetCheckResult:
 
     home = clearinghouse.home
     # The concept figures are what a release freezes: checking them checks every release at its making.
-    result = check_published({"indicatoren": read_concept(home.warehouse)}, docs_dir=home.quality_docs)
+    tables = {"indicatoren": read_concept(home.warehouse), "benchmark": read_published(home.warehouse, "concept.benchmark")}
+    result = check_published(tables, docs_dir=home.quality_docs)
     failed = [r for r in result.results if not r["success"]]
     return dg.AssetCheckResult(
         passed=result.success,

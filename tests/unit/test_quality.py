@@ -61,9 +61,11 @@ def indicatoren(catalogue) -> pd.DataFrame:
 
 
 def benchmark(df: pd.DataFrame) -> pd.DataFrame:
-    from dashboards.site import benchmark as site_benchmark
+    from indicators.benchmark import benchmark as peer_benchmark
 
-    return site_benchmark(df, {i: FACTOR["per_1000" if i.endswith("per_1000") else "pct"] for i in IDS})
+    codes = sorted(set(df["gemeente_code"]))
+    groups = pd.DataFrame({"gemeente_code": codes, "groep_soort": "nederland", "groep_code": "NL", "groep_naam": "Nederland"})
+    return peer_benchmark(df, groups)
 
 
 def broken(catalogue) -> pd.DataFrame:
