@@ -1,0 +1,57 @@
+"""The operator's commands on a real inbox: `gmsd run` needs a key and makes concept figures only;
+`gmsd purge` keeps raw files within the retention period and deletes them after."""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+
+import duckdb
+from typer.testing import CliRunner
+
+from clearinghouse.pseudonym import KEY_ENV, KEY_FILE_ENV
+from gmsd.cli import app
+from gmsd.settings import SAMPLE_DIR, Home
+
+runner = CliRunner()
+
+
+def said(result) -> str:
+    """The command's output with rich's line wrapping undone."""
+    return " ".join(result.output.split())
+
+
+def _home(tmp_path) -> Home:
+    home = Home(tmp_path / "home").ensure()
+    shutil.copytree(SAMPLE_DIR / "inbox" / "GM0060", home.inbox / "GM0060")
+    (home.root / "reference").mkdir()
+    shutil.copy2(SAMPLE_DIR / "geo" / "pc6hnr20240801_gwb.csv", home.root / "reference")
+    return home
+
+
+def test_run_refuses_without_a_key_and_makes_concept_figures_with_one(tmp_path, monkeypatch):
+    home = _home(tmp_path)
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    monkeypatch.delenv(KEY_FILE_ENV, raising=False)
+    refused = runner.invoke(app, ["run", "--home", str(home.root)])
+    assert refused.exit_code == 2 and "geen pseudonimiseringssleutel" in said(refused)
+    assert not home.warehouse.exists() and any(home.inbox.rglob("*.xlsx"))  # nothing touched
+
+    monkeypatch.setenv(KEY_ENV, "kort")
+    short = runner.invoke(app, ["run", "--home", str(home.root)])
+    assert short.exit_code == 2 and "minimaal 32 bytes" in said(short)
+
+    monkeypatch.setenv(KEY_ENV, secrets.token_hex(32))
+    monkeypatch.setenv("GMSD_RETENTIE_DAGEN", "30")
+    done = runner.invoke(app, ["run", "--home", str(home.root)])
+    assert done.exit_code == 0, done.output
+    with duckdb.connect(str(home.warehouse), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM concept.indicatoren WHERE gemeente_code = 'GM0060'").fetchone()[0] > 0
+        assert con.execute("SELECT count(*) FROM publish.indicatoren").fetchone()[0] == 0  # no release yet
+    assert any(home.inbox.rglob("*.xlsx"))  # within the retention period the raw files stay
+
+    kept = runner.invoke(app, ["purge", "--home", str(home.root), "--retentie-dagen", "30"])
+    assert kept.exit_code == 0 and "0 ruwe bestanden verwijderd" in said(kept)
+    purged = runner.invoke(app, ["purge", "--home", str(home.root), "--retentie-dagen", "0"])
+    assert purged.exit_code == 0 and "8 ruwe bestanden verwijderd" in said(purged)  # 6 files + 2 manifests
+    assert not any(p.is_file() for p in home.inbox.rglob("*"))
