@@ -36,6 +36,13 @@ def gemeenten(reference_dir: Path | None = None) -> pd.DataFrame:
     )
 
 
+@lru_cache(maxsize=1)
+def gemeente_names() -> dict[str, str]:
+    """gemeente_code → gemeente_naam."""
+    frame = gemeenten()
+    return dict(zip(frame.gemeente_code, frame.gemeente_naam))
+
+
 @lru_cache(maxsize=4)
 def age_shares(reference_dir: Path | None = None) -> pd.DataFrame:
     """National age shares (estimate): leeftijd_van, leeftijd_tot, aandeel (fraction)."""

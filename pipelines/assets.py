@@ -11,7 +11,7 @@ from clearinghouse.reports import write_operator_page
 from clearinghouse.retention import purge
 from clearinghouse.validation import AFGEKEURD
 from contracts.core import CoreTraject
-from gmsd.reference import gemeenten
+from gmsd.reference import gemeente_names
 from dashboards.site import build_site
 from indicators.warehouse import build_warehouse, read_concept, read_published
 from pipelines.partitions import delivery_partitions
@@ -44,8 +44,8 @@ def core_trajecten(context: dg.AssetExecutionContext, clearinghouse: Clearinghou
     )
     # Raw files hold BSNs: delete them now that they are processed (unless a retention period applies).
     purged = purge(home.inbox, home.intake, home.deletions, retention_days=clearinghouse.retention_days(), only=[f"{gemeente_code}/{periode}"])
-    names = dict(zip(gemeenten().gemeente_code, gemeenten().gemeente_naam))
-    write_operator_page(home.intake, home.reports, names=names)
+    if clearinghouse.beheerpagina_per_levering:
+        write_operator_page(home.intake, home.reports, names=gemeente_names())
     problems = []
     for outcome in result.accepted:
         stored = pd.read_parquet(core_path(home.core, periode, gemeente_code, outcome.domein))

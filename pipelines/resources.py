@@ -18,6 +18,11 @@ PC6_ENV = "GMSD_PC6_TABLE"
 class Clearinghouse(dg.ConfigurableResource):
     home_path: str | None = Field(default=None, description="Home folder; default $GMSD_HOME or var/ in the checkout.")
     max_rejected_share: float = Field(default=DEFAULT_MAX_REJECTED_SHARE, description="Above this share of rejected rows a file is rejected whole.")
+    beheerpagina_per_levering: bool = Field(
+        default=True,
+        description="Rebuild the operator page after every delivery (sensor runs). A whole round (gmsd run/demo) "
+        "turns this off and rebuilds it once at the end: rebuilding reads the whole audit trail.",
+    )
     retentie_dagen: int | None = Field(
         default=None, description="Days to keep processed raw files; default $GMSD_RETENTIE_DAGEN or 0 (delete right after processing)."
     )

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import dagster as dg
 
+from clearinghouse.reports import write_operator_page
 from gmsd.inbox import scan_inbox
+from gmsd.reference import gemeente_names
 from gmsd.settings import Home
 from pipelines.assets import core_trajecten, geheimhouding_klopt, kwaliteit_gepubliceerd, out_indicatoren, out_site
 from pipelines.partitions import delivery_key, gemeente_partitions, periode_partitions
@@ -62,7 +64,7 @@ def run_round(home: Home, *, deliveries: list[str] | None = None, quiet: bool = 
         logging.getLogger("dagster").setLevel(logging.WARNING)
     deliveries = sorted(scan_inbox(home.inbox)) if deliveries is None else deliveries
     summary = RoundSummary(partitions=len(deliveries))
-    resources = {"clearinghouse": Clearinghouse(home_path=str(home.root))}
+    resources = {"clearinghouse": Clearinghouse(home_path=str(home.root), beheerpagina_per_levering=False)}
     with instance_for(home) as instance:
         instance.add_dynamic_partitions(gemeente_partitions.name, sorted({d.split("/")[0] for d in deliveries}))
         instance.add_dynamic_partitions(periode_partitions.name, sorted({d.split("/")[1] for d in deliveries}))
@@ -78,6 +80,8 @@ def run_round(home: Home, *, deliveries: list[str] | None = None, quiet: bool = 
             )
             if not result.success:
                 summary.failed_partitions.append(delivery)
+        if deliveries:
+            write_operator_page(home.intake, home.reports, names=gemeente_names())
         summary.seconds_intake = time.perf_counter() - started
         if not publish:
             return summary

@@ -16,21 +16,35 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
 import pandas as pd
 from fastapi import FastAPI, Request
-from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import (
+    FileResponse,
+    HTMLResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from gmsd.reference import gemeente_names
 from portal import delivery
 from portal.config import TZ, PortalConfig
 from portal.delivery import GEMEENTE_RE, PERIODE_RE, REPORT_RE, Refusal, StagedFile
-from portal.security import CookieSigner, hash_password, load_or_create_secret, needs_rehash, new_token, same_token, verify_password
+from portal.security import (
+    CookieSigner,
+    hash_password,
+    load_or_create_secret,
+    needs_rehash,
+    new_token,
+    same_token,
+    verify_password,
+)
 from portal.store import Account, Store
 
 log = logging.getLogger("gmsd.portal")
@@ -41,14 +55,6 @@ STATIC = Path(__file__).parent / "static"
 PAGE_CSP = "default-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 # The intake's reports carry their own inline <style> and no scripts.
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-
-
-@lru_cache(maxsize=1)
-def gemeente_names() -> dict[str, str]:
-    from gmsd.reference import gemeenten
-
-    frame = gemeenten()
-    return dict(zip(frame["gemeente_code"], frame["gemeente_naam"]))
 
 
 def default_periode(today: date | None = None) -> str:
