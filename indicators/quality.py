@@ -508,7 +508,7 @@ def check_published(
         _Batch(
             "indicatoren", indicatoren, _indicatoren_expectations(gx, catalogue, present, set(indicatoren.columns)),
             [c for c in ("indicator_id", "periode", "regio_code") if c in indicatoren],
-            "Gepubliceerde indicatoren per gemeente en wijk per periode (publish.indicatoren).",
+            "Indicatoren per gemeente en wijk per periode zoals een release ze vastlegt (na geheimhouding).",
         )
     ]  # fmt: skip
     if {"indicator_id", "periode", "gemeente_code", "regio_niveau"} <= set(indicatoren.columns):
