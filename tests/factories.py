@@ -28,7 +28,8 @@ def fake_bsns_leading_zero(count: int, seed: int = 1) -> list[str]:
     return _with_check_digit(count, seed, lambda rng: f"0{rng.randrange(10**6, 10**7):07d}")
 
 
-def wmo_row(bsn: str, **overrides: str) -> dict[str, str]:
+def _row(bsn: str, base: dict[str, str], overrides: dict[str, str]) -> dict[str, str]:
+    """A row of the basisset every domein shares, with the domein's own fields and the test's overrides."""
     row = {
         "gemeentecode": "GM0358",
         "bsn": bsn,
@@ -39,46 +40,22 @@ def wmo_row(bsn: str, **overrides: str) -> dict[str, str]:
         "aanbieder_id": "12345678",
         "datum_start": "2025-02-01",
         "datum_einde": "",
-        "voorziening": "02",
-        "leveringsvorm": "ZIN",
     }
+    row.update(base)
     row.update(overrides)
     return row
+
+
+def wmo_row(bsn: str, **overrides: str) -> dict[str, str]:
+    return _row(bsn, {"voorziening": "02", "leveringsvorm": "ZIN"}, overrides)
 
 
 def jeugd_row(bsn: str, gezagdrager: str = "", **overrides: str) -> dict[str, str]:
     """A valid jeugd row (child born 2015, so bsn_gezagdrager is required: pass one)."""
-    row = {
-        "gemeentecode": "GM0358",
-        "bsn": bsn,
-        "bsn_gezagdrager": gezagdrager,
-        "geboortedatum": "20150101",
-        "geslacht": "M",
-        "postcode": "1431AB",
-        "huisnummer": "1",
-        "aanbieder_id": "12345678",
-        "datum_start": "2025-02-01",
-        "datum_einde": "",
-        "voorziening": "02",
-        "leveringsvorm": "ZIN",
-        "verwijzer": "01",
-    }
-    row.update(overrides)
-    return row
+    base = {"bsn_gezagdrager": gezagdrager, "geboortedatum": "20150101", "geslacht": "M", "voorziening": "02",
+            "leveringsvorm": "ZIN", "verwijzer": "01"}
+    return _row(bsn, base, overrides)
 
 
 def participatie_row(bsn: str, **overrides: str) -> dict[str, str]:
-    row = {
-        "gemeentecode": "GM0358",
-        "bsn": bsn,
-        "geboortedatum": "19800101",
-        "geslacht": "V",
-        "postcode": "1431AB",
-        "huisnummer": "1",
-        "aanbieder_id": "GEMEENTE",
-        "datum_start": "2025-02-01",
-        "datum_einde": "",
-        "voorziening": "P01",
-    }
-    row.update(overrides)
-    return row
+    return _row(bsn, {"geboortedatum": "19800101", "aanbieder_id": "GEMEENTE", "voorziening": "P01"}, overrides)

@@ -16,7 +16,7 @@ from dashboards.serve import make_server
 from dashboards.site import build_site
 from tests.unit.test_site import GENERATED, RELEASES, REVISIONS, SECRET_VALUE, benchmark_table, indicatoren
 
-from tests.chromium import CHROMIUM, FLAGS, requires_chromium
+from tests.chromium import requires_chromium
 
 pytestmark = [
     pytest.mark.browser,
@@ -31,16 +31,6 @@ def site_dir(tmp_path_factory) -> Path:
     build_site(df, out, release="2025-09", generated_at=GENERATED, benchmark=benchmark_table(df),
                releases=RELEASES, revisions=REVISIONS)
     return out
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture()

@@ -15,7 +15,7 @@ import pytest
 from clearinghouse.pseudonym import KEY_ENV, KEY_FILE_ENV
 from tests.portal.conftest import PASSWORD, PERIODE, bad_file, good_file, make_home, serve
 
-from tests.chromium import CHROMIUM, FLAGS, requires_chromium
+from tests.chromium import requires_chromium
 
 pytestmark = [
     pytest.mark.browser,
@@ -48,16 +48,6 @@ def site(tmp_path_factory):
         (files / "fixed" / "GM0358_2025-H1_jeugd.csv").write_bytes(good_file("jeugd"))
         with serve(app) as url:
             yield url, files
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
 
 
 def log_in(page, url: str, user: str) -> None:
