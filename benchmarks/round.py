@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from gmsd.settings import Home
+from vocabulary.home import Home
 
 
 def main() -> None:

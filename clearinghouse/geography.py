@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from gmsd.reference import read_pc6_table
+from vocabulary.reference import read_pc6_table
 
 
 @dataclass(frozen=True)

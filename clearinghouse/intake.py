@@ -21,7 +21,7 @@ from clearinghouse.geography import Geography
 from clearinghouse.manifest import Manifest, ManifestError, read_manifest
 from clearinghouse.minimise import minimise
 from clearinghouse.normalise import normalise
-from clearinghouse.periode import Periode
+from vocabulary.periode import Periode
 from clearinghouse.pseudonym import PseudonymKey
 from clearinghouse.reading import DeliveryFileError, read_table
 from clearinghouse.reports import report_base, write_report
@@ -183,7 +183,7 @@ def process_partition(
 ) -> PartitionResult:
     """Process the delivery in `folder` (inbox/<gemeente>/<periode>/) and record the outcome."""
     now = now or datetime.now(timezone.utc)
-    parsed_periode = Periode.parse(periode)
+    parsed_periode = Periode.halfjaar(periode)
     try:
         manifest = read_manifest(folder, gemeente_code=gemeente_code, periode=parsed_periode.code)
     except ManifestError as exc:

@@ -10,8 +10,8 @@ import pandas as pd
 import yaml
 
 from clearinghouse.normalise import canonical_gemeentecode
-from clearinghouse.periode import Periode
-from contracts.codes import DOMEINEN
+from vocabulary.periode import Periode
+from vocabulary.codes import DOMEINEN
 
 MANIFEST_NAMES = ("manifest.yaml", "manifest.yml", "manifest.json")
 
@@ -77,7 +77,7 @@ def read_manifest(folder: Path, *, gemeente_code: str, periode: str) -> Manifest
             "Een gemeente levert alleen haar eigen gegevens."
         )
     try:
-        manifest_periode = Periode.parse(str(data["periode"])).code
+        manifest_periode = Periode.halfjaar(data["periode"]).code
     except ValueError as exc:
         raise ManifestError(f"{path.name}: {exc}") from exc
     if manifest_periode != periode:

@@ -11,7 +11,7 @@ import pandas as pd
 from clearinghouse.geography import Geography
 from clearinghouse.pseudonym import PseudonymKey, pseudonymise
 from contracts.core import CORE_COLUMNS
-from gmsd.reference import AGE_BANDS
+from vocabulary.reference import AGE_BANDS
 
 
 def age_band(ages: pd.Series, domein: str) -> pd.Series:

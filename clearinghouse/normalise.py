@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from clearinghouse.periode import Periode
+from vocabulary.periode import Periode
 
 DATE_COLUMNS = ("datum_aanvraag", "datum_start", "datum_einde")
 INT_COLUMNS = ("huisnummer", "zrm_start", "zrm_einde", "clientervaring")

@@ -11,7 +11,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from contracts import codes
+from vocabulary import codes
+from vocabulary.periode import HALFJAAR_PATTERN
 
 PSEUDONYM = r"^[0-9a-f]{32}$"
 
@@ -31,7 +32,7 @@ class CoreTraject(pa.DataFrameModel):
     key_id: Series[str] = pa.Field(str_matches=r"^k[0-9a-f]{12}$", description="Welke sleutel de pseudoniemen maakte.")
     traject_nummer: Series[int] = pa.Field(ge=1, description="Regelnummer in het aangeleverde bestand (voor het kwaliteitsrapport).")
     gemeente_code: Series[str] = pa.Field(str_matches=r"^GM\d{4}$", description="Aanleverende gemeente.")
-    periode: Series[str] = pa.Field(str_matches=r"^\d{4}-H[12]$", description="Halfjaar van de aanlevering.")
+    periode: Series[str] = pa.Field(str_matches=HALFJAAR_PATTERN, description="Halfjaar van de aanlevering.")
     domein: Series[str] = pa.Field(isin=codes.DOMEINEN, description="jeugd, wmo of participatie.")
     wijk_code: Series[str] = _opt(str_matches=r"^WK\w{6}$", description="CBS-wijkcode van het adres; leeg als onbekend of buiten de gemeente.")
     buurt_code: Series[str] = _opt(str_matches=r"^BU\w{8}$", description="CBS-buurtcode van het adres.")

@@ -14,7 +14,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from contracts import codes
+from vocabulary import codes
 
 BSN_WEIGHTS = np.array([9, 8, 7, 6, 5, 4, 3, 2, -1])
 UNKNOWN_BSN = "000000000"

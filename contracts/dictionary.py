@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from contracts import CONTRACT_VERSION
-from contracts.codes import LABELLED_CODES, LABELS, LEEFTIJD_GRENZEN
+from vocabulary.codes import LABELLED_CODES, LABELS, LEEFTIJD_GRENZEN
 from contracts.delivery import CONTRACTS, FACULTATIEF
 
 DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "gegevenswoordenboek.md"

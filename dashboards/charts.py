@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboards.format import SECRET, fmt_number
+from vocabulary.formatting import SECRET, fmt_number
 
 PRIMARY = "#1f5f8b"
 BENCHMARK = "#8c959f"

@@ -48,7 +48,7 @@ from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
 from dashboards import charts
-from dashboards.format import SECRET, fmt_count, fmt_datetime, fmt_number, fmt_periode, is_missing, is_secret
+from vocabulary.formatting import SECRET, fmt_count, fmt_datetime, fmt_number, fmt_periode, is_missing, is_secret
 from indicators.catalogue import UNITS, Indicator, load_catalogue
 
 HERE = Path(__file__).parent

@@ -14,7 +14,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
-from gmsd.settings import SAMPLE_DIR, Home, get_home
+from vocabulary.home import SAMPLE_DIR, Home, get_home
 
 app = typer.Typer(help="Gemeentelijke Monitor Sociaal Domein: aanleveren, controleren, publiceren.", no_args_is_help=True)
 key_app = typer.Typer(help="Beheer van de pseudonimiseringssleutel.", no_args_is_help=True)
@@ -231,7 +231,7 @@ EXIT_CODES = {"goedgekeurd": 0, "goedgekeurd met afwijkingen": 1, "afgekeurd": 2
 
 
 def _domein_from_name(name: str) -> str | None:
-    from contracts.codes import DOMEINEN
+    from vocabulary.codes import DOMEINEN
 
     found = [d for d in DOMEINEN if d in name.lower()]
     return found[0] if len(found) == 1 else None
@@ -253,9 +253,9 @@ def check(
 
     from clearinghouse.intake import check_file
     from clearinghouse.normalise import canonical_gemeentecode
-    from clearinghouse.periode import Periode
+    from vocabulary.periode import Periode
     from clearinghouse.reports import write_report
-    from contracts.codes import DOMEINEN
+    from vocabulary.codes import DOMEINEN
 
     if not bestand.is_file():
         _fail(f"{bestand} bestaat niet.")

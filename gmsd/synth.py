@@ -25,11 +25,16 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from clearinghouse.periode import Periode
-from gmsd.reference import gemeenten as all_gemeenten
-from gmsd.reference import share_of_ages
+from vocabulary.periode import Periode
+from vocabulary.reference import gemeenten as all_gemeenten
+from vocabulary.reference import kwb_gemeenten, kwb_wijken, share_of_ages
 
 DEFAULT_PERIODES = ("2024-H2", "2025-H1")
+# The committed sample (data/sample/): the first 15 gemeenten of CBS's alphabetical KWB list.
+SAMPLE_GEMEENTEN = (
+    "GM1680", "GM0358", "GM0197", "GM0059", "GM0482", "GM0613", "GM0361", "GM0141",
+    "GM0034", "GM0484", "GM1723", "GM1959", "GM0060", "GM0307", "GM0362",
+)  # fmt: skip
 DEFAULT_SEED = 20250701
 FORMATS = ("gemengd", "csv", "parquet")
 PC6_TABLE_NAME = "pc6hnr20240801_gwb.csv"
@@ -632,10 +637,12 @@ class GenerateSummary:
 
 
 def _kwb() -> tuple[pd.DataFrame, pd.DataFrame]:
-    from gmsd.settings import REFERENCE_DIR
-
-    gem = pd.read_csv(REFERENCE_DIR / "kwb2024_gemeenten.csv", dtype={"gemeentecode": str})
-    wijk = pd.read_csv(REFERENCE_DIR / "kwb2024_wijken.csv", dtype={"wijkcode": str, "gemeentecode": str})
+    """KWB figures of every gemeente and wijk, with whole-number counts (missing = 0)."""
+    gem = kwb_gemeenten().copy()
+    wijk = kwb_wijken().copy()
+    for frame in (gem, wijk):
+        for column in ("inwoners", "woningvoorraad"):
+            frame[column] = frame[column].fillna(0).astype("int64")
     return gem, wijk
 
 
@@ -658,7 +665,7 @@ def generate(
         raise ValueError("schaal moet groter dan 0 zijn.")
     gem, wijk = _kwb()
     available = list(gem.gemeentecode)
-    chosen = list(dict.fromkeys(gemeenten or available))
+    chosen = list(dict.fromkeys(gemeenten or SAMPLE_GEMEENTEN))
     unknown = [code for code in chosen if code not in available]
     if unknown:
         raise ValueError(
@@ -666,7 +673,7 @@ def generate(
             f"kies uit {', '.join(available)}."
         )
     try:
-        parsed = sorted({Periode.parse(p).code: Periode.parse(p) for p in periodes}.values(), key=lambda p: p.start)
+        parsed = sorted({Periode.halfjaar(p) for p in periodes})
     except ValueError as exc:
         raise ValueError(f"periode: {exc}") from exc
     if not parsed:

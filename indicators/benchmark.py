@@ -11,19 +11,13 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from vocabulary.periode import register_macros
+
 BENCHMARK_COLUMNS = [
     "indicator_id", "periode", "gemeente_code", "regio_naam", "eenheid", "groep_soort", "groep_code", "groep_naam",
     "waarde", "groep_mediaan", "groep_p25", "groep_p75", "groep_waarde", "groep_aantal", "rang", "vorige_periode",
     "verandering",
 ]  # fmt: skip
-
-
-def previous_periode(periode: str) -> str:
-    """2025-H1 → 2024-H2, 2024-H2 → 2024-H1, 2025 → 2024."""
-    if "-H" not in periode:
-        return str(int(periode) - 1)
-    year, half = int(periode[:4]), int(periode[-1])
-    return f"{year - 1}-H2" if half == 1 else f"{year}-H1"
 
 
 BENCHMARK_SQL = """
@@ -46,9 +40,7 @@ stats AS (
 ranked AS (
     SELECT *, CASE WHEN waarde IS NOT NULL
                    THEN rank() OVER (PARTITION BY indicator_id, periode, groep_code ORDER BY waarde DESC NULLS LAST) END AS rang,
-           CASE WHEN periode LIKE '%-H1' THEN CAST(CAST(substr(periode, 1, 4) AS INTEGER) - 1 AS VARCHAR) || '-H2'
-                WHEN periode LIKE '%-H2' THEN substr(periode, 1, 4) || '-H1'
-                ELSE CAST(CAST(periode AS INTEGER) - 1 AS VARCHAR) END AS vorige_periode
+           vorige_periode(periode) AS vorige_periode
     FROM m
 )
 SELECT r.indicator_id, r.periode, r.gemeente_code, r.regio_naam, r.eenheid, r.groep_soort, r.groep_code, r.groep_naam,
@@ -81,6 +73,7 @@ def benchmark(indicatoren: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
         cells[column] = pd.to_numeric(cells[column], errors="coerce").astype("float64")
     cells["geheim"] = cells["geheim"].astype(bool)
     con = duckdb.connect()
+    register_macros(con)
     con.register("cells", cells)
     con.register("groups", groups)
     frame = con.execute(BENCHMARK_SQL).df()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from gmsd.reference import POPULATION_GROUPS
+from vocabulary.reference import POPULATION_GROUPS
 
 CATALOGUE_PATH = Path(__file__).with_name("catalogus.yaml")
 

@@ -16,7 +16,8 @@ import hashlib
 import duckdb
 import pandas as pd
 
-from gmsd.reference import population
+from vocabulary.periode import register_macros
+from vocabulary.reference import population
 from indicators.catalogue import Count, Indicator
 
 DOMEINEN = ("jeugd", "wmo", "participatie")
@@ -28,10 +29,9 @@ SELECT *,
                 'onbekend:' || gemeente_code || ':' || periode || ':' || domein || ':' || traject_nummer) AS persoon,
        coalesce(huishouden_pseudoniem, persoon_pseudoniem,
                 'onbekend:' || gemeente_code || ':' || periode || ':' || domein || ':' || traject_nummer) AS huishouden,
-       make_date(CAST(substr(periode, 1, 4) AS INTEGER), CASE WHEN periode LIKE '%-H1' THEN 1 ELSE 7 END, 1) AS periode_start,
-       CASE WHEN periode LIKE '%-H1' THEN make_date(CAST(substr(periode, 1, 4) AS INTEGER), 6, 30)
-            ELSE make_date(CAST(substr(periode, 1, 4) AS INTEGER), 12, 31) END AS periode_einde
-FROM read_parquet({files}, union_by_name = true)
+       periode_start(periode) AS periode_start,
+       periode_einde(periode) AS periode_einde
+FROM read_parquet($files, union_by_name = true)
 """
 
 # The year: both halves of a (gemeente, domein) present. A traject delivered in H1 and again in H2
@@ -39,18 +39,16 @@ FROM read_parquet({files}, union_by_name = true)
 TRAJECTEN_JAAR_VIEW = """
 CREATE OR REPLACE TEMP TABLE trajecten_jaar AS
 WITH compleet AS (
-    SELECT gemeente_code, domein, substr(periode, 1, 4) AS jaar
+    SELECT gemeente_code, domein, periode_van_jaar(periode) AS jaar
     FROM trajecten GROUP BY ALL HAVING count(DISTINCT periode) = 2
 )
 SELECT * EXCLUDE (jaar, volgorde) FROM (
-    SELECT t.* REPLACE (c.jaar AS periode,
-                        make_date(CAST(c.jaar AS INTEGER), 1, 1) AS periode_start,
-                        make_date(CAST(c.jaar AS INTEGER), 12, 31) AS periode_einde),
+    SELECT t.* REPLACE (c.jaar AS periode, periode_start(c.jaar) AS periode_start, periode_einde(c.jaar) AS periode_einde),
            c.jaar,
            row_number() OVER (PARTITION BY t.gemeente_code, t.domein, c.jaar, t.persoon, t.voorziening_code, t.start_datum
                               ORDER BY t.periode DESC) AS volgorde
     FROM trajecten t JOIN compleet c
-      ON t.gemeente_code = c.gemeente_code AND t.domein = c.domein AND substr(t.periode, 1, 4) = c.jaar
+      ON t.gemeente_code = c.gemeente_code AND t.domein = c.domein AND periode_van_jaar(t.periode) = c.jaar
 ) WHERE volgorde = 1
 """
 
@@ -62,8 +60,8 @@ def register_trajecten(con: duckdb.DuckDBPyConnection, files: list[str]) -> None
 
     They live in the computing process only: the microdata never enter the warehouse file.
     """
-    quoted = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
-    con.execute(TRAJECTEN_VIEW.format(files=quoted))
+    register_macros(con)
+    con.execute(TRAJECTEN_VIEW, {"files": files})
     con.execute(TRAJECTEN_JAAR_VIEW)
     _DELIVERED.pop(id(con), None)
 

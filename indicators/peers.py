@@ -11,28 +11,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from gmsd.reference import gemeenten
-from gmsd.settings import REFERENCE_DIR
+from vocabulary.groepen import GROOTTEKLASSEN
+from vocabulary.reference import gemeenten, kwb_gemeenten
 
-# CBS gemeentegrootteklassen (inwoners on 1 January): upper bounds, exclusive.
-GROOTTEKLASSEN = [
-    (5_000, "minder dan 5.000 inwoners"),
-    (10_000, "5.000 tot 10.000 inwoners"),
-    (20_000, "10.000 tot 20.000 inwoners"),
-    (50_000, "20.000 tot 50.000 inwoners"),
-    (100_000, "50.000 tot 100.000 inwoners"),
-    (150_000, "100.000 tot 150.000 inwoners"),
-    (250_000, "150.000 tot 250.000 inwoners"),
-    (float("inf"), "250.000 inwoners of meer"),
-]
 NEIGHBOURS = 5
-GROUP_KINDS = ("nederland", "provincie", "grootteklasse", "vergelijkbaar")
-GROUP_LABELS = {
-    "nederland": "Nederland",
-    "provincie": "Provincie",
-    "grootteklasse": "Gemeentegrootte",
-    "vergelijkbaar": "Vergelijkbare gemeenten",
-}
 
 
 def grootteklasse(inwoners: float) -> tuple[str, str]:
@@ -63,7 +45,7 @@ def peer_groups(kwb: pd.DataFrame | None = None, *, neighbours: int = NEIGHBOURS
     `neighbours` nearest gemeenten.
     """
     if kwb is None:
-        kwb = pd.read_csv(REFERENCE_DIR / "kwb2024_gemeenten.csv", dtype={"gemeentecode": str})
+        kwb = kwb_gemeenten()
     provincie = gemeenten().set_index("gemeente_code")["provincie_naam"]
     names = gemeenten().set_index("gemeente_code")["gemeente_naam"]
     rows = []

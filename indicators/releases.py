@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from clearinghouse.periode import Periode
+from vocabulary.periode import Periode
 
 VOORLOPIG, NADER_VOORLOPIG, DEFINITIEF = "voorlopig", "nader voorlopig", "definitief"
 RELEASE_COLUMNS = ["release_id", "periode", "status", "gepubliceerd_op", "cijfers", "herzien", "vorige_release"]
@@ -45,12 +45,6 @@ class Release:
     path: Path
 
 
-def _periode_einde(periode: str) -> pd.Timestamp:
-    if "-H" in periode:
-        return Periode.parse(periode).einde
-    return pd.Timestamp(int(periode), 12, 31)
-
-
 def list_releases(releases_dir: Path) -> pd.DataFrame:
     """Every release, oldest first (RELEASE_COLUMNS)."""
     rows = []
@@ -62,7 +56,7 @@ def list_releases(releases_dir: Path) -> pd.DataFrame:
 
 
 def status_for(periode: str, now: datetime, earlier: pd.DataFrame, *, definitief: bool = False) -> str:
-    if definitief or pd.Timestamp(now).tz_localize(None) >= _periode_einde(periode) + pd.DateOffset(years=1):
+    if definitief or pd.Timestamp(now).tz_localize(None) >= Periode.parse(periode).einde + pd.DateOffset(years=1):
         return DEFINITIEF
     return NADER_VOORLOPIG if len(earlier) else VOORLOPIG
 
@@ -92,7 +86,7 @@ def publish_release(
 ) -> Release:
     """Freeze the concept figures of `periode` into a new release folder (atomically, never overwriting)."""
     now = now or datetime.now(timezone.utc)
-    periode = periode.strip().upper() if "-" in periode else periode.strip()
+    periode = Periode.parse(periode).code
     figures = concept[concept["periode"] == periode].copy()
     if figures.empty:
         available = ", ".join(sorted(set(concept["periode"]))) or "geen"

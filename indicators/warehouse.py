@@ -21,7 +21,7 @@ import pandas as pd
 from clearinghouse.audit import load_audit
 from clearinghouse.retention import load_deletions
 from clearinghouse.disclosure import protect, secondary_suppression
-from gmsd.reference import gemeenten, population
+from vocabulary.reference import gemeenten, population
 from indicators.benchmark import benchmark
 from indicators.catalogue import Indicator, load_catalogue
 from indicators.peers import peer_groups

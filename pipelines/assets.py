@@ -11,7 +11,7 @@ from clearinghouse.reports import write_operator_page
 from clearinghouse.retention import purge
 from clearinghouse.validation import AFGEKEURD
 from contracts.core import CoreTraject
-from gmsd.reference import gemeente_names
+from vocabulary.reference import gemeente_names
 from dashboards.site import build_site
 from indicators.warehouse import build_warehouse, read_concept, read_published
 from pipelines.partitions import delivery_partitions

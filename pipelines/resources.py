@@ -10,7 +10,7 @@ from pydantic import Field
 from clearinghouse.geography import Geography
 from clearinghouse.pseudonym import PseudonymKey, PseudonymKeyError, key_from_environment
 from clearinghouse.validation import DEFAULT_MAX_REJECTED_SHARE
-from gmsd.settings import Home, get_home
+from vocabulary.home import Home, get_home
 
 PC6_ENV = "GMSD_PC6_TABLE"
 

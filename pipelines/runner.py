@@ -16,9 +16,9 @@ from pathlib import Path
 import dagster as dg
 
 from clearinghouse.reports import write_operator_page
-from gmsd.inbox import scan_inbox
-from gmsd.reference import gemeente_names
-from gmsd.settings import Home
+from clearinghouse.inbox import scan_inbox
+from vocabulary.reference import gemeente_names
+from vocabulary.home import Home
 from pipelines.assets import core_trajecten, geheimhouding_klopt, kwaliteit_gepubliceerd, out_indicatoren, out_site
 from pipelines.partitions import delivery_key, gemeente_partitions, periode_partitions
 from pipelines.resources import Clearinghouse

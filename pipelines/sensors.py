@@ -19,7 +19,7 @@ import dagster as dg
 
 from pipelines.partitions import delivery_key, gemeente_partitions, periode_partitions
 from pipelines.resources import Clearinghouse
-from gmsd.inbox import scan_inbox
+from clearinghouse.inbox import scan_inbox
 
 intake_job = dg.define_asset_job("intake", selection=["core_trajecten"])
 publish_job = dg.define_asset_job("publiceren", selection=["out_indicatoren", "out_site"])

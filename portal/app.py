@@ -32,7 +32,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from gmsd.reference import gemeente_names
+from vocabulary.reference import gemeente_names
 from portal import delivery
 from portal.config import TZ, PortalConfig
 from portal.delivery import GEMEENTE_RE, PERIODE_RE, REPORT_RE, Refusal, StagedFile

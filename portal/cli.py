@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
-from gmsd.settings import Home, get_home
+from vocabulary.home import Home, get_home
 
 console = Console()
 err = Console(stderr=True)
@@ -111,7 +111,7 @@ def user_add(
     """Maak een account voor één gemeente (of een beheerder)."""
     import re
 
-    from gmsd.reference import gemeenten
+    from vocabulary.reference import gemeenten
     from portal.security import hash_password
     from portal.store import Store
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
-from gmsd.settings import Home
+from vocabulary.home import Home
 
 TZ = ZoneInfo("Europe/Amsterdam")
 

@@ -18,8 +18,8 @@ from typer.testing import CliRunner
 
 from clearinghouse.pseudonym import KEY_ENV, KEY_FILE_ENV
 from gmsd.cli import app
-from gmsd.reference import read_pc6_table
-from gmsd.settings import SAMPLE_DIR
+from vocabulary.reference import read_pc6_table
+from vocabulary.home import SAMPLE_DIR
 
 GEMEENTEN = ["GM0358", "GM0197", "GM0060"]  # Aalsmeer (CSV ;), Aalten (Excel-CSV, no consent), Ameland (XLSX)
 

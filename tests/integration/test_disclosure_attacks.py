@@ -17,7 +17,7 @@ from clearinghouse.disclosure import AANVULLEND_GEHEIM, KLEIN_AANTAL, additive_g
 from clearinghouse.geography import Geography
 from clearinghouse.intake import process_partition
 from clearinghouse.pseudonym import PseudonymKey
-from gmsd.settings import SAMPLE_DIR
+from vocabulary.home import SAMPLE_DIR
 from indicators.catalogue import load_catalogue
 from indicators.checks import disclosure_violations
 from indicators.compute import raw_cells, register_trajecten

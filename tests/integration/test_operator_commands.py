@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from clearinghouse.pseudonym import KEY_ENV, KEY_FILE_ENV
 from gmsd.cli import app
-from gmsd.settings import SAMPLE_DIR, Home
+from vocabulary.home import SAMPLE_DIR, Home
 
 runner = CliRunner()
 

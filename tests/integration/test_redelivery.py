@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from clearinghouse.pseudonym import KEY_ENV, KEY_FILE_ENV
-from gmsd.settings import SAMPLE_DIR, Home
+from vocabulary.home import SAMPLE_DIR, Home
 from pipelines.runner import run_round
 
 PERIODE = "2025-H1"

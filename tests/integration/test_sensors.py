@@ -10,7 +10,7 @@ import dagster as dg
 import pytest
 
 from clearinghouse.pseudonym import KEY_ENV, KEY_FILE_ENV
-from gmsd.settings import SAMPLE_DIR, Home
+from vocabulary.home import SAMPLE_DIR, Home
 from pipelines.definitions import defs
 from pipelines.resources import Clearinghouse
 from pipelines.sensors import inbox_sensor, publish_sensor

@@ -24,7 +24,7 @@ import httpx
 import pytest
 
 from clearinghouse.pseudonym import KEY_ENV, KEY_FILE_ENV
-from gmsd.settings import SAMPLE_DIR, Home
+from vocabulary.home import SAMPLE_DIR, Home
 
 PERIODE = "2025-H1"
 PASSWORD = "correct-paard-batterij-nietje"

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from clearinghouse.pseudonym import KEY_ENV, KEY_FILE_ENV
 from gmsd.cli import app
-from gmsd.settings import Home
+from vocabulary.home import Home
 
 runner = CliRunner()
 

@@ -7,7 +7,7 @@ from clearinghouse.geography import Geography
 from contracts.core import CORE_COLUMNS
 from indicators.catalogue import load_catalogue
 from indicators.compute import raw_cells, register_trajecten
-from gmsd.reference import population
+from vocabulary.reference import population
 
 
 def _core(rows):

@@ -21,7 +21,7 @@ from openpyxl import Workbook
 from clearinghouse import reading
 from clearinghouse.intake import FileOutcome, check_file
 from clearinghouse.normalise import normalise
-from clearinghouse.periode import Periode
+from vocabulary.periode import Periode
 from clearinghouse.reading import read_table
 from clearinghouse.validation import AFGEKEURD, GOEDGEKEURD, MET_AFWIJKINGEN
 from tests.factories import fake_bsns, fake_bsns_leading_zero, jeugd_row, participatie_row, wmo_row

@@ -19,7 +19,7 @@ def test_every_column_has_a_description_in_the_dictionary():
 
 
 def test_every_code_list_has_a_meaning_for_every_code():
-    from contracts.codes import LABELLED_CODES, LABELS
+    from vocabulary.codes import LABELLED_CODES, LABELS
 
     assert set(LABELS) == set(LABELLED_CODES)
     for name, codes in LABELLED_CODES.items():

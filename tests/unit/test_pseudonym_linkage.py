@@ -7,7 +7,7 @@ import pandas as pd
 
 from clearinghouse.geography import Geography
 from clearinghouse.intake import check_file
-from clearinghouse.periode import Periode
+from vocabulary.periode import Periode
 from clearinghouse.pseudonym import PseudonymKey, pseudonymise
 from tests.factories import fake_bsns, wmo_row
 

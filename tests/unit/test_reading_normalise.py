@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from clearinghouse.normalise import age_at, canonical_bsn, canonical_gemeentecode, normalise, parse_dates
-from clearinghouse.periode import Periode
+from vocabulary.periode import Periode
 from clearinghouse.reading import DeliveryFileError, read_table
 
 HEADER = "gemeentecode;bsn;geboortedatum;geslacht;postcode;aanbieder_id;datum_start;datum_einde;voorziening;leveringsvorm;kosten_euro"

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from clearinghouse.intake import check_file
 from clearinghouse.normalise import canonical_bsn, canonical_postcode, parse_dates
-from clearinghouse.periode import Periode
+from vocabulary.periode import Periode
 from clearinghouse.reading import DeliveryFileError, read_table
 from contracts.delivery import elfproef
 

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from dashboards import charts
-from dashboards.format import fmt_count, fmt_datetime, fmt_number, fmt_periode, fmt_waarde
+from vocabulary.formatting import fmt_count, fmt_datetime, fmt_number, fmt_periode, fmt_waarde
 from dashboards.links import broken_links
 from dashboards.site import benchmark, build_site, simple_benchmark
 from indicators.catalogue import load_catalogue

@@ -12,11 +12,11 @@ import yaml
 
 from clearinghouse.geography import Geography
 from clearinghouse.intake import check_file
-from clearinghouse.periode import Periode
+from vocabulary.periode import Periode
 from clearinghouse.reading import read_table
 from clearinghouse.validation import GOEDGEKEURD
 from contracts.delivery import elfproef
-from gmsd.reference import population, read_pc6_table
+from vocabulary.reference import population, read_pc6_table
 from gmsd.synth import PC6_TABLE_NAME, fake_bsns, generate
 
 

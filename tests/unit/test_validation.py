@@ -3,7 +3,7 @@
 import pandas as pd
 
 from clearinghouse.normalise import normalise
-from clearinghouse.periode import Periode
+from vocabulary.periode import Periode
 from clearinghouse.validation import AFGEKEURD, GOEDGEKEURD, MET_AFWIJKINGEN, validate
 from contracts.delivery import elfproef, required_columns
 from tests.factories import fake_bsns, wmo_row

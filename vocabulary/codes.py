@@ -1,8 +1,8 @@
-"""Code lists from the delivery spec (aanleverformaat), in one place for contracts and indicators."""
+"""Code lists from the delivery spec (aanleverformaat), with their Dutch meanings, for contracts, reports and site."""
 
 from __future__ import annotations
 
-DOMEINEN = ("jeugd", "wmo", "participatie")
+from vocabulary.domeinen import DOMEINEN  # noqa: F401  (re-exported: code lists per domein)
 
 JEUGDHULP_ZONDER_VERBLIJF = ("01", "02", "03", "04")
 JEUGDHULP_MET_VERBLIJF = ("11", "12", "13", "14")

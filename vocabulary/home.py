@@ -1,4 +1,4 @@
-"""Where the system keeps its state: one home folder, `GMSD_HOME`.
+"""The home-folder layout: where the system keeps its state, one folder `GMSD_HOME`.
 
 Everything the pipeline writes (inbox, pseudonymised records, warehouse, site, reports, Dagster's
 own storage, the demo key) lives under one folder so an operator can back it up, wipe it, or point

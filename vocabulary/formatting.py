@@ -1,6 +1,7 @@
-"""Dutch number formatting for the site's tables and texts.
+"""Dutch formatting of numbers, dates and times, for everything a person reads.
 
-Readers are raadsleden and the public: they read "12,3" and "1.250", never "12.3" or "1,250".
+Readers are raadsleden, data officers and operators: they read "12,3" and "1.250", never "12.3" or
+"1,250", and times in Dutch local time (Europe/Amsterdam), never UTC.
 Python's `locale` module depends on what the machine has installed, so the formatting is done
 by hand here and is the same on every machine. Anything that is not a publishable number
 (secret, missing, NaN, <NA>) is shown as ".", the CBS convention for "geheim".
@@ -12,8 +13,13 @@ import math
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
+
+from vocabulary.periode import label as _periode_label
+
+TIMEZONE = ZoneInfo("Europe/Amsterdam")
 
 SECRET = "."
 
@@ -81,8 +87,35 @@ def fmt_datetime(moment: datetime) -> str:
 
 
 def fmt_periode(periode: str) -> str:
-    """'2025-H1' → '1e halfjaar 2025'; anything else is returned unchanged."""
-    year, _, half = str(periode).partition("-H")
-    if year.isdigit() and half in ("1", "2"):
-        return f"{half}e halfjaar {year}"
-    return str(periode)
+    """'2025-H1' → '1e halfjaar 2025', '2025' → '2025'; anything else is returned unchanged."""
+    return _periode_label(periode)
+
+
+def fmt_int(value: Any) -> str:
+    """A whole number with a dot between thousands (12.345); empty text when missing."""
+    if is_missing(value):
+        return ""
+    return fmt_number(value, 0)
+
+
+def fmt_decimal(value: float, decimals: int = 1) -> str:
+    """A decimal with a comma (2,5) for running text such as timings; no secret marker."""
+    return f"{value:.{decimals}f}".replace(".", ",")
+
+
+def local_time(value: Any) -> pd.Timestamp | None:
+    """A moment as Dutch local time; naive values are taken as UTC (how the system stores them)."""
+    if value is None or is_missing(value):
+        return None
+    stamp = pd.Timestamp(value)
+    if stamp.tzinfo is None:
+        stamp = stamp.tz_localize("UTC")
+    return stamp.tz_convert(TIMEZONE)
+
+
+def fmt_local_datetime(value: Any, *, seconds: bool = False) -> str:
+    """'31-12-2025 23:59' in Dutch local time; empty text when missing."""
+    stamp = local_time(value)
+    if stamp is None:
+        return ""
+    return stamp.strftime("%d-%m-%Y %H:%M:%S" if seconds else "%d-%m-%Y %H:%M")

@@ -6,9 +6,10 @@ import re
 from pathlib import Path
 
 from clearinghouse.manifest import find_manifest
+from vocabulary.periode import HALFJAAR_PATTERN
 
 _GEMEENTE = re.compile(r"^GM\d{4}$")
-_PERIODE = re.compile(r"^\d{4}-H[12]$")
+_PERIODE = re.compile(HALFJAAR_PATTERN)
 
 
 def scan_inbox(inbox: Path) -> dict[str, float]:

@@ -1,0 +1,170 @@
+"""Writing files so that a reader, or a crash, never sees half of one.
+
+Every artefact the system writes — pseudonymised Parquet, audit records, reports, releases, the
+warehouse, the site — is written beside its target under a temporary name and renamed into place
+(a rename within one folder is atomic). A process killed half-way leaves only a temporary that
+`remove_stale_temporaries` clears on the next run. CSV files are written through `write_csv`,
+which neutralises spreadsheet formulas (OWASP "CSV injection").
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+
+TEMP_MARK = ".tmp-"
+_TEMP_NAME = re.compile(r"^\..+\.tmp-(\d+)(?:-\d+)?$")
+_counter = 0
+
+
+def _temporary_beside(target: Path) -> Path:
+    global _counter
+    _counter += 1
+    return target.with_name(f".{target.name}{TEMP_MARK}{os.getpid()}-{_counter}")
+
+
+@contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """A temporary path beside `target`; renamed onto `target` when the block succeeds, removed if not."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = _temporary_beside(target)
+    try:
+        yield temporary
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+        Path(f"{temporary}.wal").unlink(missing_ok=True)
+
+
+def write_bytes(target: Path, data: bytes) -> Path:
+    with atomic_path(target) as temporary:
+        temporary.write_bytes(data)
+    return Path(target)
+
+
+def write_text(target: Path, text: str) -> Path:
+    with atomic_path(target) as temporary:
+        temporary.write_text(text, encoding="utf-8")
+    return Path(target)
+
+
+def write_parquet(frame: pd.DataFrame, target: Path) -> Path:
+    with atomic_path(target) as temporary:
+        frame.to_parquet(temporary, index=False)
+    return Path(target)
+
+
+@contextmanager
+def new_folder(target: Path) -> Iterator[Path]:
+    """A temporary folder that becomes `target` when the block succeeds; `target` must not exist yet
+    (an immutable folder, such as a release, is never overwritten: FileExistsError)."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = _temporary_beside(target)
+    staging.mkdir()
+    try:
+        yield staging
+        if target.exists():
+            raise FileExistsError(target)
+        os.rename(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+@contextmanager
+def replaced_folder(target: Path) -> Iterator[Path]:
+    """A temporary folder that replaces `target` (if any) when the block succeeds.
+
+    The old folder is renamed aside, the new one renamed in, the old one removed: both renames are
+    atomic, and if the second fails the old folder is put back.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    built = _temporary_beside(target)
+    built.mkdir()
+    try:
+        yield built
+        backup = _temporary_beside(target)
+        had_old = target.exists()
+        if had_old:
+            os.rename(target, backup)
+        try:
+            os.rename(built, target)
+        except BaseException:
+            if had_old:
+                os.rename(backup, target)
+            raise
+        if had_old:
+            shutil.rmtree(backup, ignore_errors=True)
+    finally:
+        shutil.rmtree(built, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_temporaries(folder: Path) -> list[Path]:
+    """Remove temporaries (files or folders) under `folder` left by processes that no longer run."""
+    removed = []
+    folder = Path(folder)
+    if not folder.is_dir():
+        return removed
+    for path in folder.rglob(f".*{TEMP_MARK}*"):
+        match = _TEMP_NAME.match(path.name.removesuffix(".wal"))
+        if not match or int(match.group(1)) == os.getpid() or _alive(int(match.group(1))):
+            continue
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
+
+
+# OWASP CSV injection: a cell starting with one of these is run as a formula by Excel and others.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value: object) -> object:
+    """Prefix a text cell that a spreadsheet would read as a formula with `'`; other values unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy in which every text cell that starts like a formula is neutralised (numbers stay numbers)."""
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_object_dtype(out[column]) or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(neutralise_cell, na_action="ignore")
+    out.columns = [neutralise_cell(str(column)) for column in out.columns]
+    return out
+
+
+def write_csv(frame: pd.DataFrame, target: Path, *, dutch: bool = False) -> Path:
+    """Write a CSV every spreadsheet opens safely: formulas neutralised, written atomically.
+
+    `dutch`: as Dutch Excel expects — `;` between fields, decimal comma, UTF-8 with BOM.
+    """
+    safe = neutralise_formulas(frame)
+    with atomic_path(target) as temporary:
+        if dutch:
+            safe.to_csv(temporary, sep=";", decimal=",", index=False, encoding="utf-8-sig")
+        else:
+            safe.to_csv(temporary, index=False, encoding="utf-8")
+    return Path(target)
