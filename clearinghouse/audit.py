@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from clearinghouse.validation import AFGEKEURD
+from vocabulary.oordelen import AFGEKEURD
 
 
 def load_audit(intake_dir: Path) -> pd.DataFrame:

@@ -8,12 +8,20 @@ gets no wijk: the record still counts for the gemeente (spec: "Geography").
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from vocabulary.reference import read_pc6_table
+from vocabulary.home import Home
+from vocabulary.reference import PC6_TABLE_GLOB, read_pc6_table
+
+PC6_ENV = "GMSD_PC6_TABLE"
+
+
+class GeographyError(FileNotFoundError):
+    """No postcode-huisnummer table; the message says where to put it (Dutch)."""
 
 
 @dataclass(frozen=True)
@@ -55,3 +63,30 @@ class Geography:
         inside.index = postcode.index
         located = result[["buurt_code", "wijk_code"]].astype("string")
         return located.where(inside.fillna(False).astype(bool), other=pd.NA)
+
+
+def pc6_table_path(home: Home) -> Path:
+    """The CBS postcode table in use: $GMSD_PC6_TABLE, else the newest `pc6hnr*_gwb.csv` in <home>/reference/."""
+    if os.environ.get(PC6_ENV):
+        return Path(os.environ[PC6_ENV])
+    candidates = sorted(home.reference.glob(PC6_TABLE_GLOB))
+    if not candidates:
+        raise GeographyError(
+            f"Geen postcode-huisnummertabel gevonden in {home.reference}. Zet het CBS-bestand "
+            f"pc6hnrJJJJ0801_gwb.csv daar neer of wijs het aan met {PC6_ENV}."
+        )
+    return candidates[-1]
+
+
+_CACHE: dict[str, Geography] = {}
+
+
+def geography_for(home: Home) -> Geography:
+    """The geography of the home's postcode table, read once per process and version of the file."""
+    path = pc6_table_path(home)
+    stat = path.stat()
+    cache_key = f"{path}:{stat.st_mtime_ns}:{stat.st_size}"
+    if cache_key not in _CACHE:
+        _CACHE.clear()
+        _CACHE[cache_key] = Geography.from_file(path)
+    return _CACHE[cache_key]

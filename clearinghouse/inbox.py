@@ -1,15 +1,44 @@
-"""The inbox folder: `inbox/<gemeentecode>/<periode>/` holds one delivery with its manifest."""
+"""The inbox and the one way deliveries come in: `take_in`.
+
+A delivery is a folder `inbox/<gemeentecode>/<periode>/` with a manifest and the files it names.
+`take_in` is the single entry point for intake: the Dagster assets (sensor runs, `gmsd run`,
+`gmsd demo`) and the portal all call it. It holds the home's intake lock (one owner at a time,
+see `clearinghouse.ownership`), processes each delivery, deletes the raw files it processed
+(retention), and rebuilds the operator page once at the end.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from clearinghouse.geography import geography_for
+from clearinghouse.intake import process_partition
+from clearinghouse.outcome import PartitionResult
 from clearinghouse.manifest import find_manifest
+from clearinghouse.ownership import exclusive, intake_lock_path
+from clearinghouse.pseudonym import PseudonymKey, require_key
+from clearinghouse.reports import write_operator_page
+from clearinghouse.retention import PurgeSummary, purge, retention_days_from_environment
+from clearinghouse.validation import DEFAULT_MAX_REJECTED_SHARE
+from vocabulary.home import Home
 from vocabulary.periode import HALFJAAR_PATTERN
+from vocabulary.reference import gemeente_names
 
 _GEMEENTE = re.compile(r"^GM\d{4}$")
 _PERIODE = re.compile(HALFJAAR_PATTERN)
+
+
+def delivery_key(gemeente_code: str, periode: str) -> str:
+    return f"{gemeente_code}/{periode}"
+
+
+def split_key(key: str) -> tuple[str, str]:
+    gemeente_code, periode = key.split("/")
+    return gemeente_code, periode
 
 
 def scan_inbox(inbox: Path) -> dict[str, float]:
@@ -23,5 +52,87 @@ def scan_inbox(inbox: Path) -> dict[str, float]:
         for periode in sorted(gemeente.iterdir()):
             if not (periode.is_dir() and _PERIODE.match(periode.name)) or find_manifest(periode) is None:
                 continue
-            found[f"{gemeente.name}/{periode.name}"] = max(p.stat().st_mtime for p in periode.iterdir())
+            found[delivery_key(gemeente.name, periode.name)] = max(p.stat().st_mtime for p in periode.iterdir())
     return found
+
+
+@dataclass
+class IntakeResult:
+    """What one call of `take_in` did: per delivery its outcome, and what was deleted."""
+
+    results: list[PartitionResult] = field(default_factory=list)
+    deleted: list[dict] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # asked for, but no delivery in the inbox
+
+    def by_key(self) -> dict[str, PartitionResult]:
+        return {delivery_key(r.gemeente_code, r.periode): r for r in self.results}
+
+
+class Intake:
+    """The intake while its owner holds the lock: `process` deliveries, as often as needed."""
+
+    def __init__(self, home: Home, *, key: PseudonymKey, retention_days: int, max_rejected_share: float, operator_page: bool):
+        self.home = home
+        self.key = key
+        self.retention_days = retention_days
+        self.max_rejected_share = max_rejected_share
+        self.operator_page = operator_page
+
+    def process(self, deliveries: list[str] | None = None) -> IntakeResult:
+        """Process `deliveries` ('GMxxxx/periode'; default: every delivery in the inbox)."""
+        home = self.home
+        result = IntakeResult()
+        present = scan_inbox(home.inbox)
+        wanted = sorted(present) if deliveries is None else list(deliveries)
+        geography = geography_for(home) if any(item in present for item in wanted) else None
+        for item in wanted:
+            if item not in present:
+                result.skipped.append(item)
+                continue
+            gemeente_code, periode = split_key(item)
+            result.results.append(
+                process_partition(
+                    home.inbox / gemeente_code / periode,
+                    gemeente_code=gemeente_code,
+                    periode=periode,
+                    key=self.key,
+                    geography=geography,
+                    core_dir=home.core,
+                    intake_dir=home.intake,
+                    reports_dir=home.reports,
+                    max_rejected_share=self.max_rejected_share,
+                )
+            )
+            purged: PurgeSummary = purge(home.inbox, home.intake, home.deletions, retention_days=self.retention_days, only=[item])
+            result.deleted.extend(purged.deleted)
+        if result.results and self.operator_page:
+            write_operator_page(home.intake, home.reports, names=gemeente_names())
+        return result
+
+
+@contextmanager
+def intake_owner(
+    home: Home,
+    *,
+    who: str,
+    wait_seconds: float = 0.0,
+    key: PseudonymKey | None = None,
+    retention_days: int | None = None,
+    max_rejected_share: float = DEFAULT_MAX_REJECTED_SHARE,
+    operator_page: bool = True,
+) -> Iterator[Intake]:
+    """Become the home's one intake owner for the block (see clearinghouse.ownership).
+
+    Raises `Busy` when another owner holds the lock longer than `wait_seconds`, and
+    `PseudonymKeyError` when no key is set.
+    """
+    key = key or require_key()
+    retention = retention_days_from_environment() if retention_days is None else retention_days
+    with exclusive(intake_lock_path(home.root), what=who, wait_seconds=wait_seconds):
+        yield Intake(home, key=key, retention_days=retention, max_rejected_share=max_rejected_share, operator_page=operator_page)
+
+
+def take_in(home: Home, deliveries: list[str] | None = None, *, who: str = "verwerking", **options) -> IntakeResult:
+    """Process `deliveries` (default: the whole inbox) as the home's intake owner; see `intake_owner`."""
+    with intake_owner(home, who=who, **options) as intake:
+        return intake.process(deliveries)

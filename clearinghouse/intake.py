@@ -9,9 +9,6 @@ stays in force. Every file, accepted or not, leaves an audit record and a report
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -24,46 +21,19 @@ from clearinghouse.normalise import normalise
 from vocabulary.periode import Periode
 from clearinghouse.pseudonym import PseudonymKey
 from clearinghouse.reading import DeliveryFileError, read_table
+from clearinghouse.outcome import FileOutcome, PartitionResult
 from clearinghouse.reports import report_base, write_report
-from clearinghouse.validation import AFGEKEURD, DEFAULT_MAX_REJECTED_SHARE, FAILURE_COLUMNS, validate
+from clearinghouse.validation import DEFAULT_MAX_REJECTED_SHARE, FAILURE_COLUMNS, validate
+from vocabulary.oordelen import AFGEKEURD
 from contracts import CONTRACT_VERSION
 from contracts.delivery import required_columns
+from vocabulary import files
 
 AUDIT_COLUMNS = [
     "gemeente_code", "periode", "domein", "bestand", "sha256", "rijen_gelezen", "rijen_geaccepteerd",
     "rijen_afgekeurd", "oordeel", "melding", "contract_versie", "key_id", "publicatie_basis",
     "publicatie_facultatief", "rapport", "verwerkt_op",
 ]  # fmt: skip
-
-
-@dataclass
-class FileOutcome:
-    domein: str | None
-    bestand: str
-    sha256: str | None
-    rijen_gelezen: int = 0
-    rijen_afgekeurd: int = 0
-    oordeel: str = AFGEKEURD
-    melding: str = ""
-    failures: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FAILURE_COLUMNS))
-    core: pd.DataFrame | None = None
-    rapport: str | None = None
-
-    @property
-    def rijen_geaccepteerd(self) -> int:
-        return 0 if self.oordeel == AFGEKEURD else self.rijen_gelezen - self.rijen_afgekeurd
-
-
-@dataclass
-class PartitionResult:
-    gemeente_code: str
-    periode: str
-    manifest: Manifest | None
-    files: list[FileOutcome]
-
-    @property
-    def accepted(self) -> list[FileOutcome]:
-        return [f for f in self.files if f.oordeel != AFGEKEURD]
 
 
 def sha256_of(path: Path) -> str:
@@ -151,19 +121,6 @@ def check_file(
     return outcome
 
 
-def atomic_write_parquet(frame: pd.DataFrame, target: Path) -> None:
-    """Write to a temporary file beside `target`, then rename: readers see old or new, never half."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        frame.to_parquet(temporary, index=False)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def core_path(core_dir: Path, periode: str, gemeente_code: str, domein: str) -> Path:
     return core_dir / periode / gemeente_code / f"{domein}.parquet"
 
@@ -207,8 +164,8 @@ def process_partition(
         base = report_base(reports_dir, gemeente_code, parsed_periode.code, stamp, outcome.domein)
         outcome.rapport = str(write_report(outcome, gemeente_code=gemeente_code, periode=parsed_periode.code, base=base))
         if outcome.core is not None:
-            atomic_write_parquet(outcome.core, core_path(core_dir, parsed_periode.code, gemeente_code, outcome.domein))
-    atomic_write_parquet(audit_frame(result, key=key, now=now), intake_dir / parsed_periode.code / gemeente_code / f"{stamp}.parquet")
+            files.write_parquet(outcome.core, core_path(core_dir, parsed_periode.code, gemeente_code, outcome.domein))
+    files.write_parquet(audit_frame(result, key=key, now=now), intake_dir / parsed_periode.code / gemeente_code / f"{stamp}.parquet")
     return result
 
 

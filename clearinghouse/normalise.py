@@ -86,6 +86,12 @@ def canonical_gemeentecode(values: pd.Series) -> pd.Series:
     return text.mask(digits, "GM" + text.str.zfill(4))
 
 
+def canonical_gemeentecode_text(text: str) -> str | None:
+    """One gemeentecode as typed by a person (`GM0363`, `gm363`, `0363`) → `GM0363`, or None if it is not one."""
+    code = canonical_gemeentecode(pd.Series([str(text)])).iloc[0]
+    return code if isinstance(code, str) and len(code) == 6 and code.startswith("GM") and code[2:].isdigit() else None
+
+
 def canonical_postcode(values: pd.Series) -> pd.Series:
     return _empty_to_na(values).str.replace(r"\s+", "", regex=True).str.upper()
 

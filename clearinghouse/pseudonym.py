@@ -81,6 +81,17 @@ def key_from_environment(environ: dict[str, str] | None = None) -> PseudonymKey 
     return None
 
 
+def require_key(environ: dict[str, str] | None = None) -> PseudonymKey:
+    """The operator's key, or PseudonymKeyError saying how to set one (intake cannot run without)."""
+    key = key_from_environment(environ)
+    if key is None:
+        raise PseudonymKeyError(
+            "Geen pseudonimiseringssleutel ingesteld. Zet GMSD_PSEUDONYM_KEY_FILE op een sleutelbestand "
+            "(maak er een met `gmsd key new`) of GMSD_PSEUDONYM_KEY op een sleutel van minstens 32 bytes."
+        )
+    return key
+
+
 def write_new_key(path: Path) -> PseudonymKey:
     """Write a fresh random 256-bit key (hex) to `path` with mode 600; refuse to overwrite."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -107,6 +118,11 @@ def pseudonymise(bsns: pd.Series, key: PseudonymKey) -> pd.Series:
     return values.map(table).astype("string").where(linkable)
 
 
+def use_key_file(path: Path) -> None:
+    """Make the key in `path` this process's key (as if GMSD_PSEUDONYM_KEY_FILE were set)."""
+    os.environ[KEY_FILE_ENV] = str(path)
+
+
 def ensure_demo_key(demo_key_file: Path) -> str | None:
     """For `gmsd demo` and `gmsd portal --demo`: the operator's key if one is set; otherwise (once) a
     demo key at `demo_key_file`, made the active key for this process. Returns the demo key's path
@@ -115,5 +131,5 @@ def ensure_demo_key(demo_key_file: Path) -> str | None:
         return None
     if not demo_key_file.exists():
         write_new_key(demo_key_file)
-    os.environ[KEY_FILE_ENV] = str(demo_key_file)
+    use_key_file(demo_key_file)
     return str(demo_key_file)

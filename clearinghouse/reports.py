@@ -5,17 +5,17 @@ Values in a report are masked (clearinghouse.masking): a BSN is never shown in f
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from clearinghouse.validation import AFGEKEURD, GOEDGEKEURD
+from clearinghouse.audit import in_force, load_audit
+from clearinghouse.outcome import FileOutcome
 from contracts import CONTRACT_VERSION
-
-if TYPE_CHECKING:
-    from clearinghouse.intake import FileOutcome
+from vocabulary import files
+from vocabulary.oordelen import AFGEKEURD, GOEDGEKEURD
 
 EXAMPLES_PER_RULE = 10
 
@@ -27,7 +27,7 @@ def report_base(reports_dir: Path, gemeente_code: str, periode: str, stamp: str,
     return reports_dir / gemeente_code / periode / f"{stamp}_{domein or 'aanlevering'}"
 
 
-def write_report(outcome: "FileOutcome", *, gemeente_code: str, periode: str, base: Path) -> Path:
+def write_report(outcome: FileOutcome, *, gemeente_code: str, periode: str, base: Path) -> Path:
     """Write `<base>.html` and `<base>.csv` (failures, `;`-separated for Dutch Excel); return the HTML path."""
     base.parent.mkdir(parents=True, exist_ok=True)
     failures = outcome.failures
@@ -70,12 +70,6 @@ def write_operator_page(intake_dir: Path, reports_dir: Path, *, names: dict[str,
     and which delivery is in force per gemeente, periode and domein. Written atomically, rebuilt from
     the audit trail after each intake, so it is never out of step with what was processed.
     """
-    import os
-    import tempfile
-    from datetime import datetime, timezone
-
-    from clearinghouse.audit import in_force, load_audit
-
     audit = load_audit(intake_dir)
     rows = []
     if not audit.empty:
@@ -99,10 +93,4 @@ def write_operator_page(intake_dir: Path, reports_dir: Path, *, names: dict[str,
         generated=datetime.now(timezone.utc).strftime("%d-%m-%Y %H:%M UTC"),
         contract_versie=CONTRACT_VERSION,
     )
-    reports_dir.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=reports_dir, prefix=".index.", suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.write(html)
-    target = reports_dir / OPERATOR_PAGE
-    os.replace(temporary, target)
-    return target
+    return files.write_text(reports_dir / OPERATOR_PAGE, html)

@@ -21,7 +21,8 @@ from pathlib import Path
 import pandas as pd
 
 from clearinghouse.audit import load_audit
-from clearinghouse.intake import atomic_write_parquet, sha256_of
+from clearinghouse.intake import sha256_of
+from vocabulary import files
 
 RETENTION_ENV = "GMSD_RETENTIE_DAGEN"
 DELETION_COLUMNS = ["gemeente_code", "periode", "bestand", "sha256", "verwerkt_op", "verwijderd_op", "reden"]
@@ -115,7 +116,7 @@ def purge(
         if records:
             stamp = now.strftime("%Y%m%dT%H%M%S%fZ")
             frame = pd.DataFrame(records, columns=DELETION_COLUMNS)
-            atomic_write_parquet(frame, deletions_dir / periode / gemeente_code / f"{stamp}.parquet")
+            files.write_parquet(frame, deletions_dir / periode / gemeente_code / f"{stamp}.parquet")
             summary.deleted.extend(records)
     return summary
 

@@ -17,10 +17,7 @@ import pandera.pandas as pa
 from clearinghouse.masking import mask_value
 from clearinghouse.normalise import Normalised
 from contracts.delivery import CONTRACTS
-
-GOEDGEKEURD = "goedgekeurd"
-MET_AFWIJKINGEN = "goedgekeurd met afwijkingen"
-AFGEKEURD = "afgekeurd"
+from vocabulary.oordelen import AFGEKEURD, GOEDGEKEURD, MET_AFWIJKINGEN
 
 DEFAULT_MAX_REJECTED_SHARE = 0.05
 

@@ -49,7 +49,7 @@ from plotly.offline import get_plotlyjs
 
 from dashboards import charts
 from vocabulary.formatting import SECRET, fmt_count, fmt_datetime, fmt_number, fmt_periode, is_missing, is_secret
-from indicators.catalogue import UNITS, Indicator, load_catalogue
+from indicators.catalogus import UNITS, Indicator, load_catalogue
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"

@@ -1,6 +1,6 @@
-"""Gemeentelijke Monitor Sociaal Domein: shared settings, reference data and the `gmsd` command.
+"""The top floor: the `gmsd` command (`gmsd.cli`) and the synthetic-data generator (`gmsd.synth`).
 
-The domain logic lives in the plain-Python packages `clearinghouse`, `contracts`, `indicators`
-and `dashboards`; Dagster wiring lives only in `pipelines`. This package holds what they all
-share (where state lives, the reference data) and the command line.
+Nothing below imports this package. The work itself lives in the packages below: `vocabulary`,
+`contracts`, `clearinghouse`, `indicators`, `dashboards`, and the Dagster wiring in `pipelines`
+and the portal in `portal` (see the layers contract in pyproject.toml).
 """

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from clearinghouse.disclosure import ROUNDING_BASE, additive_groups
-from indicators.catalogue import load_catalogue
+from indicators.catalogus import load_catalogue
 
 
 def disclosure_violations(published: pd.DataFrame, catalogue=None) -> list[str]:

@@ -16,11 +16,10 @@ import hashlib
 import duckdb
 import pandas as pd
 
+from vocabulary.domeinen import DOMEINEN
 from vocabulary.periode import register_macros
 from vocabulary.reference import population
-from indicators.catalogue import Count, Indicator
-
-DOMEINEN = ("jeugd", "wmo", "participatie")
+from indicators.catalogus import Count, Indicator
 
 TRAJECTEN_VIEW = """
 CREATE OR REPLACE TEMP TABLE trajecten AS

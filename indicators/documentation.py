@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from indicators.catalogue import UNITS, load_catalogue
+from indicators.catalogus import UNITS, load_catalogue
 
 DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "indicatoren.md"
 DOMEIN_TITELS = {"jeugd": "Jeugd", "wmo": "Wmo", "participatie": "Participatie", "integraal": "Integraal (stapeling)"}

@@ -47,7 +47,8 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from clearinghouse import disclosure
-from indicators.catalogue import DOMAINS, Indicator, load_catalogue
+from indicators.catalogus import Indicator, load_catalogue
+from vocabulary.domeinen import DOMEINEN
 
 # Columns of publish.indicatoren (kept in step with indicators.warehouse.PUBLISH_COLUMNS; not
 # imported from there so this module stays light and free of warehouse dependencies).
@@ -356,7 +357,7 @@ def completeness_table(indicatoren: pd.DataFrame, catalogue: tuple[Indicator, ..
     }
     delivered = {(g, p, info[i].domein) for g, p, i, _ in keys}
     # integraal indicators need all other domeinen delivered (indicators.compute: 'alleen wmo' needs all three)
-    others = [d for d in DOMAINS if d != "integraal"]
+    others = list(DOMEINEN)
     for g, p in {(g, p) for g, p, _ in delivered}:
         if all((g, p, d) in delivered for d in others):
             delivered.add((g, p, "integraal"))

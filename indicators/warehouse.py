@@ -23,10 +23,11 @@ from clearinghouse.retention import load_deletions
 from clearinghouse.disclosure import protect, secondary_suppression
 from vocabulary.reference import gemeenten, population
 from indicators.benchmark import benchmark
-from indicators.catalogue import Indicator, load_catalogue
+from indicators.catalogus import Indicator, load_catalogue
 from indicators.peers import peer_groups
 from indicators.releases import REVISION_COLUMNS, load_published
 from indicators.compute import raw_cells, register_trajecten
+from vocabulary.periode import sorted_codes
 
 PUBLISH_COLUMNS = [
     "indicator_id", "periode", "periode_soort", "regio_code", "regio_niveau", "regio_naam", "gemeente_code", "teller", "noemer",
@@ -253,3 +254,37 @@ def read_published(warehouse_path: Path, table: str = "publish.indicatoren") -> 
 def read_concept(warehouse_path: Path) -> pd.DataFrame:
     """The figures of the latest round, after disclosure control, before release (operator only)."""
     return read_published(warehouse_path, "concept.indicatoren")
+
+
+@dataclass
+class RoundFigures:
+    """What the operator sees after a round: verdicts of the deliveries in force, what is published."""
+
+    verdicts: list[tuple[str, int, int, int]]  # oordeel, files, rows read, rows used
+    gemeenten_published: int
+    gemeenten_delivered: int
+    periodes: list[str]
+    cells: int
+    secret: int
+    deleted: int
+
+
+def round_figures(warehouse_path: Path) -> RoundFigures:
+    """Counts for the round summary, read from the warehouse (latest delivery per gemeente, periode, domein)."""
+    with duckdb.connect(str(warehouse_path), read_only=True) as con:
+        verdicts = con.execute(
+            """WITH latest AS (
+                   SELECT * FROM audit.leveringen
+                   QUALIFY row_number() OVER (PARTITION BY gemeente_code, periode, coalesce(domein, bestand)
+                                              ORDER BY verwerkt_op DESC) = 1)
+               SELECT oordeel, count(*), sum(rijen_gelezen), sum(rijen_geaccepteerd) FROM latest GROUP BY oordeel ORDER BY oordeel"""
+        ).fetchall()
+        published = con.execute("SELECT count(DISTINCT gemeente_code) FROM publish.indicatoren").fetchone()[0]
+        periodes = [row[0] for row in con.execute("SELECT DISTINCT periode FROM publish.indicatoren").fetchall()]
+        cells, secret = con.execute("SELECT count(*), count(*) FILTER (WHERE geheim) FROM publish.indicatoren").fetchone()
+        delivered = con.execute("SELECT count(DISTINCT gemeente_code) FROM audit.leveringen").fetchone()[0]
+        deleted = con.execute("SELECT count(*) FROM audit.verwijderingen").fetchone()[0]
+    return RoundFigures(
+        [(str(o), int(f), int(r or 0), int(u or 0)) for o, f, r, u in verdicts],
+        published, delivered, sorted_codes(periodes), cells, secret or 0, deleted,
+    )

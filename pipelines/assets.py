@@ -6,12 +6,10 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from clearinghouse.intake import core_path, process_partition
-from clearinghouse.reports import write_operator_page
-from clearinghouse.retention import purge
-from clearinghouse.validation import AFGEKEURD
+from clearinghouse.inbox import delivery_key, take_in
+from clearinghouse.intake import core_path
+from vocabulary.oordelen import AFGEKEURD
 from contracts.core import CoreTraject
-from vocabulary.reference import gemeente_names
 from dashboards.site import build_site
 from indicators.warehouse import build_warehouse, read_concept, read_published
 from pipelines.partitions import delivery_partitions
@@ -31,21 +29,19 @@ def core_trajecten(context: dg.AssetExecutionContext, clearinghouse: Clearinghou
     keys = context.partition_key.keys_by_dimension
     gemeente_code, periode = keys["gemeente"], keys["periode"]
     home = clearinghouse.home
-    result = process_partition(
-        home.inbox / gemeente_code / periode,
-        gemeente_code=gemeente_code,
-        periode=periode,
+    intake = take_in(
+        home,
+        [delivery_key(gemeente_code, periode)],
         key=clearinghouse.key(),
-        geography=clearinghouse.geography(),
-        core_dir=home.core,
-        intake_dir=home.intake,
-        reports_dir=home.reports,
+        who=f"Dagster-run {context.run.run_id[:8]}",
+        wait_seconds=clearinghouse.wait_seconds,
+        retention_days=clearinghouse.retention_days(),
         max_rejected_share=clearinghouse.max_rejected_share,
+        operator_page=clearinghouse.beheerpagina_per_levering,
     )
-    # Raw files hold BSNs: delete them now that they are processed (unless a retention period applies).
-    purged = purge(home.inbox, home.intake, home.deletions, retention_days=clearinghouse.retention_days(), only=[f"{gemeente_code}/{periode}"])
-    if clearinghouse.beheerpagina_per_levering:
-        write_operator_page(home.intake, home.reports, names=gemeente_names())
+    if not intake.results:
+        raise dg.Failure(f"Geen aanlevering voor {gemeente_code} {periode} in de inbox (al verwerkt?).")
+    result = intake.results[0]
     problems = []
     for outcome in result.accepted:
         stored = pd.read_parquet(core_path(home.core, periode, gemeente_code, outcome.domein))
@@ -62,7 +58,7 @@ def core_trajecten(context: dg.AssetExecutionContext, clearinghouse: Clearinghou
             "oordelen": dg.MetadataValue.json(verdicts),
             "rijen_geaccepteerd": sum(o.rijen_geaccepteerd for o in result.files),
             "rijen_afgekeurd": sum(o.rijen_afgekeurd for o in result.files),
-            "ruwe_bestanden_verwijderd": len(purged.deleted),
+            "ruwe_bestanden_verwijderd": len(intake.deleted),
         },
         check_results=[
             dg.AssetCheckResult(

@@ -11,14 +11,16 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import dagster as dg
 
-from clearinghouse.reports import write_operator_page
 from clearinghouse.inbox import scan_inbox
-from vocabulary.reference import gemeente_names
+from clearinghouse.reports import write_operator_page
+from indicators.releases import DEFINITIEF, Release, ReleaseError, list_releases, publish_release, withdraw
+from indicators.warehouse import read_concept
 from vocabulary.home import Home
+from vocabulary.periode import Periode, sort_key
+from vocabulary.reference import gemeente_names
 from pipelines.assets import core_trajecten, geheimhouding_klopt, kwaliteit_gepubliceerd, out_indicatoren, out_site
 from pipelines.partitions import delivery_key, gemeente_partitions, periode_partitions
 from pipelines.resources import Clearinghouse
@@ -109,5 +111,52 @@ def _failure_text(error) -> str:
     return str(error.message).strip()
 
 
-def sample_deliveries(inbox: Path) -> list[str]:
-    return sorted(scan_inbox(inbox))
+class PublishError(RuntimeError):
+    """Publishing failed; the message says why and what to do (Dutch). Nothing new is served.
+
+    `refused` is true when the request itself cannot be honoured (unknown or closed periode),
+    false when a rebuild failed.
+    """
+
+    def __init__(self, message: str, *, refused: bool = False):
+        super().__init__(message)
+        self.refused = refused
+
+
+@dataclass
+class PublishSummary:
+    made: list[Release] = field(default_factory=list)
+    closed: list[str] = field(default_factory=list)  # periodes already definitively published
+
+
+def publish(home: Home, periodes: list[str] | None = None, *, definitief: bool = False) -> PublishSummary:
+    """Freeze releases of the concept figures of `periodes`, then rebuild warehouse and site.
+
+    Without `periodes`: every concept periode that is not yet definitively published. If the rebuild
+    fails, the new releases are withdrawn and the previous publication stays served.
+    """
+    if not home.warehouse.exists():
+        raise PublishError(f"er is nog geen warehouse in {home.root}. Verwerk eerst aanleveringen (`gmsd run` of `gmsd demo`).", refused=True)
+    concept = read_concept(home.warehouse)
+    summary = PublishSummary()
+    chosen = [Periode.parse(p).code for p in periodes] if periodes else None
+    if not chosen:
+        history = list_releases(home.releases)
+        closed = set(history.loc[history["status"] == DEFINITIEF, "periode"])
+        summary.closed = sorted(closed & set(concept["periode"]), key=sort_key)
+        chosen = [p for p in sorted(set(concept["periode"]), key=sort_key) if p not in closed]
+    try:
+        for periode in chosen:
+            summary.made.append(publish_release(concept, home.releases, periode, definitief=definitief))
+    except ReleaseError as exc:
+        for release in summary.made:
+            withdraw(release)
+        raise PublishError(str(exc), refused=True) from exc
+    if not summary.made:
+        return summary
+    rebuilt = run_round(home, deliveries=[])
+    if not rebuilt.published:
+        for release in summary.made:
+            withdraw(release)
+        raise PublishError(f"publiceren is mislukt: {rebuilt.error}. De releases zijn ingetrokken; de vorige publicatie blijft staan.")
+    return summary

@@ -3,7 +3,8 @@
 An upload that passes every check is written to a staging folder under the home, then — in a
 background thread, one intake at a time (process-wide lock) — moved into
 `inbox/<GMxxxx>/<periode>/` with a manifest.yaml written last, and processed with
-`pipelines.runner.run_round(..., publish=False)`: exactly the intake the inbox and the sensor use.
+`clearinghouse.inbox.intake_owner`: exactly the intake the inbox, `gmsd run` and the sensor use, under the
+same lock (one intake owner per home).
 The portal learns the verdicts from the intake's own audit records (`intake/<periode>/<GM>/*.parquet`).
 """
 
@@ -21,12 +22,16 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from clearinghouse.audit import in_force
+from clearinghouse.inbox import Intake, delivery_key, intake_owner
+from clearinghouse.ownership import Busy
 from portal.config import PortalConfig
 from portal.store import Store
 
 log = logging.getLogger("gmsd.portal")
 
-INTAKE_LOCK = threading.Lock()
+# How long an upload waits for another intake (a sensor run, `gmsd run`) before it says so.
+INTAKE_WAIT_SECONDS = 120
 
 GEMEENTE_RE = re.compile(r"^GM\d{4}$")
 PERIODE_RE = re.compile(r"^\d{4}-H[12]$")
@@ -137,54 +142,63 @@ def _intake_files(config: PortalConfig, gemeente_code: str, periode: str) -> set
 
 def run_upload(config: PortalConfig, store: Store, upload_id: str, gemeente_code: str, periode: str,
                files: list[StagedFile], basis: bool, facultatief: bool) -> None:
-    """Body of the background thread: one intake at a time."""
+    """Body of the background thread: become the home's intake owner, deliver, process, record."""
     staging = config.staging / upload_id
-    with INTAKE_LOCK:
-        store.update_upload(upload_id, status="bezig")
-        folder = inbox_folder(config, gemeente_code, periode)
-        written: list[Path] = []
-        try:
-            if inbox_busy(config, gemeente_code, periode):
-                store.update_upload(upload_id, status="fout", melding=(
-                    "Er staat al een aanlevering voor deze periode in de inbox die nog niet is verwerkt. "
-                    "Probeer het over enkele minuten opnieuw."))
-                return
-            folder.mkdir(parents=True, exist_ok=True)
-            for staged in files:
-                target = folder / staged.bestand
-                os.replace(staging / staged.bestand, target)
-                written.append(target)
-            temporary = folder / ".manifest.yaml.tmp"
-            temporary.write_text(manifest_text(gemeente_code, periode, files, basis, facultatief), encoding="utf-8")
-            os.replace(temporary, folder / "manifest.yaml")  # last: the inbox sees a complete delivery or none
-            written.append(folder / "manifest.yaml")
-            before = _intake_files(config, gemeente_code, periode)
-            from pipelines.runner import run_round
+    try:
+        with intake_owner(config.home, who=f"aanleverportaal (upload {upload_id[:8]})", wait_seconds=INTAKE_WAIT_SECONDS) as intake:
+            _deliver_and_process(config, store, intake, upload_id, gemeente_code, periode, files, basis, facultatief)
+    except Busy as exc:
+        store.update_upload(upload_id, status="fout", melding=str(exc))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
-            summary = run_round(config.home, deliveries=[f"{gemeente_code}/{periode}"], publish=False)
-            new = sorted(_intake_files(config, gemeente_code, periode) - before)
-            if not new:
-                store.update_upload(upload_id, status="fout", melding=(
-                    "De verwerking is mislukt; er is geen oordeel gegeven. De beheerder kan dit in het logboek terugvinden. "
-                    "Lever later opnieuw aan."), resultaat=[])
-                store.log(gebruiker=None, gemeente_code=gemeente_code, client=None, gebeurtenis="verwerking mislukt",
-                          details=f"upload {upload_id}: {summary.failed_partitions} {summary.error or ''}")
-                return
-            audit = pd.concat([pd.read_parquet(path) for path in new], ignore_index=True)
-            rows = json.loads(audit.to_json(orient="records", date_format="iso"))
-            store.update_upload(upload_id, status="klaar", resultaat=rows, stempel=new[-1].stem)
-        except Exception as exc:  # noqa: BLE001 - the user must see an end state, the log gets the details
-            log.exception("upload %s failed", upload_id)
-            store.update_upload(upload_id, status="fout", melding="De verwerking is mislukt door een interne fout. Lever later opnieuw aan.")
+
+def _deliver_and_process(config: PortalConfig, store: Store, intake: Intake, upload_id: str, gemeente_code: str,
+                         periode: str, files: list[StagedFile], basis: bool, facultatief: bool) -> None:
+    """Move the staged files into the inbox (manifest last), process them, and store the verdicts."""
+    staging = config.staging / upload_id
+    store.update_upload(upload_id, status="bezig")
+    folder = inbox_folder(config, gemeente_code, periode)
+    written: list[Path] = []
+    try:
+        if inbox_busy(config, gemeente_code, periode):
+            store.update_upload(upload_id, status="fout", melding=(
+                "Er staat al een aanlevering voor deze periode in de inbox die nog niet is verwerkt. "
+                "Probeer het over enkele minuten opnieuw."))
+            return
+        folder.mkdir(parents=True, exist_ok=True)
+        for staged in files:
+            target = folder / staged.bestand
+            os.replace(staging / staged.bestand, target)
+            written.append(target)
+        temporary = folder / ".manifest.yaml.tmp"
+        temporary.write_text(manifest_text(gemeente_code, periode, files, basis, facultatief), encoding="utf-8")
+        os.replace(temporary, folder / "manifest.yaml")  # last: the inbox sees a complete delivery or none
+        written.append(folder / "manifest.yaml")
+        before = _intake_files(config, gemeente_code, periode)
+        outcome = intake.process([delivery_key(gemeente_code, periode)])
+        new = sorted(_intake_files(config, gemeente_code, periode) - before)
+        if not new:
+            store.update_upload(upload_id, status="fout", melding=(
+                "De verwerking is mislukt; er is geen oordeel gegeven. De beheerder kan dit in het logboek terugvinden. "
+                "Lever later opnieuw aan."), resultaat=[])
             store.log(gebruiker=None, gemeente_code=gemeente_code, client=None, gebeurtenis="verwerking mislukt",
-                      details=f"upload {upload_id}: {type(exc).__name__}: {exc}")
-        finally:
-            # Raw files the intake did not get to (it deletes what it processed) are not kept.
-            for path in written:
-                path.unlink(missing_ok=True)
-            if folder.is_dir() and not any(folder.iterdir()):
-                folder.rmdir()
-            shutil.rmtree(staging, ignore_errors=True)
+                      details=f"upload {upload_id}: niet verwerkt {outcome.skipped}")
+            return
+        audit = pd.concat([pd.read_parquet(path) for path in new], ignore_index=True)
+        rows = json.loads(audit.to_json(orient="records", date_format="iso"))
+        store.update_upload(upload_id, status="klaar", resultaat=rows, stempel=new[-1].stem)
+    except Exception as exc:  # noqa: BLE001 - the user must see an end state, the log gets the details
+        log.exception("upload %s failed", upload_id)
+        store.update_upload(upload_id, status="fout", melding="De verwerking is mislukt door een interne fout. Lever later opnieuw aan.")
+        store.log(gebruiker=None, gemeente_code=gemeente_code, client=None, gebeurtenis="verwerking mislukt",
+                  details=f"upload {upload_id}: {type(exc).__name__}: {exc}")
+    finally:
+        # Raw files the intake did not get to (it deletes what it processed) are not kept.
+        for path in written:
+            path.unlink(missing_ok=True)
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
 
 
 def start_upload(config: PortalConfig, store: Store, upload_id: str, gemeente_code: str, periode: str,
@@ -201,8 +215,6 @@ def start_upload(config: PortalConfig, store: Store, upload_id: str, gemeente_co
 
 def load_audit_for(config: PortalConfig, gemeente_code: str | None = None) -> pd.DataFrame:
     """The intake's audit records (one gemeente, or all), oldest first, with `geldt` (in force)."""
-    from clearinghouse.audit import in_force
-
     pattern = f"*/{gemeente_code}/*.parquet" if gemeente_code else "*/*/*.parquet"
     files = sorted(config.home.intake.glob(pattern))
     if not files:

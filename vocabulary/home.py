@@ -73,6 +73,11 @@ class Home:
         return self.root / "verwijderd"
 
     @property
+    def reference(self) -> Path:
+        """The CBS postcode-huisnummer table in use (`pc6hnrJJJJ0801_gwb.csv`)."""
+        return self.root / "reference"
+
+    @property
     def keys(self) -> Path:
         return self.root / "keys"
 

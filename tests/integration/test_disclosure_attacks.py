@@ -18,7 +18,7 @@ from clearinghouse.geography import Geography
 from clearinghouse.intake import process_partition
 from clearinghouse.pseudonym import PseudonymKey
 from vocabulary.home import SAMPLE_DIR
-from indicators.catalogue import load_catalogue
+from indicators.catalogus import load_catalogue
 from indicators.checks import disclosure_violations
 from indicators.compute import raw_cells, register_trajecten
 from indicators.warehouse import build_warehouse, read_concept

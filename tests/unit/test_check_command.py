@@ -31,7 +31,7 @@ def test_rows_with_problems_exit_1_and_the_report_masks_the_bsn(tmp_path):
     wrong = bsns[0][:8] + str((int(bsns[0][8]) + 1) % 10)
     rows[0]["bsn"] = wrong
     path = _write(tmp_path, rows)
-    result = runner.invoke(app, ["check", str(path), "--gemeente", "GM0358", "--periode", "2025-H1", "--report", str(tmp_path / "r")])
+    result = runner.invoke(app, ["check", str(path), "--gemeente", "GM0358", "--periode", "2025-H1", "--rapport", str(tmp_path / "r")])
     assert result.exit_code == 1, result.output
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     csv = (tmp_path / "r.csv").read_text(encoding="utf-8-sig")

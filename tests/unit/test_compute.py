@@ -5,7 +5,7 @@ import pandas as pd
 
 from clearinghouse.geography import Geography
 from contracts.core import CORE_COLUMNS
-from indicators.catalogue import load_catalogue
+from indicators.catalogus import load_catalogue
 from indicators.compute import raw_cells, register_trajecten
 from vocabulary.reference import population
 

@@ -19,11 +19,12 @@ import pytest
 from openpyxl import Workbook
 
 from clearinghouse import reading
-from clearinghouse.intake import FileOutcome, check_file
+from clearinghouse.intake import check_file
+from clearinghouse.outcome import FileOutcome
 from clearinghouse.normalise import normalise
 from vocabulary.periode import Periode
 from clearinghouse.reading import read_table
-from clearinghouse.validation import AFGEKEURD, GOEDGEKEURD, MET_AFWIJKINGEN
+from vocabulary.oordelen import AFGEKEURD, GOEDGEKEURD, MET_AFWIJKINGEN
 from tests.factories import fake_bsns, fake_bsns_leading_zero, jeugd_row, participatie_row, wmo_row
 
 H1 = Periode.parse("2025-H1")

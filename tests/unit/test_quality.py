@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from indicators.catalogue import load_catalogue
+from indicators.catalogus import load_catalogue
 from indicators.quality import check_published, completeness_table, external_references
 
 IDS = ("jeugd_pct", "jb_pct", "wmo_per_1000")  # two jeugd indicators and one wmo (per 1.000)
@@ -168,7 +168,7 @@ def test_completeness_expects_every_indicator_of_a_delivered_domein(catalogue):
 
 
 def test_year_periodes_are_only_expected_to_have_year_indicators():
-    from indicators.catalogue import load_catalogue
+    from indicators.catalogus import load_catalogue
     from indicators.quality import completeness_table
 
     catalogue = load_catalogue()

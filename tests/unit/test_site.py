@@ -15,7 +15,7 @@ from dashboards import charts
 from vocabulary.formatting import fmt_count, fmt_datetime, fmt_number, fmt_periode, fmt_waarde
 from dashboards.links import broken_links
 from dashboards.site import benchmark, build_site, simple_benchmark
-from indicators.catalogue import load_catalogue
+from indicators.catalogus import load_catalogue
 
 GENERATED = datetime(2025, 9, 1, 14, 5)
 

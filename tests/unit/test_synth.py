@@ -14,7 +14,7 @@ from clearinghouse.geography import Geography
 from clearinghouse.intake import check_file
 from vocabulary.periode import Periode
 from clearinghouse.reading import read_table
-from clearinghouse.validation import GOEDGEKEURD
+from vocabulary.oordelen import GOEDGEKEURD
 from contracts.delivery import elfproef
 from vocabulary.reference import population, read_pc6_table
 from gmsd.synth import PC6_TABLE_NAME, fake_bsns, generate

@@ -4,7 +4,8 @@ import pandas as pd
 
 from clearinghouse.normalise import normalise
 from vocabulary.periode import Periode
-from clearinghouse.validation import AFGEKEURD, GOEDGEKEURD, MET_AFWIJKINGEN, validate
+from clearinghouse.validation import validate
+from vocabulary.oordelen import AFGEKEURD, GOEDGEKEURD, MET_AFWIJKINGEN
 from contracts.delivery import elfproef, required_columns
 from tests.factories import fake_bsns, wmo_row
 

@@ -1,4 +1,4 @@
-"""The indicator catalogue: declarations read from `catalogus.yaml`, validated on load.
+"""The indicator catalogus: declarations read from `catalogus.yaml`, validated on load.
 
 One declaration per indicator keeps the definition, the Dutch texts the site shows and the SQL the
 warehouse runs in one place, so what a raadslid reads is what the code computes.
@@ -12,13 +12,13 @@ from pathlib import Path
 
 import yaml
 
+from vocabulary.domeinen import INDICATOR_DOMEINEN
 from vocabulary.reference import POPULATION_GROUPS
 
 CATALOGUE_PATH = Path(__file__).with_name("catalogus.yaml")
 
 UNITS = {"pct": ("%", 100.0), "per_1000": ("per 1.000", 1000.0), "aantal": ("aantal", 1.0), "dagen": ("dagen", 1.0)}
 COUNT_KINDS = ("personen", "huishoudens", "trajecten", "mediaan", "bevolking")
-DOMAINS = ("jeugd", "wmo", "participatie", "integraal")
 LEVELS = ("gemeente", "wijk")
 
 
@@ -110,7 +110,7 @@ def parse_catalogue(entries: list[dict]) -> tuple[Indicator, ...]:
         seen.add(ident)
         if raw.get("eenheid") not in UNITS:
             raise CatalogueError(f"{ident}: unknown eenheid {raw.get('eenheid')!r}")
-        if raw.get("domein") not in DOMAINS:
+        if raw.get("domein") not in INDICATOR_DOMEINEN:
             raise CatalogueError(f"{ident}: unknown domein {raw.get('domein')!r}")
         if raw.get("gegevensset") not in ("basis", "facultatief"):
             raise CatalogueError(f"{ident}: gegevensset must be basis or facultatief")

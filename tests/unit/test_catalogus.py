@@ -2,7 +2,7 @@
 
 import pytest
 
-from indicators.catalogue import CatalogueError, load_catalogue, parse_catalogue
+from indicators.catalogus import CatalogueError, load_catalogue, parse_catalogue
 
 
 def test_catalogue_loads_with_required_indicators():

@@ -1,37 +1,25 @@
-"""`gmsd portal` and `gmsd user ...`: start the delivery portal and manage its accounts.
-
-Registered on the main `gmsd` app by `register(app)` (see the end of gmsd/cli.py). Heavy imports
-(FastAPI, uvicorn, argon2, pandas) happen inside the commands so `gmsd --help` stays instant.
-"""
+"""`gmsd portal` and `gmsd user ...`: start the delivery portal and manage its accounts."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
+import uvicorn
+from rich.table import Table
 
-from vocabulary.home import Home, get_home
-
-console = Console()
-err = Console(stderr=True)
+from clearinghouse.pseudonym import PseudonymKeyError, ensure_demo_key, key_from_environment
+from gmsd.console import HomeOption, console, fail
+from portal.app import create_app
+from portal.config import PortalConfig, parse_moment
+from portal.security import hash_password, password_problem
+from portal.store import Store
+from vocabulary.home import get_home
+from vocabulary.reference import PC6_TABLE_GLOB, gemeenten
 
 user_app = typer.Typer(help="Accounts van het aanleverportaal.", no_args_is_help=True)
-
-HomeOption = Annotated[Optional[Path], typer.Option("--home", help="Thuismap (standaard $GMSD_HOME of var/).")]
-
-
-def _fail(message: str, code: int = 2) -> None:
-    err.print(f"[bold red]Fout:[/] {message}")
-    raise typer.Exit(code)
-
-
-def _ensure_demo_key(home: Home) -> str | None:
-    """The operator's key if set, else (once) a demo key in the home folder; see clearinghouse.pseudonym."""
-    from clearinghouse.pseudonym import ensure_demo_key
-
-    return ensure_demo_key(home.demo_key_file)
 
 
 def portal(
@@ -46,21 +34,18 @@ def portal(
     proxy_headers: Annotated[bool, typer.Option("--proxy-headers", help="Vertrouw X-Forwarded-For/-Proto van de proxy op 127.0.0.1.")] = False,
 ) -> None:
     """Start het aanleverportaal (standaard alleen bereikbaar op 127.0.0.1)."""
-    from clearinghouse.pseudonym import PseudonymKeyError, key_from_environment
-    from portal.config import PortalConfig, parse_moment
-
     target = get_home(home).ensure()
     try:
         if key_from_environment() is None:
             if not demo:
-                _fail("geen pseudonimiseringssleutel. Zet GMSD_PSEUDONYM_KEY_FILE (maak een sleutel met `gmsd key new`), "
+                fail("geen pseudonimiseringssleutel. Zet GMSD_PSEUDONYM_KEY_FILE (maak een sleutel met `gmsd key new`), "
                       "of start met --demo voor synthetische gegevens.")
-            used = _ensure_demo_key(target)
+            used = ensure_demo_key(target.demo_key_file)
             console.print(f"[yellow]Demo-sleutel gebruikt ({used}).[/] Alleen voor synthetische gegevens.")
     except PseudonymKeyError as exc:
-        _fail(str(exc))
-    if not any((target.root / "reference").glob("pc6hnr*_gwb.csv")):
-        console.print(f"[yellow]Let op:[/] geen postcodetabel in {target.root / 'reference'} (pc6hnr*_gwb.csv); de intake kan zonder niet werken.")
+        fail(str(exc))
+    if not any(target.reference.glob(PC6_TABLE_GLOB)):
+        console.print(f"[yellow]Let op:[/] geen postcodetabel in {target.reference} ({PC6_TABLE_GLOB}); de intake kan zonder niet werken.")
     try:
         overrides = {
             "max_upload_bytes": int(max_mb * 1024 * 1024) if max_mb else None,
@@ -70,33 +55,27 @@ def portal(
         }
         config = PortalConfig.from_environment(target, **overrides)
     except ValueError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if not config.secure_cookies and host not in ("127.0.0.1", "localhost", "::1"):
         console.print("[yellow]Let op:[/] het portaal luistert buiten 127.0.0.1 zonder --secure-cookies. Zet er een TLS-proxy voor (zie docs/portal.md).")
-    import uvicorn
-
-    from portal.app import create_app
-
     console.print(f"Aanleverportaal op [cyan]http://{host}:{port}/[/]  (thuismap {target.root})")
     uvicorn.run(create_app(config), host=host, port=port, proxy_headers=proxy_headers,
                 forwarded_allow_ips="127.0.0.1" if proxy_headers else None, server_header=False, log_level="info")
 
 
 def _read_password(bestand: Path | None) -> str:
-    from portal.security import password_problem
-
     if bestand is not None:
         try:
             password = bestand.read_text(encoding="utf-8").rstrip("\r\n")
         except OSError as exc:
-            _fail(f"het wachtwoordbestand kan niet worden gelezen: {exc.strerror}.")
+            fail(f"het wachtwoordbestand kan niet worden gelezen: {exc.strerror}.")
     else:
         password = typer.prompt("Wachtwoord", hide_input=True)
         if typer.prompt("Herhaal het wachtwoord", hide_input=True) != password:
-            _fail("de wachtwoorden zijn niet gelijk.")
+            fail("de wachtwoorden zijn niet gelijk.")
     problem = password_problem(password)
     if problem:
-        _fail(problem)
+        fail(problem)
     return password
 
 
@@ -109,29 +88,23 @@ def user_add(
     home: HomeOption = None,
 ) -> None:
     """Maak een account voor één gemeente (of een beheerder)."""
-    import re
-
-    from vocabulary.reference import gemeenten
-    from portal.security import hash_password
-    from portal.store import Store
-
     if not re.fullmatch(r"[A-Za-z0-9._@\-]{2,64}", gebruiker):
-        _fail("een gebruikersnaam heeft 2 tot 64 tekens: letters, cijfers, '.', '_', '-' of '@'.")
+        fail("een gebruikersnaam heeft 2 tot 64 tekens: letters, cijfers, '.', '_', '-' of '@'.")
     code = None
     if gemeente:
         code = gemeente.strip().upper()
         code = code if code.startswith("GM") else "GM" + code.zfill(4)
         if code not in set(gemeenten()["gemeente_code"]):
-            _fail(f"{gemeente} is geen bekende gemeentecode.")
+            fail(f"{gemeente} is geen bekende gemeentecode.")
     if beheerder and code:
         console.print(f"[yellow]Let op:[/] een beheerder ziet alle gemeenten; --gemeente {code} wordt genegeerd.")
         code = None
     if not beheerder and not code:
-        _fail("geef --gemeente (GM-code) of --beheerder.")
+        fail("geef --gemeente (GM-code) of --beheerder.")
     target = get_home(home).ensure()
     store = Store(target.root / "portal.sqlite3")
     if store.account(gebruiker) is not None:
-        _fail(f"account {gebruiker} bestaat al.")
+        fail(f"account {gebruiker} bestaat al.")
     password = _read_password(wachtwoord_bestand)
     store.add_account(gebruiker, code, beheerder, hash_password(password))
     store.log(gebruiker=gebruiker, gemeente_code=code, client="cli", gebeurtenis="account aangemaakt", details="beheerder" if beheerder else "")
@@ -139,11 +112,9 @@ def user_add(
 
 
 def _set_active(gebruiker: str, home: Path | None, active: bool) -> None:
-    from portal.store import Store
-
     store = Store(get_home(home).ensure().root / "portal.sqlite3")
     if not store.set_active(gebruiker, active):
-        _fail(f"account {gebruiker} bestaat niet.")
+        fail(f"account {gebruiker} bestaat niet.")
     what = "aangezet" if active else "uitgezet"
     store.log(gebruiker=gebruiker, gemeente_code=None, client="cli", gebeurtenis=f"account {what}")
     console.print(f"Account [bold]{gebruiker}[/] {what}.")
@@ -164,10 +135,6 @@ def user_enable(gebruiker: Annotated[str, typer.Argument(help="Gebruikersnaam.")
 @user_app.command("list")
 def user_list(home: HomeOption = None) -> None:
     """Toon alle accounts."""
-    from rich.table import Table
-
-    from portal.store import Store
-
     store = Store(get_home(home).ensure().root / "portal.sqlite3")
     table = Table()
     for column in ("gebruiker", "gemeente", "rol", "actief"):

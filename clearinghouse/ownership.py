@@ -1,0 +1,67 @@
+"""One intake owner per home folder: an operating-system file lock, released even by `kill -9`.
+
+The Dagster sensor's runs, `gmsd run`, `gmsd demo` and the portal all take deliveries in through
+`clearinghouse.inbox.take_in`, which holds this lock while it works, so two of them never process
+the same delivery (and never write the audit trail twice). The lock is `flock` on a file in the
+home folder: the kernel drops it when its process ends, however it ends, so a crash can never
+leave the home locked. A second owner waits up to `wait_seconds`, then says who holds the lock and
+gives up with `Busy`, rather than waiting forever.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+from vocabulary.formatting import fmt_local_datetime
+
+
+class Busy(RuntimeError):
+    """Another process holds the lock; the message says which and what to do (Dutch)."""
+
+
+def _holder(path: Path) -> str:
+    try:
+        pid, since, what = path.read_text(encoding="utf-8").split("\n", 2)
+        return f"{what.strip() or 'een ander proces'} (proces {pid}, sinds {fmt_local_datetime(since)})"
+    except (OSError, ValueError):
+        return "een ander proces"
+
+
+@contextmanager
+def exclusive(path: Path, *, what: str, wait_seconds: float = 0.0, poll: float = 0.2):
+    """Hold the lock at `path` for the block; `what` describes the holder to anyone who has to wait."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(path, "a+", encoding="utf-8")
+    deadline = time.monotonic() + wait_seconds
+    try:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise Busy(
+                        f"Er is al een verwerking bezig in deze thuismap: {_holder(path)}. "
+                        "Wacht tot die klaar is en probeer het dan opnieuw."
+                    ) from None
+                time.sleep(poll)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n{datetime.now(timezone.utc).isoformat()}\n{what}")
+        handle.flush()
+        yield
+    finally:
+        handle.close()  # closing the file releases the lock
+
+
+def intake_lock_path(home_root: Path) -> Path:
+    return Path(home_root) / ".intake.lock"
+
+
+def warehouse_lock_path(home_root: Path) -> Path:
+    return Path(home_root) / ".warehouse.lock"

@@ -1,0 +1,1 @@
+"""The commands of `gmsd`, grouped by who uses them: a round, a delivery, analysts, the operator, the portal."""
