@@ -20,6 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from gmsd.synth import generate
+from pipelines.runner import run_round
 from vocabulary.home import Home
 
 
@@ -31,9 +33,6 @@ def main() -> None:
     parser.add_argument("--periode", action="append")
     parser.add_argument("--werkmap", type=Path, help="keep data here instead of a temporary folder")
     args = parser.parse_args()
-
-    from gmsd.synth import generate
-    from pipelines.runner import run_round
 
     workdir = args.werkmap or Path(tempfile.mkdtemp(prefix="gmsd-bench-"))
     started = time.perf_counter()

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from clearinghouse.geography import Geography
+from clearinghouse.masking import mask_value
 from clearinghouse.manifest import Manifest, ManifestError, read_manifest
 from clearinghouse.minimise import minimise
 from clearinghouse.normalise import normalise
@@ -79,8 +80,6 @@ def check_file(
         )
         return outcome
     normalised = normalise(raw, periode=periode)
-    from clearinghouse.masking import mask_value  # local: only check_file is changed here
-
     codes_in_file = set(normalised.frame["gemeentecode"].dropna().unique()) - {gemeente_code}
     if codes_in_file:
         outcome.melding = (

@@ -47,6 +47,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
+from contracts import CONTRACT_VERSION, dictionary
 from dashboards import charts
 from vocabulary.formatting import SECRET, fmt_count, fmt_datetime, fmt_number, fmt_periode, is_missing, is_secret
 from indicators.catalogus import UNITS, Indicator, load_catalogue
@@ -937,9 +938,6 @@ def _write(env: Environment, target: Path, relative: str, template: str, **conte
 
 def _write_dictionary(env: Environment, target: Path, common: dict) -> Path:
     """gegevenswoordenboek.html: the delivery rules, generated from the same contracts the intake runs."""
-    from contracts import CONTRACT_VERSION
-    from contracts import dictionary
-
     return _write(
         env, target, "gegevenswoordenboek.html", "gegevenswoordenboek.html.j2",
         title="Gegevenswoordenboek", versie=CONTRACT_VERSION, intro=dictionary.INTRO,

@@ -45,6 +45,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pandas as pd
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from clearinghouse import disclosure
 from indicators.catalogus import Indicator, load_catalogue
@@ -643,8 +644,6 @@ def external_references(docs_dir: Path) -> list[str]:
 
 
 def _write_index(docs_dir: Path, summaries: list[tuple[_Batch, list[dict]]], success: bool) -> Path:
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
-
     sections = []
     for batch, summary in summaries:
         validation_pages = sorted((docs_dir / "validations" / batch.table).rglob("*.html"))

@@ -1,6 +1,7 @@
 """Assets: core_trajecten (per delivery) → out_indicatoren (warehouse, single writer) → out_site."""
 
 
+import tempfile
 from pathlib import Path
 
 import dagster as dg
@@ -11,6 +12,9 @@ from clearinghouse.intake import core_path
 from vocabulary.oordelen import AFGEKEURD
 from contracts.core import CoreTraject
 from dashboards.site import build_site
+from indicators.checks import disclosure_violations
+from indicators.export import export_published
+from indicators.quality import check_published
 from indicators.warehouse import build_warehouse, read_concept, read_published
 from pipelines.partitions import delivery_partitions
 from pipelines.resources import Clearinghouse
@@ -98,8 +102,6 @@ def out_indicatoren(context: dg.AssetExecutionContext, clearinghouse: Clearingho
 
 @dg.asset_check(asset=out_indicatoren, blocking=True, description="Geheimhouding klopt in de gepubliceerde tabel.")
 def geheimhouding_klopt(clearinghouse: Clearinghouse) -> dg.AssetCheckResult:
-    from indicators.checks import disclosure_violations
-
     home = clearinghouse.home
     violations = [f"concept: {v}" for v in disclosure_violations(read_concept(home.warehouse))]
     violations += [f"publish: {v}" for v in disclosure_violations(read_published(home.warehouse))]
@@ -108,8 +110,6 @@ def geheimhouding_klopt(clearinghouse: Clearinghouse) -> dg.AssetCheckResult:
 
 @dg.asset_check(asset=out_indicatoren, blocking=True, description="Great Expectations: de gepubliceerde tabel voldoet aan de kwaliteitsregels; Data Docs voor de site.")
 def kwaliteit_gepubliceerd(clearinghouse: Clearinghouse) -> dg.AssetCheckResult:
-    from indicators.quality import check_published
-
     home = clearinghouse.home
     # The concept figures are what a release freezes: checking them checks every release at its making.
     tables = {"indicatoren": read_concept(home.warehouse), "benchmark": read_published(home.warehouse, "concept.benchmark")}
@@ -127,10 +127,6 @@ def kwaliteit_gepubliceerd(clearinghouse: Clearinghouse) -> dg.AssetCheckResult:
 
 @dg.asset(deps=[out_indicatoren], group_name="publicatie", description="The static dashboard site (Plotly, Dutch) of the latest releases.")
 def out_site(clearinghouse: Clearinghouse) -> dg.MaterializeResult:
-    import tempfile
-
-    from indicators.export import export_published
-
     home = clearinghouse.home
     published = read_published(home.warehouse)
     if published.empty:

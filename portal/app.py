@@ -9,6 +9,7 @@ each refusal is written to `weigeringen` before anything touches the disk.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import re
 import secrets
@@ -431,8 +432,6 @@ def create_app(config: PortalConfig) -> FastAPI:
             return not_found(ctx)
         if not ctx.account.may_see(row["gemeente_code"]):
             return forbidden_gemeente(ctx, row["gemeente_code"], request.url.path)
-        import json
-
         return render(ctx, "aanlevering.html", upload=row, bestanden=json.loads(row["bestanden"]),
                       resultaat=json.loads(row["resultaat"]) if row["resultaat"] else [], bezig=row["status"] in ("wachtrij", "bezig"))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.chromium import CHROMIUM, FLAGS
+from tests.fixtures.chromium import CHROMIUM, FLAGS
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from dashboards.serve import make_server
 from dashboards.site import build_site
 from tests.unit.test_site import GENERATED, RELEASES, REVISIONS, SECRET_VALUE, benchmark_table, indicatoren
 
-from tests.chromium import requires_chromium
+from tests.fixtures.chromium import requires_chromium
 
 pytestmark = [
     pytest.mark.browser,

@@ -15,7 +15,7 @@ import pytest
 from clearinghouse.pseudonym import KEY_ENV, KEY_FILE_ENV
 from tests.portal.conftest import PASSWORD, PERIODE, bad_file, good_file, make_home, serve
 
-from tests.chromium import requires_chromium
+from tests.fixtures.chromium import requires_chromium
 
 pytestmark = [
     pytest.mark.browser,

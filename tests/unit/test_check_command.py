@@ -4,7 +4,7 @@ import pandas as pd
 from typer.testing import CliRunner
 
 from gmsd.cli import app
-from tests.factories import fake_bsns, wmo_row
+from tests.fixtures.deliveries import fake_bsns, wmo_row
 
 runner = CliRunner()
 

@@ -25,7 +25,7 @@ from clearinghouse.normalise import normalise
 from vocabulary.periode import Periode
 from clearinghouse.reading import read_table
 from vocabulary.oordelen import AFGEKEURD, GOEDGEKEURD, MET_AFWIJKINGEN
-from tests.factories import fake_bsns, fake_bsns_leading_zero, jeugd_row, participatie_row, wmo_row
+from tests.fixtures.deliveries import fake_bsns, fake_bsns_leading_zero, jeugd_row, participatie_row, wmo_row
 
 H1 = Periode.parse("2025-H1")
 GEMEENTE = "GM0358"

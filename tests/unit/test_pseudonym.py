@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from clearinghouse.pseudonym import PseudonymKey, PseudonymKeyError, key_from_environment, pseudonymise, write_new_key
-from tests.factories import fake_bsns
+from tests.fixtures.deliveries import fake_bsns
 
 KEY_A = PseudonymKey(b"a" * 32, "test")
 KEY_B = PseudonymKey(b"b" * 32, "test")

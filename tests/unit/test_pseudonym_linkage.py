@@ -9,7 +9,7 @@ from clearinghouse.geography import Geography
 from clearinghouse.intake import check_file
 from vocabulary.periode import Periode
 from clearinghouse.pseudonym import PseudonymKey, pseudonymise
-from tests.factories import fake_bsns, wmo_row
+from tests.fixtures.deliveries import fake_bsns, wmo_row
 
 KEY_A = PseudonymKey(b"A" * 32, "test")
 KEY_B = PseudonymKey(b"B" * 32, "test")

@@ -114,7 +114,7 @@ def test_dutch_excel_short_dates_and_agb_without_leading_zero():
 
 
 def test_agb_code_that_lost_its_leading_zero_is_restored():
-    from tests.factories import fake_bsns, wmo_row
+    from tests.fixtures.deliveries import fake_bsns, wmo_row
 
     raw = pd.DataFrame([wmo_row(fake_bsns(1)[0], aanbieder_id="1234567"), wmo_row(fake_bsns(2)[1], aanbieder_id="GEMEENTE")])
     frame = normalise(raw, periode=Periode.parse("2025-H1")).frame

@@ -7,7 +7,7 @@ from vocabulary.periode import Periode
 from clearinghouse.validation import validate
 from vocabulary.oordelen import AFGEKEURD, GOEDGEKEURD, MET_AFWIJKINGEN
 from contracts.delivery import elfproef, required_columns
-from tests.factories import fake_bsns, wmo_row
+from tests.fixtures.deliveries import fake_bsns, wmo_row
 
 H1 = Periode.parse("2025-H1")
 
