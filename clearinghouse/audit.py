@@ -16,10 +16,14 @@ from vocabulary.oordelen import AFGEKEURD
 
 def load_audit(intake_dir: Path) -> pd.DataFrame:
     """Every recorded delivery file, oldest first (empty frame when nothing was processed)."""
-    files = sorted(str(p) for p in Path(intake_dir).glob("*/*/*.parquet"))
-    if not files:
+    paths = sorted(str(p) for p in Path(intake_dir).glob("*/*/*.parquet"))
+    if not paths:
         return pd.DataFrame()
-    return duckdb.sql(f"SELECT * FROM read_parquet({files!r}, union_by_name = true) ORDER BY verwerkt_op").df()
+    con = duckdb.connect()
+    try:
+        return con.execute("SELECT * FROM read_parquet($paths, union_by_name = true) ORDER BY verwerkt_op", {"paths": paths}).df()
+    finally:
+        con.close()
 
 
 def in_force(audit: pd.DataFrame) -> pd.Series:
@@ -32,3 +36,23 @@ def in_force(audit: pd.DataFrame) -> pd.Series:
     accepted = audit[(audit["oordeel"] != AFGEKEURD) & audit["domein"].notna()]
     latest = accepted.sort_values("verwerkt_op").groupby(["gemeente_code", "periode", "domein"]).tail(1).index
     return pd.Series(audit.index.isin(latest), index=audit.index)
+
+
+def core_files_in_force(audit: pd.DataFrame, core_dir: Path) -> dict[tuple[str, str], list[Path]]:
+    """(gemeente, periode) → the pseudonymised record files of the deliveries in force.
+
+    Only what the audit trail says is in force is ever counted — never whatever happens to lie in
+    core/ (a file without an accepted audit record, e.g. left by a crash, is not read).
+    """
+    found: dict[tuple[str, str], list[Path]] = {}
+    if audit.empty:
+        return found
+    for record in audit[in_force(audit)].itertuples(index=False):
+        path = core_path(core_dir, record.periode, record.gemeente_code, record.domein)
+        if path.is_file():
+            found.setdefault((record.gemeente_code, record.periode), []).append(path)
+    return found
+
+
+def core_path(core_dir: Path, periode: str, gemeente_code: str, domein: str) -> Path:
+    return Path(core_dir) / periode / gemeente_code / f"{domein}.parquet"

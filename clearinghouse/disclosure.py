@@ -97,42 +97,72 @@ def protect(cells: pd.DataFrame, *, secret: bytes) -> pd.DataFrame:
     return out.drop(columns=["teller_ruw", "noemer_ruw", "teller_sleutel", "noemer_sleutel"])
 
 
-def additive_groups(cells: pd.DataFrame, optelbare_reeksen: dict[str, str]) -> list[pd.Index]:
-    """Groups of detail cells that add up to a published total (each group as an index of rows).
+COUNT_UNITS = ("pct", "per_1000", "aantal")
+
+
+def additive_group_keys(cells: pd.DataFrame, optelbare_reeksen: dict[str, str]) -> list[pd.Series]:
+    """For each kind of additive group, a group label per row (<NA> where the row is in no such group).
 
     - wijken of one gemeente, per indicator and periode (a person without a usable address counts
       for the gemeente only, so the sum is approximate — treated as exact to be safe);
     - the indicators of an additive reeks (e.g. the seven stapeling combinations), per region and
       periode: `optelbare_reeksen` maps indicator_id → reeks.
-    Only count-based cells (pct, per_1000, aantal) take part; medians do not add up.
+    Only count-based cells (pct, per_1000, aantal) take part; medians do not add up. A row can be in
+    a group of each kind (a wijk cell of a reeks indicator).
     """
-    counts = cells[cells["eenheid"].isin(["pct", "per_1000", "aantal"])]
-    groups = [
-        index
-        for _, index in counts[counts["regio_niveau"] == "wijk"].groupby(["indicator_id", "periode", "gemeente_code"]).groups.items()
-    ]
-    in_reeks = counts[counts["indicator_id"].isin(list(optelbare_reeksen))]
-    if len(in_reeks):
-        reeks = in_reeks["indicator_id"].map(optelbare_reeksen)
-        groups += [index for _, index in in_reeks.groupby([reeks, in_reeks["periode"], in_reeks["regio_code"]]).groups.items()]
-    return [pd.Index(index) for index in groups if len(index) > 1]
+    counted = cells["eenheid"].isin(COUNT_UNITS)
+    wijken = (cells["indicator_id"].astype("string") + "|" + cells["periode"] + "|" + cells["gemeente_code"]).where(
+        counted & (cells["regio_niveau"] == "wijk")
+    )
+    reeks = cells["indicator_id"].map(optelbare_reeksen).astype("string")
+    reeksen = (reeks + "|" + cells["periode"] + "|" + cells["regio_code"]).where(counted & reeks.notna())
+    return [wijken, reeksen]
+
+
+def lone_secrets(cells: pd.DataFrame, optelbare_reeksen: dict[str, str]) -> pd.Series:
+    """Per row: True when the row is the only secret of an additive group of two or more (it could
+    be recomputed as total minus the others)."""
+    secret = cells["geheim"].astype(bool)
+    lone = pd.Series(False, index=cells.index)
+    for key in additive_group_keys(cells, optelbare_reeksen):
+        size = key.groupby(key).transform("size")
+        secrets = secret.groupby(key).transform("sum")
+        lone |= (key.notna() & (size > 1) & (secrets == 1) & secret).fillna(False).astype(bool)
+    return lone
 
 
 def secondary_suppression(protected: pd.DataFrame, optelbare_reeksen: dict[str, str]) -> pd.DataFrame:
-    """Give every lone secret detail a partner, until no additive group has exactly one secret."""
+    """Give every lone secret detail a partner, until no additive group has exactly one secret.
+
+    Vectorised per kind of group: in every group with exactly one secret, the published detail with
+    the smallest teller (first in table order on a tie) is suppressed too ('aanvullend geheim').
+    Repeated until stable: suppressing a cell can leave a group of the other kind with a lone secret.
+    """
     out = protected.copy()
-    groups = additive_groups(out, optelbare_reeksen)
-    for _ in range(20):  # converges in a few rounds; the bound guards against a logic error
+    keys = additive_group_keys(out, optelbare_reeksen)
+    order = pd.Series(range(len(out)), index=out.index)
+    for _ in range(50):  # converges in a few rounds; the bound guards against a logic error
         changed = False
-        for index in groups:
-            secret = out.loc[index, "geheim"].astype(bool)
-            if secret.sum() != 1:
+        for key in keys:
+            secret = out["geheim"].astype(bool)
+            in_group = key.notna()
+            size = key.groupby(key).transform("size")
+            secrets = secret.groupby(key).transform("sum")
+            needs_partner = in_group & (size > 1) & (secrets == 1)
+            candidates = out[needs_partner & ~secret]
+            if candidates.empty:
                 continue
-            candidates = out.loc[index][~secret]
-            partner = candidates["teller"].astype("float64").fillna(float("inf")).idxmin()
-            out.loc[partner, ["teller", "waarde"]] = pd.NA
-            out.loc[partner, "geheim"] = True
-            out.loc[partner, "geheim_reden"] = AANVULLEND_GEHEIM
+            ranked = pd.DataFrame(
+                {
+                    "key": key[candidates.index],
+                    "teller": candidates["teller"].astype("float64").fillna(float("inf")),
+                    "order": order[candidates.index],
+                }
+            ).sort_values(["key", "teller", "order"])
+            partners = ranked.drop_duplicates("key").index
+            out.loc[partners, ["teller", "waarde"]] = pd.NA
+            out.loc[partners, "geheim"] = True
+            out.loc[partners, "geheim_reden"] = AANVULLEND_GEHEIM
             changed = True
         if not changed:
             return out

@@ -9,8 +9,11 @@ see `clearinghouse.ownership`), processes each delivery, deletes the raw files i
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +31,7 @@ from vocabulary.home import Home
 from vocabulary.periode import HALFJAAR_PATTERN
 from vocabulary.reference import gemeente_names
 
+WORKERS_ENV = "GMSD_WORKERS"
 _GEMEENTE = re.compile(r"^GM\d{4}$")
 _PERIODE = re.compile(HALFJAAR_PATTERN)
 
@@ -68,46 +72,74 @@ class IntakeResult:
         return {delivery_key(r.gemeente_code, r.periode): r for r in self.results}
 
 
+def workers_from_environment() -> int:
+    """Processes for intake: $GMSD_WORKERS, else the number of cores."""
+    text = os.environ.get(WORKERS_ENV, "").strip()
+    return max(1, int(text)) if text.isdigit() else max(1, os.cpu_count() or 1)
+
+
+def _process(job: tuple) -> PartitionResult:
+    """One delivery, in a worker process: the records are on disk afterwards, so they are not sent back."""
+    folder, options = job
+    result = process_partition(folder, **options)
+    for outcome in result.files:
+        outcome.core = None
+    return result
+
+
 class Intake:
     """The intake while its owner holds the lock: `process` deliveries, as often as needed."""
 
-    def __init__(self, home: Home, *, key: PseudonymKey, retention_days: int, max_rejected_share: float, operator_page: bool):
+    def __init__(self, home: Home, *, key: PseudonymKey, retention_days: int, max_rejected_share: float, operator_page: bool, workers: int):
         self.home = home
         self.key = key
         self.retention_days = retention_days
         self.max_rejected_share = max_rejected_share
         self.operator_page = operator_page
+        self.workers = workers
 
     def process(self, deliveries: list[str] | None = None) -> IntakeResult:
-        """Process `deliveries` ('GMxxxx/periode'; default: every delivery in the inbox)."""
+        """Process `deliveries` ('GMxxxx/periode'; default: every delivery in the inbox).
+
+        Deliveries are independent, so they are processed by a pool of worker processes (forked after
+        the geography is loaded, so they share it); the raw files of each are purged as soon as its
+        result is in.
+        """
         home = self.home
         result = IntakeResult()
         present = scan_inbox(home.inbox)
         wanted = sorted(present) if deliveries is None else list(deliveries)
-        geography = geography_for(home) if any(item in present for item in wanted) else None
-        for item in wanted:
-            if item not in present:
-                result.skipped.append(item)
-                continue
+        result.skipped = [item for item in wanted if item not in present]
+        todo = [item for item in wanted if item in present]
+        if not todo:
+            return result
+        geography = geography_for(home)
+        jobs = []
+        for item in todo:
             gemeente_code, periode = split_key(item)
-            result.results.append(
-                process_partition(
-                    home.inbox / gemeente_code / periode,
-                    gemeente_code=gemeente_code,
-                    periode=periode,
-                    key=self.key,
-                    geography=geography,
-                    core_dir=home.core,
-                    intake_dir=home.intake,
-                    reports_dir=home.reports,
-                    max_rejected_share=self.max_rejected_share,
-                )
-            )
-            purged: PurgeSummary = purge(home.inbox, home.intake, home.deletions, retention_days=self.retention_days, only=[item])
-            result.deleted.extend(purged.deleted)
-        if result.results and self.operator_page:
+            options = {
+                "gemeente_code": gemeente_code, "periode": periode, "key": self.key, "geography": geography,
+                "core_dir": home.core, "intake_dir": home.intake, "reports_dir": home.reports,
+                "max_rejected_share": self.max_rejected_share,
+            }
+            jobs.append((home.inbox / gemeente_code / periode, options))
+        workers = min(self.workers, len(jobs))
+        if workers > 1:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                outcomes = pool.map(_process, jobs)
+                for item, outcome in zip(todo, outcomes):
+                    self._finish(item, outcome, result)
+        else:
+            for item, job in zip(todo, jobs):
+                self._finish(item, _process(job), result)
+        if self.operator_page:
             write_operator_page(home.intake, home.reports, names=gemeente_names())
         return result
+
+    def _finish(self, item: str, outcome: PartitionResult, result: IntakeResult) -> None:
+        result.results.append(outcome)
+        purged: PurgeSummary = purge(self.home.inbox, self.home.intake, self.home.deletions, retention_days=self.retention_days, only=[item])
+        result.deleted.extend(purged.deleted)
 
 
 @contextmanager
@@ -120,6 +152,7 @@ def intake_owner(
     retention_days: int | None = None,
     max_rejected_share: float = DEFAULT_MAX_REJECTED_SHARE,
     operator_page: bool = True,
+    workers: int | None = None,
 ) -> Iterator[Intake]:
     """Become the home's one intake owner for the block (see clearinghouse.ownership).
 
@@ -129,7 +162,10 @@ def intake_owner(
     key = key or require_key()
     retention = retention_days_from_environment() if retention_days is None else retention_days
     with exclusive(intake_lock_path(home.root), what=who, wait_seconds=wait_seconds):
-        yield Intake(home, key=key, retention_days=retention, max_rejected_share=max_rejected_share, operator_page=operator_page)
+        yield Intake(
+            home, key=key, retention_days=retention, max_rejected_share=max_rejected_share, operator_page=operator_page,
+            workers=workers or workers_from_environment(),
+        )
 
 
 def take_in(home: Home, deliveries: list[str] | None = None, *, who: str = "verwerking", **options) -> IntakeResult:

@@ -1,43 +1,50 @@
-"""Re-verify disclosure rules on the final published table (run by a blocking asset check)."""
+"""Re-verify the disclosure rules on a finished table of figures (run by a blocking asset check).
+
+The rules are applied once, in clearinghouse.disclosure; this checks the outcome independently, so
+a mistake there cannot reach a release unnoticed.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from clearinghouse.disclosure import ROUNDING_BASE, additive_groups
-from indicators.catalogus import load_catalogue
+from clearinghouse.disclosure import ROUNDING_BASE, lone_secrets
+from indicators.catalogus import Indicator, load_catalogue
+
+MEDIAN_MIN_TRAJECTEN = 20
 
 
-def disclosure_violations(published: pd.DataFrame, catalogue=None) -> list[str]:
+def disclosure_violations(published: pd.DataFrame, catalogue: tuple[Indicator, ...] | None = None) -> list[str]:
     """Human-readable violations; empty when the table obeys the primary and secondary rules."""
+    if published.empty:
+        return []
+    catalogue = load_catalogue() if catalogue is None else catalogue
     problems: list[str] = []
+    secret = published["geheim"].astype(bool)
     teller = published["teller"].dropna().astype("int64")
     if (teller % ROUNDING_BASE != 0).any():
         problems.append(f"{int((teller % ROUNDING_BASE != 0).sum())} tellers zijn geen veelvoud van {ROUNDING_BASE}")
     if (teller < ROUNDING_BASE).any():
         problems.append(f"{int((teller < ROUNDING_BASE).sum())} tellers zijn kleiner dan {ROUNDING_BASE} maar niet geheim")
     shown = published["waarde"].notna()
-    if (shown & published["geheim"]).any() or (~shown & ~published["geheim"]).any():
+    if (shown & secret).any() or (~shown & ~secret).any():
         problems.append("waarde en geheim-vlag spreken elkaar tegen")
-    median = published["eenheid"] == "dagen" if "eenheid" in published else pd.Series(False, index=published.index)
+    median = published["eenheid"] == "dagen"
     if (shown & published["teller"].isna() & ~median).any():
         problems.append("een waarde is gepubliceerd terwijl de teller geheim is")
-    if (median & shown & (published["noemer"].isna() | (published["noemer"] < 20))).any():
-        problems.append("een mediaan is gepubliceerd over minder dan 20 trajecten")
-    return problems
-    catalogue = load_catalogue() if catalogue is None else catalogue
+    if (median & shown & (published["noemer"].isna() | (published["noemer"] < MEDIAN_MIN_TRAJECTEN))).any():
+        problems.append(f"een mediaan is gepubliceerd over minder dan {MEDIAN_MIN_TRAJECTEN} trajecten")
     minimum = {i.id: i.min_noemer for i in catalogue}
     rates = published["eenheid"].isin(["pct", "per_1000"]) & shown
     tiny = rates & (published["noemer"] < published["indicator_id"].map(minimum).fillna(0))
     if tiny.any():
         problems.append(f"{int(tiny.sum())} waarden gepubliceerd op een te kleine noemer")
     table = published.reset_index(drop=True)
-    lone = [index for index in additive_groups(table, {i.id: i.reeks for i in catalogue if i.optelbaar})
-            if int(table.loc[index, "geheim"].astype(bool).sum()) == 1]
-    if lone:
-        first = table.loc[lone[0][0]]
+    lone = lone_secrets(table, {i.id: i.reeks for i in catalogue if i.optelbaar})
+    if lone.any():
+        first = table[lone].iloc[0]
         problems.append(
-            f"{len(lone)} groepen met precies één geheim detail (terug te rekenen uit het totaal), "
-            f"bijv. {first['indicator_id']} {first['periode']} {first['gemeente_code']}"
+            f"{int(lone.sum())} geheime cijfers zijn het enige geheim in hun groep (terug te rekenen uit het totaal), "
+            f"bijv. {first['indicator_id']} {first['periode']} {first['regio_code']}"
         )
     return problems

@@ -14,7 +14,6 @@ definitive, is *definitief* — after that the periode is closed for new release
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -22,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from vocabulary import files
 from vocabulary.periode import Periode
 
 VOORLOPIG, NADER_VOORLOPIG, DEFINITIEF = "voorlopig", "nader voorlopig", "definitief"
@@ -53,6 +53,16 @@ def list_releases(releases_dir: Path) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=RELEASE_COLUMNS)
     frame["gepubliceerd_op"] = pd.to_datetime(frame["gepubliceerd_op"])
     return frame.sort_values("gepubliceerd_op").reset_index(drop=True)
+
+
+def latest_releases(releases_dir: Path) -> dict[str, Release]:
+    """The latest release of every periode that has one."""
+    history = list_releases(releases_dir)
+    latest = {}
+    for row in history.groupby("periode").tail(1).itertuples(index=False):
+        latest[row.periode] = Release(row.release_id, row.periode, row.status, int(row.cijfers), int(row.herzien),
+                                      Path(releases_dir) / row.release_id)
+    return latest
 
 
 def status_for(periode: str, now: datetime, earlier: pd.DataFrame, *, definitief: bool = False) -> str:
@@ -116,18 +126,13 @@ def publish_release(
         "herzien": int(len(changed)),
         "vorige_release": earlier["release_id"].iloc[-1] if len(earlier) else None,
     }
-    staging = releases_dir / f".{release_id}.tmp-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
     try:
-        figures.to_parquet(staging / "indicatoren.parquet", index=False)
-        changed.to_parquet(staging / "revisies.parquet", index=False)
-        (staging / "release.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
-        os.rename(staging, releases_dir / release_id)  # fails if it exists: a release is never overwritten
+        with files.new_folder(releases_dir / release_id) as staging:  # never overwrites: a release is immutable
+            figures.to_parquet(staging / "indicatoren.parquet", index=False)
+            changed.to_parquet(staging / "revisies.parquet", index=False)
+            (staging / "release.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
     except OSError as exc:
         raise ReleaseError(f"Release {release_id} kon niet worden geschreven ({exc}); er is niets veranderd.") from exc
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return Release(release_id, periode, status, meta["cijfers"], meta["herzien"], releases_dir / release_id)
 
 

@@ -1,17 +1,18 @@
-"""The single writer of `warehouse.duckdb`: loads per-partition results and publishes indicators.
+"""The single writer of `warehouse.duckdb`: what analysts and the site read, in one file.
 
-Partitions write Parquet independently (in parallel, in any process); only this step writes the
-DuckDB file, and it builds a complete new file beside the old one and renames it into place, so
-analysts always see the last complete warehouse and a failure leaves it untouched.
+Built from what earlier steps left on disk — the concept figures (`concept/`), the immutable
+releases (`releases/`), the audit trail, the deletion records and the reference data — so a build
+can always be repeated, and after a crash the next build serves whatever releases exist. Only one
+process writes at a time (a file lock, released by the kernel even after `kill -9`); the new file is
+built beside the old one and renamed into place, so readers always see a complete warehouse.
 
-Schemas in the file: `publish` (what anyone may read: protected indicator figures), `audit` (the
-trail of every delivery) and `ref` (regions and population). Microdata stay outside the file, in
-the pseudonymised Parquet records, and are never reachable through `publish`.
+Schemas: `publish` (what anyone may read: the latest release per periode, benchmark, peer groups,
+releases, revisions), `concept` (the latest round's figures, operator only), `audit` (the trail of
+every delivery and deletion) and `ref` (regions and population). Microdata never enter the file.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,20 +20,16 @@ import duckdb
 import pandas as pd
 
 from clearinghouse.audit import load_audit
+from clearinghouse.ownership import exclusive, warehouse_lock_path
 from clearinghouse.retention import load_deletions
-from clearinghouse.disclosure import protect, secondary_suppression
-from vocabulary.reference import gemeenten, population
 from indicators.benchmark import benchmark
-from indicators.catalogus import Indicator, load_catalogue
+from indicators.concept import PUBLISH_COLUMNS, read_concept, read_concept_benchmark
 from indicators.peers import peer_groups
 from indicators.releases import REVISION_COLUMNS, load_published
-from indicators.compute import raw_cells, register_trajecten
+from vocabulary import files
+from vocabulary.home import Home
 from vocabulary.periode import sorted_codes
-
-PUBLISH_COLUMNS = [
-    "indicator_id", "periode", "periode_soort", "regio_code", "regio_niveau", "regio_naam", "gemeente_code", "teller", "noemer",
-    "waarde", "geheim", "geheim_reden", "eenheid", "status", "release",
-]  # fmt: skip
+from vocabulary.reference import gemeenten, population
 
 COMMENTS = {
     "publish.indicatoren": "Gepubliceerde indicatoren per gemeente en wijk per periode, na geheimhouding. "
@@ -99,6 +96,7 @@ COMMON_COLUMN_COMMENTS = {
 }
 
 
+
 class WarehouseError(RuntimeError):
     pass
 
@@ -106,154 +104,89 @@ class WarehouseError(RuntimeError):
 @dataclass
 class WarehouseSummary:
     path: Path
-    release: str
-    indicator_rows: int
-    gemeenten_published: list[str]
-    gemeenten_withheld: list[str]
+    concept_rows: int
+    published_rows: int
+    releases: list[str]
     deliveries: int
 
 
-def consent(audit: pd.DataFrame) -> pd.DataFrame:
-    """Consent per (gemeente, periode): the latest delivery's manifest counts (spec)."""
-    with_manifest = audit[audit["publicatie_basis"].notna()].sort_values("verwerkt_op")
-    latest = with_manifest.drop_duplicates(["gemeente_code", "periode"], keep="last")
-    halves = latest[["gemeente_code", "periode", "publicatie_basis", "publicatie_facultatief"]].reset_index(drop=True)
-    # A year figure needs consent for both halves: publishing it would otherwise reveal the half without consent.
-    years = halves.assign(periode=halves["periode"].str[:4]).groupby(["gemeente_code", "periode"], as_index=False).agg(
-        publicatie_basis=("publicatie_basis", "all"), publicatie_facultatief=("publicatie_facultatief", "all"), helften=("periode", "size")
-    )
-    years = years[years["helften"] == 2].drop(columns="helften")
-    return pd.concat([halves, years], ignore_index=True)
+def _empty(columns: list[str], numeric: tuple[str, ...] = ()) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="float64" if c in numeric else "string") for c in columns})
 
 
-def files_by_year(core_files: list[str]) -> dict[str, list[str]]:
-    """Partition files (`core/<periode>/<gemeente>/<domein>.parquet`) grouped by the year of their periode."""
-    years: dict[str, list[str]] = {}
-    for path in core_files:
-        years.setdefault(Path(path).parent.parent.name[:4], []).append(path)
-    return dict(sorted(years.items()))
-
-
-def _cells_of_year(files: list[str], catalogue: tuple[Indicator, ...]) -> pd.DataFrame:
-    """Raw cells of one year's halves and of the year itself. One year at a time keeps memory bounded
-    by a year of records, however many periodes the warehouse holds (a year needs both its halves)."""
-    con = duckdb.connect()
-    try:
-        register_trajecten(con, files)
-        return raw_cells(con, catalogue)
-    finally:
-        con.close()
-
-
-def published_indicators(
-    core_files: list[str],
-    audit: pd.DataFrame,
-    *,
-    release: str,
-    status: str,
-    catalogue: tuple[Indicator, ...],
-    rounding_secret: bytes,
-) -> tuple[pd.DataFrame, list[str]]:
-    """Protected figures for consenting gemeenten; also the withheld gemeente codes."""
-    cells = pd.concat([_cells_of_year(files, catalogue) for files in files_by_year(core_files).values()], ignore_index=True)
-    rights = consent(audit)
-    cells = cells.merge(rights, on=["gemeente_code", "periode"], how="left")
-    facultatief = {i.id for i in catalogue if i.gegevensset == "facultatief"}
-    allowed = cells["publicatie_basis"].fillna(False).astype(bool) & (
-        ~cells["indicator_id"].isin(facultatief) | cells["publicatie_facultatief"].fillna(False).astype(bool)
-    )
-    withheld = sorted(set(cells.loc[~cells["publicatie_basis"].fillna(False).astype(bool), "gemeente_code"]))
-    protected = protect(cells[allowed].drop(columns=["publicatie_basis", "publicatie_facultatief"]), secret=rounding_secret)
-    protected = secondary_suppression(protected.reset_index(drop=True), {i.id: i.reeks for i in catalogue if i.optelbaar})
-    protected["status"] = status
-    protected["release"] = release
-    out = protected[PUBLISH_COLUMNS].sort_values(["indicator_id", "periode", "gemeente_code", "regio_niveau", "regio_code"])
-    return out.reset_index(drop=True), withheld
-
-
-def build_warehouse(
-    *,
-    core_dir: Path,
-    intake_dir: Path,
-    warehouse_path: Path,
-    rounding_secret: bytes,
-    deletions_dir: Path | None = None,
-    releases_dir: Path | None = None,
-    release: str = "concept",
-    status: str = "concept",
-) -> WarehouseSummary:
-    core_files = sorted(str(p) for p in core_dir.glob("*/*/*.parquet"))
-    if not core_files:
-        raise WarehouseError(
-            f"Er zijn nog geen goedgekeurde aanleveringen in {core_dir}. Verwerk eerst aanleveringen (gmsd demo of de Dagster-sensor)."
-        )
-    audit = load_audit(intake_dir)
-    catalogue = load_catalogue()
-    indicatoren, withheld = published_indicators(
-        core_files, audit, release=release, status=status, catalogue=catalogue, rounding_secret=rounding_secret
-    )
-    regions = population().merge(
-        gemeenten()[["gemeente_code", "provincie_naam"]], on="gemeente_code", how="left"
-    )
-
-    released, releases, revisies = load_published(releases_dir) if releases_dir else (pd.DataFrame(), pd.DataFrame(), pd.DataFrame())
-    if released.empty:
-        released = indicatoren.head(0)
-    released = released[PUBLISH_COLUMNS]
-    groups = peer_groups()
+def tables(home: Home) -> dict[str, pd.DataFrame]:
+    """Every table of the warehouse, by schema-qualified name, from what lies on disk."""
+    concept = read_concept(home)
+    released, releases, revisies = load_published(home.releases)
+    released = released[PUBLISH_COLUMNS] if not released.empty else concept.head(0)
     if releases.empty:
-        releases = pd.DataFrame({c: pd.Series(dtype="string") for c in ("release_id", "periode", "status", "vorige_release")})
+        releases = _empty(["release_id", "periode", "status", "vorige_release"])
     if revisies.empty:
-        revisies = pd.DataFrame({c: pd.Series(dtype="float64" if c.startswith(("waarde", "verschil")) else "string") for c in REVISION_COLUMNS})
+        revisies = _empty(REVISION_COLUMNS, numeric=("waarde_oud", "waarde_nieuw", "verschil"))
+    groups = peer_groups()
+    audit = load_audit(home.intake)
+    regions = population().merge(gemeenten()[["gemeente_code", "provincie_naam"]], on="gemeente_code", how="left")
+    return {
+        "concept.indicatoren": concept,
+        "concept.benchmark": read_concept_benchmark(home) if len(concept) else benchmark(concept, groups),
+        "publish.indicatoren": released,
+        "publish.benchmark": benchmark(released, groups),
+        "publish.peergroepen": groups,
+        "publish.releases": releases,
+        "publish.revisies": revisies,
+        "audit.leveringen": audit if len(audit) else pd.DataFrame({"gemeente_code": pd.Series(dtype=str)}),
+        "audit.verwijderingen": load_deletions(home.deletions),
+        "ref.regio": regions,
+    }
 
-    temporary = warehouse_path.with_name(f".{warehouse_path.name}.{os.getpid()}.tmp")
-    temporary.unlink(missing_ok=True)
-    try:
+
+def _comment(con: duckdb.DuckDBPyConnection, kind: str, target: str, text: str) -> None:
+    con.execute(f"COMMENT ON {kind} {target} IS '{text.replace(chr(39), chr(39) * 2)}'")
+
+
+def write_warehouse(path: Path, frames: dict[str, pd.DataFrame]) -> None:
+    """Write `frames` as a complete new DuckDB file at `path` (atomically: built beside it, renamed)."""
+    with files.atomic_path(path) as temporary:
         con = duckdb.connect(str(temporary))
-        for schema in ("publish", "concept", "audit", "ref"):
-            con.execute(f"CREATE SCHEMA {schema}")
-        tables = {
-            "concept.indicatoren": indicatoren,
-            "concept.benchmark": benchmark(indicatoren, groups),
-            "publish.indicatoren": released,
-            "publish.benchmark": benchmark(released, groups),
-            "publish.peergroepen": groups,
-            "publish.releases": releases,
-            "publish.revisies": revisies,
-            "audit.leveringen": audit if len(audit) else pd.DataFrame({"gemeente_code": pd.Series(dtype=str)}),
-            "audit.verwijderingen": load_deletions(deletions_dir),
-            "ref.regio": regions,
-        }
-        for name, frame in tables.items():
-            con.register("frame_df", frame)
-            con.execute(f"CREATE TABLE {name} AS SELECT * FROM frame_df")
-            con.unregister("frame_df")
-        for target, text in COMMENTS.items():
-            kind = "COLUMN" if target.count(".") == 2 else "TABLE"
-            con.execute(f"COMMENT ON {kind} {target} IS '{text.replace(chr(39), chr(39) * 2)}'")
-        for schema, table, column in con.execute(
-            "SELECT schema_name, table_name, column_name FROM duckdb_columns() WHERE schema_name = 'publish' AND comment IS NULL"
-        ).fetchall():
-            text = COMMON_COLUMN_COMMENTS.get(column) or COMMENTS.get(f"publish.indicatoren.{column}")
-            if text:
-                con.execute(f"COMMENT ON COLUMN {schema}.{table}.{column} IS '{text.replace(chr(39), chr(39) * 2)}'")
-        con.close()
-        os.replace(temporary, warehouse_path)
-    finally:
-        temporary.unlink(missing_ok=True)
-        Path(str(temporary) + ".wal").unlink(missing_ok=True)
-    published = sorted(indicatoren["gemeente_code"].unique())
-    return WarehouseSummary(warehouse_path, release, len(indicatoren), published, withheld, len(audit))
+        try:
+            for schema in sorted({name.split(".")[0] for name in frames}):
+                con.execute(f"CREATE SCHEMA {schema}")
+            for name, frame in frames.items():
+                con.register("frame_df", frame)
+                con.execute(f"CREATE TABLE {name} AS SELECT * FROM frame_df")
+                con.unregister("frame_df")
+            for target, text in COMMENTS.items():
+                _comment(con, "COLUMN" if target.count(".") == 2 else "TABLE", target, text)
+            for schema, table, column in con.execute(
+                "SELECT schema_name, table_name, column_name FROM duckdb_columns() WHERE schema_name = 'publish' AND comment IS NULL"
+            ).fetchall():
+                text = COMMON_COLUMN_COMMENTS.get(column) or COMMENTS.get(f"publish.indicatoren.{column}")
+                if text:
+                    _comment(con, "COLUMN", f"{schema}.{table}.{column}", text)
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+
+
+def build_warehouse(home: Home, *, wait_seconds: float = 600.0) -> WarehouseSummary:
+    """Rebuild `warehouse.duckdb` from disk, as the one writer (waits for another writer, then says so)."""
+    with exclusive(warehouse_lock_path(home.root), what="warehouse bouwen", wait_seconds=wait_seconds):
+        files.remove_stale_temporaries(home.root)
+        frames = tables(home)
+        write_warehouse(home.warehouse, frames)
+    releases = frames["publish.releases"]
+    return WarehouseSummary(
+        home.warehouse,
+        len(frames["concept.indicatoren"]),
+        len(frames["publish.indicatoren"]),
+        [str(r) for r in releases["release_id"]] if len(releases) else [],
+        len(frames["audit.leveringen"]),
+    )
 
 
 def read_published(warehouse_path: Path, table: str = "publish.indicatoren") -> pd.DataFrame:
     with duckdb.connect(str(warehouse_path), read_only=True) as con:
         return con.execute(f"SELECT * FROM {table}").df()
-
-
-def read_concept(warehouse_path: Path) -> pd.DataFrame:
-    """The figures of the latest round, after disclosure control, before release (operator only)."""
-    return read_published(warehouse_path, "concept.indicatoren")
 
 
 @dataclass

@@ -1,15 +1,16 @@
-"""The Dagster code location: `dg dev` / `dagster dev -m pipelines.definitions`."""
+"""The Dagster code location `gmsd`: `uv run dg dev` (or `dagster dev -w workspace.yaml`)."""
 
 import dagster as dg
 
-from pipelines.assets import core_trajecten, geheimhouding_klopt, kwaliteit_gepubliceerd, out_indicatoren, out_site
+from pipelines.assets import ASSET_CHECKS, ASSETS
+from pipelines.jobs import JOBS
 from pipelines.resources import Clearinghouse
-from pipelines.sensors import inbox_sensor, intake_job, publish_job, publish_sensor
+from pipelines.sensors import concept_sensor, inbox_sensor
 
 defs = dg.Definitions(
-    assets=[core_trajecten, out_indicatoren, out_site],
-    asset_checks=[geheimhouding_klopt, kwaliteit_gepubliceerd],
-    jobs=[intake_job, publish_job],
-    sensors=[inbox_sensor, publish_sensor],
+    assets=ASSETS,
+    asset_checks=ASSET_CHECKS,
+    jobs=JOBS,
+    sensors=[inbox_sensor, concept_sensor],
     resources={"clearinghouse": Clearinghouse()},
 )

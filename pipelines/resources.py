@@ -12,14 +12,12 @@ from vocabulary.home import Home, get_home
 
 
 class Clearinghouse(dg.ConfigurableResource):
+    """Settings every asset shares; the secret key itself comes from the environment, never from config."""
+
     home_path: str | None = Field(default=None, description="Home folder; default $GMSD_HOME or var/ in the checkout.")
     max_rejected_share: float = Field(default=DEFAULT_MAX_REJECTED_SHARE, description="Above this share of rejected rows a file is rejected whole.")
-    beheerpagina_per_levering: bool = Field(
-        default=True,
-        description="Rebuild the operator page after every delivery (sensor runs). A whole round (gmsd run/demo) "
-        "turns this off and rebuilds it once at the end: rebuilding reads the whole audit trail.",
-    )
-    wait_seconds: float = Field(default=600.0, description="How long a run waits for another intake owner before it fails with a message.")
+    wait_seconds: float = Field(default=600.0, description="How long a run waits for another intake owner or warehouse writer before it fails with a message.")
+    workers: int | None = Field(default=None, description="Processes for intake (default: $GMSD_WORKERS or the number of cores).")
     retentie_dagen: int | None = Field(
         default=None, description="Days to keep processed raw files; default $GMSD_RETENTIE_DAGEN or 0 (delete right after processing)."
     )
@@ -33,3 +31,7 @@ class Clearinghouse(dg.ConfigurableResource):
 
     def key(self) -> PseudonymKey:
         return require_key()
+
+    def rounding_secret(self) -> bytes:
+        """The secret of the rounding draws, derived from the pseudonymisation key (see clearinghouse.disclosure)."""
+        return self.key().derive("afronding")

@@ -1,42 +1,48 @@
-"""Run a whole delivery round in this one process: every partition, then the single writer.
+"""Run a round or a publication in this process, as named Dagster runs recorded in the home's instance.
 
-`gmsd demo` and `gmsd run` use this instead of a Dagster daemon: one Python process, Dagster's
-in-process executor, one run per partition (no process start per partition), and the warehouse
-written once at the end by one writer. Runs are recorded in the home folder's Dagster instance,
-so `dagster dev` with the same DAGSTER_HOME shows them afterwards.
+`gmsd demo`, `gmsd run` and `gmsd publish` use this instead of a Dagster daemon: the same jobs the
+sensors start (`verwerken`, `conceptcijfers`, `release_maken`, `publiceren`), executed in-process,
+recorded in `<home>/dagster/` so `dagster dev` with that DAGSTER_HOME shows them afterwards.
+
+Every command first recovers from an earlier crash (`recover`): temporaries of dead processes are
+removed, and runs that a killed process left "started" are marked failed. Locks are file locks that
+the kernel releases with their process, so nothing a crash leaves behind can block the next command;
+and because the warehouse and the site are rebuilt from what lies on disk, a release that was frozen
+but not yet served is served by the next command.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 
 import dagster as dg
 
-from clearinghouse.inbox import scan_inbox
-from clearinghouse.reports import write_operator_page
-from indicators.releases import DEFINITIEF, Release, ReleaseError, list_releases, publish_release, withdraw
-from indicators.warehouse import read_concept
-from vocabulary.home import Home
-from vocabulary.periode import Periode, sort_key
-from vocabulary.reference import gemeente_names
-from pipelines.assets import core_trajecten, geheimhouding_klopt, kwaliteit_gepubliceerd, out_indicatoren, out_site
-from pipelines.partitions import delivery_key, gemeente_partitions, periode_partitions
+from clearinghouse.inbox import scan_inbox, split_key
+from indicators.concept import read_concept
+from indicators.releases import DEFINITIEF, Release, latest_releases, withdraw
+from indicators.warehouse import read_published
+from pipelines.definitions import defs
+from pipelines.jobs import conceptcijfers, publiceren, release_maken, verwerken
+from pipelines.partitions import boxes, gemeente_partitions, periode_partitions, release_partitions
 from pipelines.resources import Clearinghouse
+from vocabulary import files
+from vocabulary.home import Home
+from vocabulary.periode import Periode, PeriodeError, sort_key
 
-# The warehouse has one writer at a time: assets in a pool share its limit (pool "warehouse").
 DAGSTER_YAML = """\
 telemetry:
   enabled: false
-concurrency:
-  pools:
-    default_limit: 1
 """
+PID_TAG = "gmsd/pid"
+COMMAND_TAG = "gmsd/opdracht"
+ACTIVE = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED]
 
-# Dagster's console logger prints every step event at DEBUG; a round of 700 partitions would
-# bury the summary the operator needs. Events are still stored in the instance for the UI.
-QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+# Dagster's console logger prints every step event, and a failure with its stack trace; the operator
+# gets one Dutch line from us instead. Events are still stored in the instance for the UI.
+QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
 @dataclass
@@ -49,73 +55,11 @@ class RoundSummary:
     error: str | None = None
 
 
-def instance_for(home: Home) -> dg.DagsterInstance:
-    home.dagster.mkdir(parents=True, exist_ok=True)
-    config = home.dagster / "dagster.yaml"
-    if not config.exists():
-        config.write_text(DAGSTER_YAML, encoding="utf-8")
-    return dg.DagsterInstance.from_config(str(home.dagster))
-
-
-def run_round(home: Home, *, deliveries: list[str] | None = None, quiet: bool = True, publish: bool = True) -> RoundSummary:
-    """Process `deliveries` ('GMxxxx/periode'; default: everything in the inbox), then publish.
-
-    `publish=False` runs the intake only (the portal: a verdict within seconds, publication later).
-    """
-    if quiet:
-        logging.getLogger("dagster").setLevel(logging.WARNING)
-    deliveries = sorted(scan_inbox(home.inbox)) if deliveries is None else deliveries
-    summary = RoundSummary(partitions=len(deliveries))
-    resources = {"clearinghouse": Clearinghouse(home_path=str(home.root), beheerpagina_per_levering=False)}
-    with instance_for(home) as instance:
-        instance.add_dynamic_partitions(gemeente_partitions.name, sorted({d.split("/")[0] for d in deliveries}))
-        instance.add_dynamic_partitions(periode_partitions.name, sorted({d.split("/")[1] for d in deliveries}))
-        started = time.perf_counter()
-        for delivery in deliveries:
-            result = dg.materialize(
-                [core_trajecten],
-                partition_key=delivery_key(*delivery.split("/")),
-                instance=instance,
-                resources=resources,
-                raise_on_error=False,
-                run_config=QUIET_RUN_CONFIG if quiet else None,
-            )
-            if not result.success:
-                summary.failed_partitions.append(delivery)
-        if deliveries:
-            write_operator_page(home.intake, home.reports, names=gemeente_names())
-        summary.seconds_intake = time.perf_counter() - started
-        if not publish:
-            return summary
-        started = time.perf_counter()
-        result = dg.materialize(
-            [core_trajecten, out_indicatoren, out_site, geheimhouding_klopt, kwaliteit_gepubliceerd],
-            selection=[out_indicatoren, out_site],
-            instance=instance,
-            resources=resources,
-            raise_on_error=False,
-            run_config=QUIET_RUN_CONFIG if quiet else None,
-        )
-        summary.seconds_publish = time.perf_counter() - started
-        summary.published = result.success
-        if not result.success:
-            failures = [event for event in result.all_events if event.is_step_failure]
-            summary.error = "; ".join(_failure_text(event.step_failure_data.error) for event in failures)[:2000] or "onbekende fout"
-    return summary
-
-
-def _failure_text(error) -> str:
-    """The innermost cause of a step failure: Dagster wraps the user's exception in its own."""
-    while getattr(error, "cause", None) is not None:
-        error = error.cause
-    return str(error.message).strip()
-
-
 class PublishError(RuntimeError):
     """Publishing failed; the message says why and what to do (Dutch). Nothing new is served.
 
     `refused` is true when the request itself cannot be honoured (unknown or closed periode),
-    false when a rebuild failed.
+    false when a step failed.
     """
 
     def __init__(self, message: str, *, refused: bool = False):
@@ -126,37 +70,164 @@ class PublishError(RuntimeError):
 @dataclass
 class PublishSummary:
     made: list[Release] = field(default_factory=list)
-    closed: list[str] = field(default_factory=list)  # periodes already definitively published
+    closed: list[str] = field(default_factory=list)  # periodes already definitively published and served
+    served_again: list[str] = field(default_factory=list)  # frozen earlier but not yet served (a crash): served now
 
 
-def publish(home: Home, periodes: list[str] | None = None, *, definitief: bool = False) -> PublishSummary:
-    """Freeze releases of the concept figures of `periodes`, then rebuild warehouse and site.
+def instance_for(home: Home) -> dg.DagsterInstance:
+    home.dagster.mkdir(parents=True, exist_ok=True)
+    config = home.dagster / "dagster.yaml"
+    if not config.exists():
+        files.write_text(config, DAGSTER_YAML)
+    return dg.DagsterInstance.from_config(str(home.dagster))
 
-    Without `periodes`: every concept periode that is not yet definitively published. If the rebuild
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def recover(home: Home, instance: dg.DagsterInstance) -> list[str]:
+    """Undo what a killed process left: its temporaries, and its runs still marked as running."""
+    files.remove_stale_temporaries(home.root)
+    failed = []
+    for record in instance.get_run_records(dg.RunsFilter(statuses=ACTIVE)):
+        run = record.dagster_run
+        pid = run.tags.get(PID_TAG)
+        if pid and pid.isdigit() and not _alive(int(pid)):
+            instance.report_run_failed(run, message=f"Het proces {pid} van deze run bestaat niet meer (afgebroken).")
+            failed.append(run.run_id)
+    return failed
+
+
+def _failure_text(result: dg.ExecuteInProcessResult) -> str:
+    """The innermost cause of each failure, in one line (Dagster wraps the user's exception)."""
+    texts = []
+    for event in result.all_events:
+        if event.is_step_failure:
+            error = event.step_failure_data.error
+            user = event.step_failure_data.user_failure_data
+            if user is not None and user.description:
+                texts.append(user.description)
+                continue
+            while getattr(error, "cause", None) is not None:
+                error = error.cause
+            texts.append(str(error.message).strip().splitlines()[-1] if error else "onbekende fout")
+    return "; ".join(dict.fromkeys(texts))[:2000] or "onbekende fout"
+
+
+def _execute(instance, home: Home, job_name: str, *, command: str, tags: dict | None = None, partition_key: str | None = None,
+             run_config: dict | None = None, quiet: bool = True) -> dg.ExecuteInProcessResult:
+    config = dict(QUIET) if quiet else {}
+    if run_config:
+        config.update(run_config)
+    return defs.resolve_job_def(job_name).execute_in_process(
+        instance=instance,
+        resources={"clearinghouse": Clearinghouse(home_path=str(home.root))},
+        tags={PID_TAG: str(os.getpid()), COMMAND_TAG: command, **(tags or {})},
+        partition_key=partition_key,
+        run_config=config or None,
+        raise_on_error=False,
+    )
+
+
+def run_round(home: Home, *, deliveries: list[str] | None = None, quiet: bool = True, command: str = "gmsd run") -> RoundSummary:
+    """Process `deliveries` ('GMxxxx/periode'; default: everything in the inbox), then the concept figures.
+
+    Raises clearinghouse.ownership.Busy when another intake owner holds the home.
+    """
+    if quiet:
+        logging.getLogger("dagster").setLevel(logging.CRITICAL)
+    deliveries = sorted(scan_inbox(home.inbox)) if deliveries is None else deliveries
+    summary = RoundSummary(partitions=len(deliveries))
+    with instance_for(home) as instance:
+        recover(home, instance)
+        started = time.perf_counter()
+        if deliveries:
+            pairs = [split_key(item) for item in deliveries]
+            instance.add_dynamic_partitions(gemeente_partitions.name, sorted({g for g, _ in pairs}))
+            instance.add_dynamic_partitions(periode_partitions.name, sorted({p for _, p in pairs}))
+            order = list(instance.get_dynamic_partitions(gemeente_partitions.name))
+            for box in boxes(pairs, order):
+                result = _execute(instance, home, verwerken.name, command=command, tags=box.tags, quiet=quiet)
+                if not result.success:
+                    summary.failed_partitions.append(f"{box.periode} {box.first}–{box.last}: {_failure_text(result)}")
+        summary.seconds_intake = time.perf_counter() - started
+        started = time.perf_counter()
+        result = _execute(instance, home, conceptcijfers.name, command=command, quiet=quiet)
+        summary.seconds_publish = time.perf_counter() - started
+        summary.published = result.success
+        if not result.success:
+            summary.error = _failure_text(result)
+    return summary
+
+
+def _served(home: Home) -> set[str]:
+    if not home.warehouse.exists():
+        return set()
+    releases = read_published(home.warehouse, "publish.releases")
+    return set(releases["release_id"].astype(str)) if len(releases) else set()
+
+
+def publish(home: Home, periodes: list[str] | None = None, *, definitief: bool = False, quiet: bool = True) -> PublishSummary:
+    """Freeze a release of the concept figures of each periode, then rebuild warehouse and site.
+
+    Without `periodes`: every concept periode that is not yet definitively published. If a step
     fails, the new releases are withdrawn and the previous publication stays served.
     """
-    if not home.warehouse.exists():
-        raise PublishError(f"er is nog geen warehouse in {home.root}. Verwerk eerst aanleveringen (`gmsd run` of `gmsd demo`).", refused=True)
-    concept = read_concept(home.warehouse)
-    summary = PublishSummary()
-    chosen = [Periode.parse(p).code for p in periodes] if periodes else None
-    if not chosen:
-        history = list_releases(home.releases)
-        closed = set(history.loc[history["status"] == DEFINITIEF, "periode"])
-        summary.closed = sorted(closed & set(concept["periode"]), key=sort_key)
-        chosen = [p for p in sorted(set(concept["periode"]), key=sort_key) if p not in closed]
+    if quiet:
+        logging.getLogger("dagster").setLevel(logging.CRITICAL)
+    concept = read_concept(home)
+    if concept.empty:
+        raise PublishError(f"er zijn nog geen conceptcijfers in {home.root}. Verwerk eerst aanleveringen (`gmsd run` of `gmsd demo`).", refused=True)
+    available = sorted(set(concept["periode"]), key=sort_key)
     try:
-        for periode in chosen:
-            summary.made.append(publish_release(concept, home.releases, periode, definitief=definitief))
-    except ReleaseError as exc:
-        for release in summary.made:
-            withdraw(release)
+        asked = [Periode.parse(p).code for p in periodes] if periodes else None
+    except PeriodeError as exc:
         raise PublishError(str(exc), refused=True) from exc
-    if not summary.made:
-        return summary
-    rebuilt = run_round(home, deliveries=[])
-    if not rebuilt.published:
-        for release in summary.made:
-            withdraw(release)
-        raise PublishError(f"publiceren is mislukt: {rebuilt.error}. De releases zijn ingetrokken; de vorige publicatie blijft staan.")
+    summary = PublishSummary()
+    with instance_for(home) as instance:
+        recover(home, instance)
+        latest = latest_releases(home.releases)
+        served = _served(home)
+        chosen = []
+        for periode in asked or available:
+            last = latest.get(periode)
+            if last is not None and last.status == DEFINITIEF:
+                if last.release_id in served:
+                    summary.closed.append(periode)
+                else:
+                    summary.served_again.append(last.release_id)
+                continue
+            if periode not in available:
+                raise PublishError(f"er zijn geen conceptcijfers voor periode {periode}. Beschikbaar: {', '.join(available)}.", refused=True)
+            chosen.append(periode)
+        if asked and summary.closed and not chosen and not summary.served_again:
+            last = latest[summary.closed[0]]
+            raise PublishError(
+                f"Periode {summary.closed[0]} is al definitief gepubliceerd ({last.release_id}); een definitieve release wordt niet meer herzien.",
+                refused=True,
+            )
+        if not chosen and not summary.served_again:
+            return summary
+        instance.add_dynamic_partitions(release_partitions.name, chosen)
+        try:
+            for periode in chosen:
+                result = _execute(instance, home, release_maken.name, command="gmsd publish", partition_key=periode,
+                                  run_config={"ops": {"release": {"config": {"definitief": definitief}}}}, quiet=quiet)
+                if not result.success:
+                    raise PublishError(f"de release van {periode} is niet gemaakt: {_failure_text(result)}")
+                summary.made.append(latest_releases(home.releases)[periode])
+            result = _execute(instance, home, publiceren.name, command="gmsd publish", quiet=quiet)
+            if not result.success:
+                raise PublishError(f"publiceren is mislukt: {_failure_text(result)}. De releases zijn ingetrokken; de vorige publicatie blijft staan.")
+        except PublishError:
+            for made in summary.made:
+                withdraw(made)
+            raise
     return summary

@@ -1,82 +1,75 @@
-"""Watch the inbox and publish when the intake is done.
+"""Sensors: new deliveries become intake runs; finished intake becomes one concept run.
 
-`inbox_sensor`: `inbox/<gemeentecode>/<periode>/` with a manifest is a delivery; a new or changed
-folder becomes a run for its partition. New gemeenten and periodes are added as dynamic partitions
-the first time they appear.
+`inbox_sensor`: a folder `inbox/<gemeentecode>/<periode>/` with a manifest is a delivery; new or
+changed ones become `verwerken` runs, one per box of partitions (a whole round is one run, a
+re-delivery a run of one partition). New gemeenten and periodes are added as dynamic partitions.
 
-`publish_sensor`: once intake runs have finished and none is still queued or running, one publish
-run rebuilds the warehouse and the site. Coalescing matters at national scale: a round of 700
-deliveries should give one warehouse build, not 700. The warehouse asset is also in a concurrency
-pool of one (see runner.DAGSTER_YAML), so two publish runs can never write the file at once.
+`concept_sensor`: once intake runs have finished and none is still queued or running, one
+`conceptcijfers` run recomputes the concept figures — coalescing matters at national scale: a round
+of 342 deliveries gives one concept run, not 342. Publishing stays an explicit act (`gmsd publish`).
 """
-
-from datetime import datetime, timezone
 
 
 import json
+from datetime import datetime, timezone
 
 import dagster as dg
 
-from pipelines.partitions import delivery_key, gemeente_partitions, periode_partitions
+from clearinghouse.inbox import scan_inbox, split_key
+from pipelines.jobs import conceptcijfers, verwerken
+from pipelines.partitions import boxes, gemeente_partitions, periode_partitions
 from pipelines.resources import Clearinghouse
-from clearinghouse.inbox import scan_inbox
 
-intake_job = dg.define_asset_job("intake", selection=["core_trajecten"])
-publish_job = dg.define_asset_job("publiceren", selection=["out_indicatoren", "out_site"])
+ACTIVE = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED]
 
 
-@dg.sensor(job=intake_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)
+@dg.sensor(
+    job=verwerken,
+    minimum_interval_seconds=30,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Kijkt elke 30 s in inbox/: een nieuwe of gewijzigde aanlevering (map met manifest) wordt een verwerkingsrun.",
+)
 def inbox_sensor(context: dg.SensorEvaluationContext, clearinghouse: Clearinghouse):
     seen: dict[str, float] = json.loads(context.cursor) if context.cursor else {}
     deliveries = scan_inbox(clearinghouse.home.inbox)
     new = {key: stamp for key, stamp in deliveries.items() if seen.get(key) != stamp}
     if not new:
         return dg.SkipReason("Geen nieuwe aanleveringen in de inbox.")
-    gemeenten = sorted({key.split("/")[0] for key in new})
-    periodes = sorted({key.split("/")[1] for key in new})
-    runs = [
-        dg.RunRequest(partition_key=delivery_key(*key.split("/")), run_key=f"{key}@{stamp}")
-        for key, stamp in sorted(new.items())
-    ]
+    pairs = [split_key(key) for key in new]
+    known = set(context.instance.get_dynamic_partitions(gemeente_partitions.name))
+    order = list(context.instance.get_dynamic_partitions(gemeente_partitions.name)) + sorted({g for g, _ in pairs} - known)
+    stamp = max(new.values())
+    runs = [dg.RunRequest(run_key=f"{box.periode}:{box.first}-{box.last}@{stamp}", tags=box.tags) for box in boxes(pairs, order)]
     context.update_cursor(json.dumps({**seen, **new}))
     return dg.SensorResult(
         run_requests=runs,
         dynamic_partitions_requests=[
-            gemeente_partitions.build_add_request(gemeenten),
-            periode_partitions.build_add_request(periodes),
+            gemeente_partitions.build_add_request(sorted({g for g, _ in pairs})),
+            periode_partitions.build_add_request(sorted({p for _, p in pairs})),
         ],
     )
 
 
-
-ACTIVE = [
-    dg.DagsterRunStatus.QUEUED,
-    dg.DagsterRunStatus.NOT_STARTED,
-    dg.DagsterRunStatus.STARTING,
-    dg.DagsterRunStatus.STARTED,
-]
-
-
-@dg.sensor(job=publish_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING)
-def publish_sensor(context: dg.SensorEvaluationContext):
+@dg.sensor(
+    job=conceptcijfers,
+    minimum_interval_seconds=60,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Start één conceptcijfers-run zodra alle verwerkingsruns klaar zijn (niet één per aanlevering).",
+)
+def concept_sensor(context: dg.SensorEvaluationContext):
     instance = context.instance
-    if instance.get_run_records(dg.RunsFilter(job_name=intake_job.name, statuses=ACTIVE), limit=1):
-        return dg.SkipReason("Er worden nog aanleveringen verwerkt; publiceren wacht tot die klaar zijn.")
-    if instance.get_run_records(dg.RunsFilter(job_name=publish_job.name, statuses=ACTIVE), limit=1):
-        return dg.SkipReason("Er loopt al een publicatie.")
+    if instance.get_run_records(dg.RunsFilter(job_name=verwerken.name, statuses=ACTIVE), limit=1):
+        return dg.SkipReason("Er worden nog aanleveringen verwerkt; de conceptcijfers wachten tot die klaar zijn.")
+    if instance.get_run_records(dg.RunsFilter(job_name=conceptcijfers.name, statuses=ACTIVE), limit=1):
+        return dg.SkipReason("Er loopt al een conceptcijfers-run.")
     since = float(context.cursor) if context.cursor else 0.0
     finished = instance.get_run_records(
-        dg.RunsFilter(
-            job_name=intake_job.name,
-            statuses=[dg.DagsterRunStatus.SUCCESS],
-            updated_after=datetime.fromtimestamp(since, tz=timezone.utc),
-        ),
-        limit=1,
-        order_by="update_timestamp",
-        ascending=False,
+        dg.RunsFilter(job_name=verwerken.name, statuses=[dg.DagsterRunStatus.SUCCESS],
+                      updated_after=datetime.fromtimestamp(since, tz=timezone.utc)),
+        limit=1, order_by="update_timestamp", ascending=False,
     )
     if not finished:
-        return dg.SkipReason("Geen nieuw verwerkte aanleveringen sinds de laatste publicatie.")
+        return dg.SkipReason("Geen nieuw verwerkte aanleveringen sinds de laatste conceptcijfers.")
     newest = finished[0].update_timestamp.timestamp()
     context.update_cursor(str(newest))
-    return dg.RunRequest(run_key=f"publiceren@{newest}")
+    return dg.RunRequest(run_key=f"conceptcijfers@{newest}")

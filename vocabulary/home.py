@@ -41,6 +41,26 @@ class Home:
         return self.root / "intake"
 
     @property
+    def tellingen(self) -> Path:
+        """Raw indicator counts per gemeente × periode (`tellingen/<periode>/<GM>.parquet`; never published)."""
+        return self.root / "tellingen"
+
+    @property
+    def concept(self) -> Path:
+        """Concept figures of the latest round, after disclosure control, before release (operator only)."""
+        return self.root / "concept"
+
+    @property
+    def toestemmingen(self) -> Path:
+        """Explicit consent decisions (without new data), audited: `toestemmingen/<periode>/<GM>/`."""
+        return self.root / "toestemmingen"
+
+    @property
+    def quarantaine(self) -> Path:
+        """Intake output that failed the core contract: kept out of core/, for the operator to inspect."""
+        return self.root / "quarantaine"
+
+    @property
     def warehouse(self) -> Path:
         return self.root / "warehouse.duckdb"
 

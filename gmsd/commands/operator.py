@@ -7,12 +7,15 @@ from typing import Annotated, Optional
 
 import typer
 
+from clearinghouse.consent import record_decision
+from clearinghouse.normalise import canonical_gemeentecode_text
 from clearinghouse.privacy_audit import collect_needles, scan
 from clearinghouse.pseudonym import PseudonymKeyError, write_new_key
 from clearinghouse.retention import RetentionError, purge as purge_raw, retention_days_from_environment
-from gmsd.console import HomeOption, console, err, fail
+from gmsd.console import RUN, HomeOption, console, err, fail
 from vocabulary.formatting import fmt_int
 from vocabulary.home import SAMPLE_DIR, get_home
+from vocabulary.periode import Periode, PeriodeError
 
 key_app = typer.Typer(help="Beheer van de pseudonimiseringssleutel.", no_args_is_help=True)
 
@@ -71,6 +74,38 @@ def audit_privacy(
     raise typer.Exit(1)
 
 
+def toestemming(
+    gemeente: Annotated[str, typer.Option("--gemeente", help="GM-code, bijvoorbeeld GM0197.")],
+    periode: Annotated[str, typer.Option("--periode", help="Halfjaar, bijvoorbeeld 2025-H1.")],
+    basis: Annotated[str, typer.Option("--basis", help="Toestemming om de basisset te publiceren: ja of nee.")],
+    facultatief: Annotated[str, typer.Option("--facultatief", help="Toestemming om de facultatieve gegevens te publiceren: ja of nee.")],
+    reden: Annotated[str, typer.Option("--reden", help="Waarom (bijvoorbeeld: brief van de gemeente van 3 maart).")],
+    door: Annotated[str, typer.Option("--door", help="Wie het vastlegt.")] = "beheerder",
+    home: HomeOption = None,
+) -> None:
+    """Leg een besluit over publicatie vast zonder nieuwe aanlevering (met reden; wordt bewaard)."""
+    code = canonical_gemeentecode_text(gemeente)
+    if code is None:
+        fail(f"'{gemeente}' is geen gemeentecode; gebruik bijvoorbeeld GM0197.")
+    answers = {"ja": True, "nee": False}
+    if basis not in answers or facultatief not in answers:
+        fail("--basis en --facultatief zijn ja of nee.")
+    if not reden.strip():
+        fail("geef met --reden aan waarom de toestemming verandert; het besluit wordt bewaard.")
+    try:
+        half = Periode.halfjaar(periode)
+    except PeriodeError as exc:
+        fail(str(exc))
+    target = get_home(home).ensure()
+    path = record_decision(target.toestemmingen, gemeente_code=code, periode=half.code, basis=answers[basis],
+                           facultatief=answers[facultatief], door=door, reden=reden.strip())
+    console.print(
+        f"Toestemming voor {code} {half.code} vastgelegd (basis {basis}, facultatief {facultatief}) in {path}. "
+        f"Ze geldt vanaf de volgende `{RUN} run`; publiceren doet `{RUN} publish`.",
+        highlight=False,
+    )
+
+
 @key_app.command("new")
 def key_new(bestand: Annotated[Path, typer.Option("--bestand", help="Waar de nieuwe sleutel komt.")]) -> None:
     """Maak een nieuwe willekeurige sleutel van 256 bits (bestandsrechten 600)."""
@@ -83,5 +118,6 @@ def key_new(bestand: Annotated[Path, typer.Option("--bestand", help="Waar de nie
 
 def register(app: typer.Typer) -> None:
     app.command()(purge)
+    app.command()(toestemming)
     app.command("audit-privacy")(audit_privacy)
     app.add_typer(key_app, name="key")

@@ -63,6 +63,8 @@ def _publish(home: Home, periodes: list[str] | None, *, definitief: bool = False
         fail(str(exc), 2 if exc.refused else 1)
     for periode in summary.closed:
         console.print(f"Periode {periode} is al definitief gepubliceerd; er komt geen nieuwe release.")
+    for release_id in summary.served_again:
+        console.print(f"Release {release_id} was al vastgelegd maar nog niet gepubliceerd (onderbroken); nu gepubliceerd.")
     for release in summary.made:
         console.print(
             f"Release [bold]{release.release_id}[/] ({release.status}): {fmt_int(release.cijfers)} cijfers, "

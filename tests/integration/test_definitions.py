@@ -1,17 +1,36 @@
-"""All Dagster definitions load, with the partitions, checks and sensor the pipeline relies on."""
+"""All Dagster definitions load, and the graph is the whole flow as one line, as the operator sees it."""
 
 import dagster as dg
 
 from pipelines.definitions import defs
-from pipelines.partitions import delivery_partitions
+from pipelines.partitions import delivery_partitions, release_partitions
 
 
-def test_definitions_load_and_validate():
+def test_definitions_load_and_the_flow_is_one_line():
     dg.Definitions.validate_loadable(defs)
     graph = defs.resolve_asset_graph()
-    keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
-    assert {"core_trajecten", "out_indicatoren", "out_site"} <= keys
+    line = ["inbox", "core_trajecten", "concept_indicatoren", "release", "warehouse", "site"]
+    for upstream, downstream in zip(line, line[1:]):
+        parents = {key.to_user_string() for key in graph.get(dg.AssetKey(downstream)).parent_keys}
+        assert upstream in parents, (upstream, downstream)
     assert defs.resolve_assets_def("core_trajecten").partitions_def == delivery_partitions
+    assert defs.resolve_assets_def("release").partitions_def == release_partitions
     checks = {key.name for key in graph.asset_check_keys}
-    assert {"voldoet_aan_core_contract", "geheimhouding_klopt", "kwaliteit_gepubliceerd"} <= checks
-    assert defs.resolve_sensor_def("inbox_sensor") is not None
+    assert {"aanlevering_goedgekeurd", "voldoet_aan_core_contract", "geheimhouding_klopt", "kwaliteit_concept"} <= checks
+
+
+def test_the_operator_sees_named_jobs_owners_kinds_and_descriptions():
+    assert {job.name for job in defs.resolve_all_job_defs()} >= {"verwerken", "conceptcijfers", "release_maken", "publiceren"}
+    for job in ("verwerken", "conceptcijfers", "release_maken", "publiceren"):
+        assert defs.resolve_job_def(job).description
+    for name in ("inbox_sensor", "concept_sensor"):
+        assert defs.resolve_sensor_def(name).description
+    graph = defs.resolve_asset_graph()
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        assert node.owners == ["team:clearinghouse"], key
+        assert node.kinds, key
+        assert node.description, key
+    schema = graph.get(dg.AssetKey("core_trajecten")).metadata["dagster/column_schema"]
+    assert "persoon_pseudoniem" in {column.name for column in schema.columns}
+    assert "bsn" not in {column.name for column in schema.columns}

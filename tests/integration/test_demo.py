@@ -17,6 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from clearinghouse.pseudonym import KEY_ENV, KEY_FILE_ENV
+import pipelines.assets.publication
 from gmsd.cli import app
 from vocabulary.reference import read_pc6_table
 from vocabulary.home import SAMPLE_DIR
@@ -231,17 +232,18 @@ def test_publish_is_atomic_and_a_definitive_release_is_never_revised(demo_run, t
 
     # As if 2025-H1 had not been published: a publish that fails part-way leaves everything as it was.
     shutil.rmtree(copy / "releases" / "2025-H1-r1")
-    import pipelines.runner
-
     site_before = (copy / "site" / "index.html").read_bytes()
-    real_round = pipelines.runner.run_round
-    monkeypatch.setattr(pipelines.runner, "run_round", lambda *a, **k: pipelines.runner.RoundSummary(published=False, error="schijf vol"))
-    failed = runner.invoke(app, ["publish", "--home", str(copy), "--periode", "2025-H1"])
+
+    def disk_full(*args, **kwargs):
+        raise OSError("schijf vol")
+
+    with monkeypatch.context() as broken:
+        broken.setattr(pipelines.assets.publication, "build_warehouse", disk_full)
+        failed = runner.invoke(app, ["publish", "--home", str(copy), "--periode", "2025-H1"])
     assert failed.exit_code == 1 and "schijf vol" in failed.output
     assert not (copy / "releases" / "2025-H1-r1").exists()
     assert (copy / "site" / "index.html").read_bytes() == site_before
 
-    monkeypatch.setattr(pipelines.runner, "run_round", real_round)
     again = runner.invoke(app, ["publish", "--home", str(copy), "--periode", "2025-H1"])
     assert again.exit_code == 0, again.output
     with duckdb.connect(str(copy / "warehouse.duckdb"), read_only=True) as con:

@@ -1,7 +1,7 @@
 """An attacker's view of what is published: no small count, no recoverable secret, no hidden gemeente.
 
 Builds the concept figures of four sample gemeenten (Aalten without consent) straight through the
-clearinghouse and the warehouse writer, then attacks them with the raw counts at hand.
+clearinghouse, the counts and the concept stage, then attacks them with the raw counts at hand.
 """
 
 from __future__ import annotations
@@ -13,39 +13,47 @@ import duckdb
 import pandas as pd
 import pytest
 
-from clearinghouse.disclosure import AANVULLEND_GEHEIM, KLEIN_AANTAL, additive_groups
+from clearinghouse.disclosure import AANVULLEND_GEHEIM, KLEIN_AANTAL, additive_group_keys
 from clearinghouse.geography import Geography
 from clearinghouse.intake import process_partition
 from clearinghouse.pseudonym import PseudonymKey
-from vocabulary.home import SAMPLE_DIR
 from indicators.catalogus import load_catalogue
 from indicators.checks import disclosure_violations
-from indicators.compute import raw_cells, register_trajecten
-from indicators.warehouse import build_warehouse, read_concept
+from indicators.concept import benchmark_path, build_concept, count_partitions, read_concept
+from indicators.tellingen import read_counts
+from vocabulary.home import SAMPLE_DIR, Home
 
 GEMEENTEN = ["GM0358", "GM0197", "GM0060", "GM1723"]
 SECRET = b"rounding-secret-for-tests"
 
 
-def _build(root, name):
-    return build_warehouse(core_dir=root / "core", intake_dir=root / "intake", warehouse_path=root / name, rounding_secret=SECRET)
+def _concept(home: Home) -> pd.DataFrame:
+    partitions = [(folder.parent.name, folder.name) for folder in sorted(home.core.glob("*/*"))]
+    count_partitions(home, [(g, p) for p, g in partitions])
+    build_concept(home, rounding_secret=SECRET)
+    return read_concept(home)
+
+
+def _groups(table: pd.DataFrame, reeksen: dict[str, str]) -> list[pd.Index]:
+    """Every additive group (details that add up to a published total) as an index of rows."""
+    found = []
+    for key in additive_group_keys(table, reeksen):
+        found += [index for _, index in key.dropna().groupby(key.dropna()).groups.items() if len(index) > 1]
+    return found
 
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
-    root = tmp_path_factory.mktemp("attack")
+    home = Home(tmp_path_factory.mktemp("attack") / "home").ensure()
     key = PseudonymKey(secrets.token_bytes(32), "test")
     geography = Geography.from_file(SAMPLE_DIR / "geo" / "pc6hnr20240801_gwb.csv")
     for code in GEMEENTEN:
         for folder in sorted((SAMPLE_DIR / "inbox" / code).iterdir()):
             process_partition(folder, gemeente_code=code, periode=folder.name, key=key, geography=geography,
-                              core_dir=root / "core", intake_dir=root / "intake", reports_dir=root / "reports")
-    _build(root, "warehouse.duckdb")
-    concept = read_concept(root / "warehouse.duckdb")
-    con = duckdb.connect()
-    register_trajecten(con, sorted(str(p) for p in (root / "core").glob("*/*/*.parquet")))
-    raw = raw_cells(con, load_catalogue())
-    return root, concept, raw
+                              core_dir=home.core, intake_dir=home.intake, reports_dir=home.reports)
+    concept = _concept(home)
+    raw = read_counts(home.tellingen)
+    return home, concept, raw
 
 
 def test_no_published_count_is_small(world):
@@ -67,7 +75,7 @@ def test_no_secret_cell_is_recoverable_from_its_group(world):
     totals = table[table["regio_niveau"] == "gemeente"].set_index(["indicator_id", "periode", "gemeente_code"])["teller"]
     reeksen = {i.id: i.reeks for i in load_catalogue() if i.optelbaar}
     checked = 0
-    for index in additive_groups(table, reeksen):
+    for index in _groups(table, reeksen):
         group = table.loc[index]
         secret = group["geheim"].astype(bool)
         if not secret.any():
@@ -94,19 +102,19 @@ def test_no_secret_cell_is_recoverable_from_its_group(world):
 
 
 def test_gemeente_without_consent_cannot_be_derived_from_anything_published(world):
-    root, concept, _ = world
+    home, concept, _ = world
     assert "GM0197" not in set(concept["gemeente_code"])
     # Differencing attack: change Aalten's records completely; nothing published may change.
-    altered = root / "altered"
-    shutil.copytree(root / "core", altered / "core")
-    shutil.copytree(root / "intake", altered / "intake")
-    for path in (altered / "core").glob("*/GM0197/*.parquet"):
+    altered = Home(home.root.parent / "altered")
+    shutil.copytree(home.core, altered.core)
+    shutil.copytree(home.intake, altered.intake)
+    for path in altered.core.glob("*/GM0197/*.parquet"):
         frame = pd.read_parquet(path)
         frame.iloc[: len(frame) // 3].to_parquet(path)
-    _build(altered, "warehouse.duckdb")
-    for table in ("concept.indicatoren", "concept.benchmark"):
-        before = duckdb.connect(str(root / "warehouse.duckdb"), read_only=True).execute(f"FROM {table} ORDER BY ALL").df()
-        after = duckdb.connect(str(altered / "warehouse.duckdb"), read_only=True).execute(f"FROM {table} ORDER BY ALL").df()
+    _concept(altered)
+    for name in ("indicatoren.parquet", benchmark_path(home).name):
+        before = duckdb.execute("FROM read_parquet($path) ORDER BY ALL", {"path": str(home.concept / name)}).df()
+        after = duckdb.execute("FROM read_parquet($path) ORDER BY ALL", {"path": str(altered.concept / name)}).df()
         pd.testing.assert_frame_equal(before, after)
 
 

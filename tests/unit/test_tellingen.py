@@ -6,7 +6,7 @@ import pandas as pd
 from clearinghouse.geography import Geography
 from contracts.core import CORE_COLUMNS
 from indicators.catalogus import load_catalogue
-from indicators.compute import raw_cells, register_trajecten
+from indicators.tellingen import cells, load_trajecten
 from vocabulary.reference import population
 
 
@@ -27,8 +27,8 @@ def _cells(tmp_path, rows):
     path = tmp_path / "core.parquet"
     _core(rows).to_parquet(path)
     con = duckdb.connect()
-    register_trajecten(con, [str(path)])
-    return raw_cells(con, load_catalogue()).set_index(["indicator_id", "regio_code"])
+    load_trajecten(con, [str(path)])
+    return cells(con, load_catalogue()).set_index(["indicator_id", "regio_code"])
 
 
 def test_person_in_two_wijken_counts_once_for_the_gemeente(tmp_path):
@@ -153,6 +153,6 @@ def test_gemeente_with_one_wijk(tmp_path):
     path = tmp_path / "core.parquet"
     _core([_row("a", "wmo", "02"), _row("b", "wmo", "02", wijk=None)]).to_parquet(path)
     con = duckdb.connect()
-    register_trajecten(con, [str(path)])
-    cells = raw_cells(con, load_catalogue(), regions).set_index(["indicator_id", "regio_code"]).loc["wmo_per_1000"]
-    assert cells["teller_ruw"].to_dict() == {"GM0358": 2, "WK035800": 1}
+    load_trajecten(con, [str(path)])
+    found = cells(con, load_catalogue(), regions).set_index(["indicator_id", "regio_code"]).loc["wmo_per_1000"]
+    assert found["teller_ruw"].to_dict() == {"GM0358": 2, "WK035800": 1}

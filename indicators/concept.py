@@ -1,0 +1,103 @@
+"""Concept figures: the raw counts of the deliveries in force, after disclosure control, with consent.
+
+Every round ends here: the counts of every gemeente and periode (indicators.tellingen) are joined
+with consent (clearinghouse.consent), protected (clearinghouse.disclosure: rounding, small counts,
+small denominators, secondary suppression) and compared with peer groups (indicators.benchmark).
+The result is written to `concept/` as Parquet: what the operator checks and what a release freezes.
+Nothing here is public until `gmsd publish` makes a release of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from clearinghouse.audit import core_files_in_force, in_force, load_audit
+from clearinghouse.consent import consent_in_force, load_decisions
+from clearinghouse.disclosure import protect, secondary_suppression
+from indicators.benchmark import benchmark
+from indicators.catalogus import Indicator, load_catalogue
+from indicators.peers import peer_groups
+from indicators.tellingen import compute_counts, read_counts
+from vocabulary import files
+from vocabulary.home import Home
+from vocabulary.periode import Periode
+
+PUBLISH_COLUMNS = [
+    "indicator_id", "periode", "periode_soort", "regio_code", "regio_niveau", "regio_naam", "gemeente_code", "teller", "noemer",
+    "waarde", "geheim", "geheim_reden", "eenheid", "status", "release",
+]  # fmt: skip
+CONCEPT = "concept"
+
+
+@dataclass
+class ConceptSummary:
+    rows: int
+    gemeenten_published: list[str]
+    gemeenten_withheld: list[str]
+    periodes: list[str]
+
+
+def indicatoren_path(home: Home) -> Path:
+    return home.concept / "indicatoren.parquet"
+
+
+def benchmark_path(home: Home) -> Path:
+    return home.concept / "benchmark.parquet"
+
+
+def count_partitions(home: Home, partitions: Iterable[tuple[str, str]], catalogue: Iterable[Indicator] | None = None) -> list[Path]:
+    """Recompute the stored counts of these (gemeente, halfjaar) partitions from their records in force."""
+    audit = load_audit(home.intake)
+    return compute_counts(core_files_in_force(audit, home.core), partitions, home.tellingen, catalogue or load_catalogue())
+
+
+def partitions_in_force(audit: pd.DataFrame) -> set[tuple[str, str]]:
+    """(gemeente, periode) pairs with a delivery in force, and the years whose both halves are in force."""
+    if audit.empty:
+        return set()
+    current = audit[in_force(audit)]
+    halves = set(zip(current["gemeente_code"], current["periode"]))
+    years = {(g, Periode.parse(p).year.code) for g, p in halves}
+    return halves | {(g, y) for g, y in years if all((g, h.code) in halves for h in Periode.parse(y).halves)}
+
+
+def protected_figures(counts: pd.DataFrame, consent: pd.DataFrame, *, rounding_secret: bytes, catalogue: tuple[Indicator, ...]) -> tuple[pd.DataFrame, list[str]]:
+    """Protected figures (PUBLISH_COLUMNS) of the gemeenten that consented; also the withheld gemeente codes."""
+    cells = counts.merge(consent, on=["gemeente_code", "periode"], how="left")
+    basis = cells["publicatie_basis"].fillna(False).astype(bool)
+    facultatief_ok = cells["publicatie_facultatief"].fillna(False).astype(bool)
+    facultatief = {i.id for i in catalogue if i.gegevensset == "facultatief"}
+    allowed = basis & (~cells["indicator_id"].isin(facultatief) | facultatief_ok)
+    withheld = sorted(set(cells.loc[~basis, "gemeente_code"]))
+    protected = protect(cells[allowed].drop(columns=["publicatie_basis", "publicatie_facultatief"]), secret=rounding_secret)
+    protected = secondary_suppression(protected.reset_index(drop=True), {i.id: i.reeks for i in catalogue if i.optelbaar})
+    protected["status"] = CONCEPT
+    protected["release"] = CONCEPT
+    out = protected[PUBLISH_COLUMNS].sort_values(["indicator_id", "periode", "gemeente_code", "regio_niveau", "regio_code"])
+    return out.reset_index(drop=True), withheld
+
+
+def build_concept(home: Home, *, rounding_secret: bytes, catalogue: tuple[Indicator, ...] | None = None) -> ConceptSummary:
+    """Write `concept/indicatoren.parquet` and `concept/benchmark.parquet` from the counts in force."""
+    catalogue = catalogue or load_catalogue()
+    audit = load_audit(home.intake)
+    counts = read_counts(home.tellingen, sorted(partitions_in_force(audit)))
+    consent = consent_in_force(audit, load_decisions(home.toestemmingen))
+    figures, withheld = protected_figures(counts, consent, rounding_secret=rounding_secret, catalogue=catalogue)
+    files.write_parquet(figures, indicatoren_path(home))
+    files.write_parquet(benchmark(figures, peer_groups()), benchmark_path(home))
+    return ConceptSummary(len(figures), sorted(set(figures["gemeente_code"])), withheld, sorted(set(figures["periode"])))
+
+
+def read_concept(home: Home) -> pd.DataFrame:
+    path = indicatoren_path(home)
+    return pd.read_parquet(path) if path.is_file() else pd.DataFrame(columns=PUBLISH_COLUMNS)
+
+
+def read_concept_benchmark(home: Home) -> pd.DataFrame:
+    path = benchmark_path(home)
+    return pd.read_parquet(path) if path.is_file() else pd.DataFrame()

@@ -1,0 +1,249 @@
+"""Raw indicator counts per gemeente × periode, computed in DuckDB from the pseudonymised records.
+
+Each catalogus declaration becomes one query, rendered from the SQL templates in `indicators/sql/`
+(named CTEs that read like the definition). Persons (or households) are counted once per region: a
+person in two wijken in one periode counts in both wijken but once for the gemeente. Periodes are
+every half-year delivered and the year (`2025`) where a gemeente delivered both halves of a domein.
+
+Counts are stored per gemeente and periode (`tellingen/<periode>/<GM>.parquet`): a count only ever
+depends on one gemeente's records, so a re-delivery recomputes that gemeente alone, and national
+figures, peer groups and disclosure control run over these small tables. They are *raw* counts:
+they never leave the clearinghouse before `clearinghouse.disclosure.protect` has run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from indicators.catalogus import Count, Indicator
+from vocabulary import files
+from vocabulary.domeinen import DOMEINEN, INTEGRAAL
+from vocabulary.periode import HALFJAAR, JAAR, Periode, register_macros
+from vocabulary.reference import population
+
+SQL_DIR = Path(__file__).with_name("sql")
+_SQL = Environment(loader=FileSystemLoader(SQL_DIR), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+CELL_COLUMNS = [
+    "indicator_id", "periode", "periode_soort", "regio_code", "regio_niveau", "regio_naam", "gemeente_code",
+    "teller_ruw", "teller_sleutel", "noemer_ruw", "noemer_sleutel", "noemer_is_bevolking", "factor", "min_noemer",
+    "eenheid",
+]  # fmt: skip
+SOURCES = {HALFJAAR: "trajecten", JAAR: "trajecten_in_jaar"}
+UNITS = {"personen": "persoon", "huishoudens": "huishouden"}
+
+
+def load_trajecten(con: duckdb.DuckDBPyConnection, bestanden: list[str], bestanden_jaar: list[str] | None = None) -> None:
+    """Views `trajecten` (of `bestanden`) and `trajecten_in_jaar` (of `bestanden_jaar`, default the
+    same) over core files: read by each query, never copied — microdata stay in their files."""
+    register_macros(con)
+    # File lists are passed as data (DuckDB's relation API), never formatted into SQL text.
+    con.read_parquet(bestanden, union_by_name=True).create_view("geleverd", replace=True)
+    con.read_parquet(bestanden_jaar or bestanden, union_by_name=True).create_view("geleverd_jaar", replace=True)
+    for statement in (SQL_DIR / "trajecten.sql").read_text(encoding="utf-8").split(";"):
+        if statement.strip():
+            con.execute(statement)
+
+
+def count_key(count: Count) -> str:
+    """A stable identifier of a count's definition (same definition → same disclosure rounding)."""
+    text = "|".join(
+        [count.soort, count.voorwaarde or "", "|".join(count.ook), "|".join(count.niet), str(count.min_domeinen or ""),
+         count.groep or "", count.expressie or ""]
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _unit_counts_sql(counts: list[Count], eenheid: str, bron: str) -> str:
+    """One query for all person (or household) counts: one flag per distinct condition."""
+    conditions = list(dict.fromkeys(c for count in counts for c in (count.voorwaarde, *count.ook, *count.niet)))
+    flag = {condition: f"kenmerk_{i}" for i, condition in enumerate(conditions, start=1)}
+    rendered = []
+    for count in counts:
+        gemeente = [flag[count.voorwaarde]] + [flag[c] for c in count.ook] + [f"NOT {flag[c]}" for c in count.niet]
+        wijk = [f"w.{flag[count.voorwaarde]}"] + [f"g.{flag[c]}" for c in count.ook] + [f"NOT g.{flag[c]}" for c in count.niet]
+        if count.min_domeinen:
+            gemeente.append(f"domeinen >= {int(count.min_domeinen)}")
+            wijk.append(f"g.domeinen >= {int(count.min_domeinen)}")
+        rendered.append({"key": count_key(count), "in_gemeente": " AND ".join(gemeente), "in_wijk": " AND ".join(wijk)})
+    return _SQL.get_template("eenheden.sql.j2").render(
+        bron=bron, eenheid=eenheid, domeinen=DOMEINEN, flags=[{"name": flag[c], "sql": c} for c in conditions], counts=rendered
+    )
+
+
+def _trajecten_sql(counts: list[Count], bron: str) -> str:
+    measures = [
+        {"key": count_key(c), "soort": c.soort, "voorwaarde": c.voorwaarde or "TRUE", "expressie": c.expressie} for c in counts
+    ]
+    return _SQL.get_template("trajecten_maten.sql.j2").render(bron=bron, measures=measures)
+
+
+def count_queries(counts: Iterable[Count], bron: str) -> list[str]:
+    """The SQL that computes `counts` over `bron`: one query per kind of count, whatever their number."""
+    counts = list({count_key(c): c for c in counts}.values())
+    queries = [
+        _unit_counts_sql([c for c in counts if c.soort == soort], eenheid, bron)
+        for soort, eenheid in UNITS.items()
+        if any(c.soort == soort for c in counts)
+    ]
+    if any(c.soort in ("trajecten", "mediaan") for c in counts):
+        queries.append(_trajecten_sql([c for c in counts if c.soort in ("trajecten", "mediaan")], bron))
+    return queries
+
+
+def _long(con, counts: list[Count], bron: str) -> pd.DataFrame:
+    """(periode, gemeente_code, regio_code, sleutel, aantal, mediaan) for every count over `bron`."""
+    keys = ["periode", "gemeente_code", "regio_code"]
+    frames = []
+    for sql in count_queries(counts, bron):
+        wide = con.execute(sql).df()
+        medians = [c for c in wide.columns if c.endswith(":mediaan")]
+        long = wide.drop(columns=medians).melt(id_vars=keys, var_name="sleutel", value_name="aantal")
+        if medians:
+            middle = wide[keys + medians].melt(id_vars=keys, var_name="sleutel", value_name="mediaan")
+            middle["sleutel"] = middle["sleutel"].str.removesuffix(":mediaan")
+            long = long.merge(middle, on=keys + ["sleutel"], how="left")
+        frames.append(long)
+    if not frames:
+        return pd.DataFrame(columns=keys + ["sleutel", "aantal", "mediaan"])
+    out = pd.concat(frames, ignore_index=True)
+    if "mediaan" not in out:
+        out["mediaan"] = float("nan")
+    return out
+
+
+def _scope(delivered: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
+    """(periode, gemeente_code) where the indicator can be computed: its domein was delivered, or for
+    integraal indicators all three domeinen (otherwise 'alleen wmo' would be wrong)."""
+    if indicator.domein != INTEGRAAL:
+        return delivered[delivered["domein"] == indicator.domein][["periode", "gemeente_code"]].drop_duplicates()
+    complete = delivered.groupby(["periode", "gemeente_code"])["domein"].nunique()
+    return complete[complete == len(DOMEINEN)].reset_index()[["periode", "gemeente_code"]]
+
+
+def _indicator_cells(indicator: Indicator, regions: pd.DataFrame, delivered: pd.DataFrame, counted: pd.DataFrame, soort: str) -> pd.DataFrame | None:
+    scope = _scope(delivered, indicator)
+    if scope.empty:
+        return None
+    keys = ["periode", "gemeente_code", "regio_code"]
+    cells = scope.merge(regions, on="gemeente_code", how="inner")
+    cells = cells[cells["regio_niveau"].isin(indicator.niveaus)]
+    teller = counted[counted["sleutel"] == count_key(indicator.teller)]
+    if indicator.teller.soort == "mediaan":
+        # A median: its value is the figure, the number of trajecten is the (protected) base.
+        found = teller[keys + ["mediaan", "aantal"]].rename(columns={"mediaan": "teller_ruw", "aantal": "noemer_ruw"})
+        cells = cells.merge(found, on=keys, how="left")
+        cells["noemer_is_bevolking"] = False
+        cells["noemer_ruw"] = cells["noemer_ruw"].fillna(0).astype("int64")
+        cells["teller_ruw"] = cells["teller_ruw"].astype("float64")
+    else:
+        cells = cells.merge(teller[keys + ["aantal"]].rename(columns={"aantal": "teller_ruw"}), on=keys, how="left")
+        cells["teller_ruw"] = cells["teller_ruw"].fillna(0).astype("int64")
+        if indicator.noemer is None:
+            cells["noemer_ruw"] = pd.NA
+            cells["noemer_is_bevolking"] = False
+        elif indicator.noemer.soort == "bevolking":
+            cells["noemer_ruw"] = cells[indicator.noemer.groep]
+            cells["noemer_is_bevolking"] = True
+        else:
+            noemer = counted[counted["sleutel"] == count_key(indicator.noemer)][keys + ["aantal"]].rename(columns={"aantal": "noemer_ruw"})
+            cells = cells.merge(noemer, on=keys, how="left")
+            cells["noemer_ruw"] = cells["noemer_ruw"].fillna(0).astype("int64")
+            cells["noemer_is_bevolking"] = False
+    cells["indicator_id"] = indicator.id
+    cells["periode_soort"] = soort
+    cells["teller_sleutel"] = count_key(indicator.teller)
+    cells["noemer_sleutel"] = count_key(indicator.noemer) if indicator.noemer is not None else ""
+    cells["factor"] = indicator.factor
+    cells["min_noemer"] = indicator.min_noemer
+    cells["eenheid"] = indicator.eenheid
+    return cells[CELL_COLUMNS]
+
+
+def _counted(count: Count | None) -> bool:
+    return count is not None and count.soort != "bevolking"
+
+
+def cells(con: duckdb.DuckDBPyConnection, catalogue: Iterable[Indicator], regions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per indicator × periode × region for every gemeente in the loaded trajecten that
+    delivered the indicator's domein (CELL_COLUMNS). Regions without any client get a count of 0
+    (secret after disclosure control, never missing). For medians teller_ruw is the median and
+    noemer_ruw the number of trajecten it is taken over."""
+    catalogue = tuple(catalogue)
+    regions = population() if regions is None else regions
+    frames = []
+    for soort, bron in SOURCES.items():
+        indicators = [i for i in catalogue if soort == HALFJAAR or i.jaar]
+        counts = [c for i in indicators for c in (i.teller, i.noemer) if _counted(c)]
+        counted = _long(con, counts, bron)
+        delivered = con.execute(f"SELECT DISTINCT periode, gemeente_code, domein FROM {bron}").df()
+        for indicator in indicators:
+            found = _indicator_cells(indicator, regions, delivered, counted, soort)
+            if found is not None and len(found):
+                frames.append(found)
+    if not frames:
+        return pd.DataFrame(columns=CELL_COLUMNS)
+    return pd.concat(frames, ignore_index=True)
+
+
+def counts_path(tellingen_dir: Path, periode: str, gemeente_code: str) -> Path:
+    return Path(tellingen_dir) / periode / f"{gemeente_code}.parquet"
+
+
+def compute_counts(
+    core_files: dict[tuple[str, str], list[Path]],
+    partitions: Iterable[tuple[str, str]],
+    tellingen_dir: Path,
+    catalogue: Iterable[Indicator],
+) -> list[Path]:
+    """Compute and store the counts of `partitions` ((gemeente, halfjaar) pairs), and of their years.
+
+    `core_files`: the core files in force per (gemeente, halfjaar), for every partition known (the
+    other half of a year is read for year figures). A partition without files in force gets its
+    counts removed (nothing of it is counted any more). Returns the files written.
+    """
+    catalogue = tuple(catalogue)
+    wanted = sorted(set(partitions))
+    with_files = [p for p in wanted if core_files.get(p)]
+    for gemeente_code, periode in wanted:
+        if not core_files.get((gemeente_code, periode)):
+            counts_path(tellingen_dir, periode, gemeente_code).unlink(missing_ok=True)
+    if not with_files:
+        return []
+    # The other half of each partition's year, where delivered, for the year figures.
+    halves = {(g, h.code) for g, p in with_files for h in Periode.parse(p).year.halves}
+    bestanden = sorted(str(path) for key in with_files for path in core_files[key])
+    bestanden_jaar = sorted(str(path) for key in halves for path in core_files.get(key, []))
+    con = duckdb.connect()
+    try:
+        load_trajecten(con, bestanden, bestanden_jaar)
+        found = cells(con, catalogue)
+    finally:
+        con.close()
+    written = []
+    targets = set(with_files) | {(g, Periode.parse(p).year.code) for g, p in with_files}
+    for (periode, gemeente_code), group in found.groupby(["periode", "gemeente_code"], sort=True):
+        if (gemeente_code, periode) in targets:
+            written.append(files.write_parquet(group.reset_index(drop=True), counts_path(tellingen_dir, periode, gemeente_code)))
+    return written
+
+
+def read_counts(tellingen_dir: Path, partitions: Iterable[tuple[str, str]] | None = None) -> pd.DataFrame:
+    """The stored counts of `partitions` ((gemeente, periode) pairs, half-years or years; default all)."""
+    if partitions is None:
+        paths = sorted(Path(tellingen_dir).glob("*/*.parquet"))
+    else:
+        paths = [path for g, p in partitions if (path := counts_path(tellingen_dir, p, g)).is_file()]
+    if not paths:
+        return pd.DataFrame(columns=CELL_COLUMNS)
+    con = duckdb.connect()
+    try:
+        return con.execute("SELECT * FROM read_parquet($paths, union_by_name = true)", {"paths": [str(p) for p in paths]}).df()
+    finally:
+        con.close()

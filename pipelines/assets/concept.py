@@ -1,0 +1,68 @@
+"""`concept_indicatoren`: the counts in force → disclosure control, consent, benchmark; with the checks that
+block a release: secrecy holds and the Great Expectations quality rules pass."""
+
+
+import dagster as dg
+
+from indicators.checks import disclosure_violations
+from indicators.concept import build_concept, read_concept, read_concept_benchmark
+from indicators.quality import check_published
+from pipelines.assets.common import OWNER, TAGS
+from pipelines.assets.intake import core_trajecten
+from pipelines.resources import Clearinghouse
+
+
+@dg.asset(
+    deps=[core_trajecten],
+    group_name="indicatoren",
+    kinds={"parquet", "duckdb"},
+    owners=[OWNER],
+    tags=TAGS,
+    description="Conceptcijfers: alle indicatoren per gemeente en wijk per periode na geheimhouding (afronding, kleine aantallen, "
+    "aanvullende geheimhouding), alleen van gemeenten met toestemming, met de vergelijking per groep. Nog niet openbaar: "
+    "een release (`gmsd publish`) legt ze vast.",
+)
+def concept_indicatoren(clearinghouse: Clearinghouse) -> dg.MaterializeResult:
+    summary = build_concept(clearinghouse.home, rounding_secret=clearinghouse.rounding_secret())
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": summary.rows,
+            "conceptcijfers": summary.rows,
+            "gemeenten_met_cijfers": len(summary.gemeenten_published),
+            "gemeenten_zonder_toestemming": len(summary.gemeenten_withheld),
+            "periodes": ", ".join(summary.periodes),
+        }
+    )
+
+
+@dg.asset_check(
+    asset=concept_indicatoren,
+    blocking=True,
+    description="Geheimhouding klopt: tellers afgerond op 5, 0–7 geheim, geen waarde op een te kleine noemer, "
+    "geen groep met precies één geheim detail.",
+)
+def geheimhouding_klopt(clearinghouse: Clearinghouse) -> dg.AssetCheckResult:
+    violations = disclosure_violations(read_concept(clearinghouse.home))
+    return dg.AssetCheckResult(
+        passed=not violations,
+        metadata={"overtredingen": len(violations)},
+        description="; ".join(violations)[:1000] or None,
+    )
+
+
+@dg.asset_check(
+    asset=concept_indicatoren,
+    blocking=True,
+    description="Great Expectations: de conceptcijfers (wat een release vastlegt) voldoen aan de kwaliteitsregels; Data Docs voor de site.",
+)
+def kwaliteit_concept(clearinghouse: Clearinghouse) -> dg.AssetCheckResult:
+    home = clearinghouse.home
+    result = check_published(
+        {"indicatoren": read_concept(home), "benchmark": read_concept_benchmark(home)}, docs_dir=home.quality_docs
+    )
+    failed = result.failures()
+    return dg.AssetCheckResult(
+        passed=result.success,
+        metadata={"controles": len(result.results), "mislukt": len(failed), "data_docs": dg.MetadataValue.path(str(result.docs_index))},
+        description="; ".join(f"{r.get('table')}: {r.get('uitleg')}" for r in failed[:10])[:1000] or None,
+    )
