@@ -22,7 +22,7 @@ from clearinghouse.geography import geography_for
 from clearinghouse.intake import process_partition
 from clearinghouse.outcome import PartitionResult
 from clearinghouse.manifest import find_manifest
-from clearinghouse.ownership import exclusive, intake_lock_path
+from clearinghouse.ownership import detach_from_parent, exclusive, intake_lock_path
 from clearinghouse.pseudonym import PseudonymKey, require_key
 from clearinghouse.reports import write_operator_page
 from clearinghouse.retention import PurgeSummary, purge, retention_days_from_environment
@@ -90,8 +90,10 @@ def _process(job: tuple) -> PartitionResult:
 class Intake:
     """The intake while its owner holds the lock: `process` deliveries, as often as needed."""
 
-    def __init__(self, home: Home, *, key: PseudonymKey, retention_days: int, max_rejected_share: float, operator_page: bool, workers: int):
+    def __init__(self, home: Home, *, key: PseudonymKey, retention_days: int, max_rejected_share: float, operator_page: bool,
+                 workers: int, lock_fd: int):
         self.home = home
+        self.lock_fd = lock_fd
         self.key = key
         self.retention_days = retention_days
         self.max_rejected_share = max_rejected_share
@@ -125,7 +127,8 @@ class Intake:
             jobs.append((home.inbox / gemeente_code / periode, options))
         workers = min(self.workers, len(jobs))
         if workers > 1:
-            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                                     initializer=detach_from_parent, initargs=(self.lock_fd,)) as pool:
                 outcomes = pool.map(_process, jobs)
                 for item, outcome in zip(todo, outcomes):
                     self._finish(item, outcome, result)
@@ -161,10 +164,10 @@ def intake_owner(
     """
     key = key or require_key()
     retention = retention_days_from_environment() if retention_days is None else retention_days
-    with exclusive(intake_lock_path(home.root), what=who, wait_seconds=wait_seconds):
+    with exclusive(intake_lock_path(home.root), what=who, wait_seconds=wait_seconds) as lock_fd:
         yield Intake(
             home, key=key, retention_days=retention, max_rejected_share=max_rejected_share, operator_page=operator_page,
-            workers=workers or workers_from_environment(),
+            workers=workers or workers_from_environment(), lock_fd=lock_fd,
         )
 
 

@@ -10,9 +10,12 @@ gives up with `Busy`, rather than waiting forever.
 
 from __future__ import annotations
 
+import ctypes
 import fcntl
 import os
+import signal
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -33,8 +36,12 @@ def _holder(path: Path) -> str:
 
 
 @contextmanager
-def exclusive(path: Path, *, what: str, wait_seconds: float = 0.0, poll: float = 0.2):
-    """Hold the lock at `path` for the block; `what` describes the holder to anyone who has to wait."""
+def exclusive(path: Path, *, what: str, wait_seconds: float = 0.0, poll: float = 0.2) -> Iterator[int]:
+    """Hold the lock at `path` for the block; `what` describes the holder to anyone who has to wait.
+
+    Yields the lock's file descriptor: a process forked inside the block shares the lock and must
+    close that descriptor (see `detach_from_parent`), or the lock would outlive a killed parent.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle = open(path, "a+", encoding="utf-8")
     deadline = time.monotonic() + wait_seconds
@@ -54,9 +61,22 @@ def exclusive(path: Path, *, what: str, wait_seconds: float = 0.0, poll: float =
         handle.truncate()
         handle.write(f"{os.getpid()}\n{datetime.now(timezone.utc).isoformat()}\n{what}")
         handle.flush()
-        yield
+        yield handle.fileno()
     finally:
         handle.close()  # closing the file releases the lock
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def detach_from_parent(lock_fd: int) -> None:
+    """In a worker forked while the parent holds a lock: drop the inherited lock descriptor (the lock
+    stays with the parent) and die with the parent, so `kill -9` of the parent frees the home."""
+    os.close(lock_fd)
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except OSError:  # not Linux: orphaned workers finish their delivery and exit
+        pass
 
 
 def intake_lock_path(home_root: Path) -> Path:

@@ -21,7 +21,7 @@ from clearinghouse.disclosure import protect, secondary_suppression
 from indicators.benchmark import benchmark
 from indicators.catalogus import Indicator, load_catalogue
 from indicators.peers import peer_groups
-from indicators.tellingen import compute_counts, read_counts
+from indicators.tellingen import compute_counts, counts_path, read_counts
 from vocabulary import files
 from vocabulary.home import Home
 from vocabulary.periode import Periode
@@ -55,6 +55,21 @@ def count_partitions(home: Home, partitions: Iterable[tuple[str, str]], catalogu
     return compute_counts(core_files_in_force(audit, home.core), partitions, home.tellingen, catalogue or load_catalogue())
 
 
+def stale_partitions(home: Home, audit: pd.DataFrame) -> list[tuple[str, str]]:
+    """(gemeente, halfjaar) partitions in force whose stored counts are missing or older than their
+    latest delivery record — e.g. a round that was killed between intake and counting."""
+    stale = []
+    for gemeente_code, periode in sorted(partitions_in_force(audit)):
+        if Periode.parse(periode).is_jaar:
+            continue
+        records = list((home.intake / periode / gemeente_code).glob("*.parquet"))
+        counts = counts_path(home.tellingen, periode, gemeente_code)
+        newest = max((r.stat().st_mtime for r in records), default=0.0)
+        if not counts.is_file() or counts.stat().st_mtime < newest:
+            stale.append((gemeente_code, periode))
+    return stale
+
+
 def partitions_in_force(audit: pd.DataFrame) -> set[tuple[str, str]]:
     """(gemeente, periode) pairs with a delivery in force, and the years whose both halves are in force."""
     if audit.empty:
@@ -85,6 +100,9 @@ def build_concept(home: Home, *, rounding_secret: bytes, catalogue: tuple[Indica
     """Write `concept/indicatoren.parquet` and `concept/benchmark.parquet` from the counts in force."""
     catalogue = catalogue or load_catalogue()
     audit = load_audit(home.intake)
+    stale = stale_partitions(home, audit)
+    if stale:
+        compute_counts(core_files_in_force(audit, home.core), stale, home.tellingen, catalogue)
     counts = read_counts(home.tellingen, sorted(partitions_in_force(audit)))
     consent = consent_in_force(audit, load_decisions(home.toestemmingen))
     figures, withheld = protected_figures(counts, consent, rounding_secret=rounding_secret, catalogue=catalogue)

@@ -92,8 +92,17 @@ def warehouse(clearinghouse: Clearinghouse) -> dg.MaterializeResult:
 
 
 def _served_releases(home) -> str:
+    if not home.warehouse.exists():
+        return ""
     releases = read_published(home.warehouse, "publish.releases")
     return ",".join(sorted(str(r) for r in releases["release_id"])) if len(releases) else ""
+
+
+def site_is_current(home) -> bool:
+    """True when the site shows exactly the releases the warehouse serves."""
+    marker = home.root / SITE_MARKER
+    served = _served_releases(home)
+    return not served or ((home.site / "index.html").is_file() and marker.is_file() and marker.read_text(encoding="utf-8") == served)
 
 
 @dg.asset(
@@ -108,10 +117,9 @@ def _served_releases(home) -> str:
 def site(context: dg.AssetExecutionContext, clearinghouse: Clearinghouse) -> dg.MaterializeResult:
     home = clearinghouse.home
     served = _served_releases(home)
-    marker = home.root / SITE_MARKER
     if not served:
         return dg.MaterializeResult(metadata={"paginas": 0, "opmerking": "nog geen release; site ongewijzigd"})
-    if (home.site / "index.html").is_file() and marker.is_file() and marker.read_text(encoding="utf-8") == served:
+    if site_is_current(home):
         return dg.MaterializeResult(metadata={"opmerking": "releases ongewijzigd; site ongewijzigd", "releases": served})
     published = read_published(home.warehouse)
     with tempfile.TemporaryDirectory(dir=home.root) as scratch:
@@ -127,5 +135,5 @@ def site(context: dg.AssetExecutionContext, clearinghouse: Clearinghouse) -> dg.
             downloads={path.name: path for path in downloads},
             quality_docs=home.quality_docs if (home.quality_docs / "index.html").exists() else None,
         )
-    files.write_text(marker, served)
+    files.write_text(home.root / SITE_MARKER, served)
     return dg.MaterializeResult(metadata={"paginas": len(summary.pages), "releases": served, "index": dg.MetadataValue.path(str(summary.index))})

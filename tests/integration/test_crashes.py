@@ -1,0 +1,123 @@
+"""`kill -9` at any point converges: the next command reaches the state an uninterrupted run reaches.
+
+Each test starts a real `gmsd` process, waits until it is inside a step (a temporary or a new file
+appears on disk), kills it with SIGKILL, runs the next command, and compares the published figures
+with those of an uninterrupted run of the same deliveries and key (figures are deterministic: the
+rounding draws are keyed, not random).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from vocabulary.home import SAMPLE_DIR, Home
+
+GEMEENTEN = ("GM0060", "GM0358")
+PERIODE = "2025-H1"
+KEY = secrets.token_hex(32)
+
+
+def _env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GMSD_")}
+    return {**env, "GMSD_PSEUDONYM_KEY": KEY, "GMSD_HOME": str(home)}
+
+
+def _gmsd(home: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    result = subprocess.run([sys.executable, "-m", "gmsd.cli", *args], env=_env(home), capture_output=True, text=True, timeout=600)
+    if check:
+        assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+def _fresh_home(root: Path) -> Home:
+    home = Home(root).ensure()
+    for code in GEMEENTEN:
+        shutil.copytree(SAMPLE_DIR / "inbox" / code / PERIODE, home.inbox / code / PERIODE)
+    home.reference.mkdir(exist_ok=True)
+    shutil.copy2(SAMPLE_DIR / "geo" / "pc6hnr20240801_gwb.csv", home.reference)
+    return home
+
+
+def _published(home: Home) -> str:
+    """A hash of everything published, except the moment of publication."""
+    with duckdb.connect(str(home.warehouse), read_only=True) as con:
+        figures = con.execute("SELECT * FROM publish.indicatoren ORDER BY ALL").df().to_csv(index=False)
+        releases = con.execute("SELECT release_id, periode, status, cijfers, herzien FROM publish.releases ORDER BY ALL").df().to_csv(index=False)
+    # The pages of the site (the data quality pages are named after the moment of their check).
+    site = sorted(str(p.relative_to(home.site)) for p in home.site.rglob("*.html") if "kwaliteit" not in p.parts)
+    return hashlib.sha256((figures + releases + "\n".join(site)).encode()).hexdigest()
+
+
+def _kill_when(home: Path, args: list[str], moment: Callable[[Path], bool], timeout: float = 300) -> bool:
+    """Start `gmsd args`, SIGKILL it as soon as `moment(home)` holds; True if it was killed mid-way."""
+    process = subprocess.Popen([sys.executable, "-m", "gmsd.cli", *args], env=_env(home),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + timeout
+    while process.poll() is None and time.monotonic() < deadline:
+        if moment(home):
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+            return True
+        time.sleep(0.002)
+    process.wait()
+    return False
+
+
+def _temporary(pattern: str) -> Callable[[Path], bool]:
+    return lambda home: any(home.glob(pattern))
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(tmp_path_factory) -> str:
+    home = _fresh_home(tmp_path_factory.mktemp("crash") / "home")
+    _gmsd(home.root, "run")
+    _gmsd(home.root, "publish", "--periode", PERIODE)
+    return _published(home)
+
+
+@pytest.mark.parametrize(
+    "where, command, moment",
+    [
+        ("intake", ["run"], _temporary("intake/*/*/*.parquet")),
+        ("warehouse build", ["run"], _temporary(".warehouse.duckdb.tmp-*")),
+    ],
+)
+def test_a_killed_round_converges_on_the_next_command(tmp_path, uninterrupted, where, command, moment):
+    home = _fresh_home(tmp_path / "home")
+    assert _kill_when(home.root, command, moment), f"the process finished before it reached the {where}"
+    _gmsd(home.root, "run")
+    _gmsd(home.root, "publish", "--periode", PERIODE)
+    assert _published(home) == uninterrupted
+    assert not list(home.root.glob(".*.tmp-*"))  # the dead process's temporaries are gone
+
+
+@pytest.mark.parametrize(
+    "where, moment",
+    [
+        ("release frozen, not served", _temporary(f"releases/{PERIODE}-r1/release.json")),
+        ("warehouse build", _temporary(".warehouse.duckdb.tmp-*")),
+        ("site swap", _temporary(".site.tmp-*")),
+    ],
+)
+def test_a_killed_publication_converges_on_the_next_command(tmp_path, uninterrupted, where, moment):
+    home = _fresh_home(tmp_path / "home")
+    _gmsd(home.root, "run")
+    assert _kill_when(home.root, ["publish", "--periode", PERIODE], moment), f"publish finished before the {where}"
+    result = _gmsd(home.root, "publish", "--periode", PERIODE)
+    assert _published(home) == uninterrupted, result.stdout
+    # A periode is never released twice, and a later run does not block on the dead one.
+    assert sorted(p.name for p in home.releases.iterdir()) == [f"{PERIODE}-r1"]
+    _gmsd(home.root, "run")
+    assert _published(home) == uninterrupted
