@@ -112,7 +112,11 @@ def geheimhouding_klopt(clearinghouse: Clearinghouse) -> dg.AssetCheckResult:
 def kwaliteit_gepubliceerd(clearinghouse: Clearinghouse) -> dg.AssetCheckResult:
     home = clearinghouse.home
     # The concept figures are what a release freezes: checking them checks every release at its making.
-    tables = {"indicatoren": read_concept(home.warehouse), "benchmark": read_published(home.warehouse, "concept.benchmark")}
+    tables = {
+        "indicatoren": read_concept(home.warehouse),
+        "benchmark": read_published(home.warehouse, "concept.benchmark"),
+        "peergroepen": read_published(home.warehouse, "concept.peergroepen"),
+    }
     result = check_published(tables, docs_dir=home.quality_docs)
     failed = [r for r in result.results if not r["success"]]
     return dg.AssetCheckResult(
