@@ -96,6 +96,9 @@ def test_no_secret_cell_is_recoverable_from_its_group(world):
 def test_gemeente_without_consent_cannot_be_derived_from_anything_published(world):
     root, concept, _ = world
     assert "GM0197" not in set(concept["gemeente_code"])
+    with duckdb.connect(str(root / "warehouse.duckdb"), read_only=True) as con:
+        members = con.execute("SELECT DISTINCT gemeente_code FROM concept.peergroepen").fetchall()
+    assert sorted(code for (code,) in members) == ["GM0060", "GM0358", "GM1723"]  # Aalten is in no group
     # Differencing attack: change Aalten's records completely; nothing published may change.
     altered = root / "altered"
     shutil.copytree(root / "core", altered / "core")
@@ -104,7 +107,7 @@ def test_gemeente_without_consent_cannot_be_derived_from_anything_published(worl
         frame = pd.read_parquet(path)
         frame.iloc[: len(frame) // 3].to_parquet(path)
     _build(altered, "warehouse.duckdb")
-    for table in ("concept.indicatoren", "concept.benchmark"):
+    for table in ("concept.indicatoren", "concept.benchmark", "concept.peergroepen"):
         before = duckdb.connect(str(root / "warehouse.duckdb"), read_only=True).execute(f"FROM {table} ORDER BY ALL").df()
         after = duckdb.connect(str(altered / "warehouse.duckdb"), read_only=True).execute(f"FROM {table} ORDER BY ALL").df()
         pd.testing.assert_frame_equal(before, after)

@@ -52,6 +52,7 @@ def test_only_participants_are_members_and_the_total_says_what_it_is():
     assert not (groups["groep_naam"] == "Nederland").any()
     # Neighbours come from the nationally most similar only: Ameland gets no cities, Almere no island.
     assert _members(groups, "VG-GM0060") <= {"GM1680", "GM1723", "GM0059", "GM1959"}
-    assert "GM0060" not in _members(groups, "VG-GM0034")
+    assert _members(groups, "VG-GM0034") == {"GM0307", "GM0484", "GM0362", "GM0361"}  # as docs/vergelijken.md says
+    assert _members(groups, "VG-GM0358") == {"GM0613"} and not _members(groups, "VG-GM1959")
     for code, naam in groups[["groep_code", "groep_naam"]].drop_duplicates().itertuples(index=False):
         assert naam.endswith(f"({len(_members(groups, code))})"), naam
