@@ -111,6 +111,7 @@ def peer_groups(participants: Iterable[str], kwb: pd.DataFrame | None = None, *,
     complete = set(everyone["gemeente_code"]) <= set(taking_part)
     deelnemend = "" if complete else "deelnemende "
     inwoners = kwb.set_index("gemeentecode")["inwoners"]
+    klasse = {code: grootteklasse(inwoners[code]) for code in taking_part if code in inwoners.index}
     rows: list[tuple] = [
         ("NL", NEDERLAND, nederland_naam(len(taking_part), len(everyone)), None, code) for code in taking_part
     ]
@@ -123,10 +124,9 @@ def peer_groups(participants: Iterable[str], kwb: pd.DataFrame | None = None, *,
         if code in provincie.index:
             same = [m for m in taking_part if m != code and provincie.get(m) == provincie[code]]
             add(PROVINCIE, code, same, f"andere {deelnemend}gemeenten in {provincie[code]}")
-        if code in inwoners.index:
-            klasse, label = grootteklasse(inwoners[code])
-            same = [m for m in taking_part if m != code and m in inwoners.index and grootteklasse(inwoners[m])[0] == klasse]
-            add(GROOTTEKLASSE, code, same, f"andere {deelnemend}gemeenten met {label}")
+        if code in klasse:
+            same = [m for m in taking_part if m != code and m in klasse and klasse[m][0] == klasse[code][0]]
+            add(GROOTTEKLASSE, code, same, f"andere {deelnemend}gemeenten met {klasse[code][1]}")
     measured = kwb.dropna(subset=["inwoners", "woningvoorraad", "oppervlakte_land_ha"])
     measured = measured[(measured["inwoners"] > 0) & (measured["oppervlakte_land_ha"] > 0)]
     scaled = features(measured, kwb_wijken())

@@ -88,3 +88,37 @@ def test_counts_are_compared_per_1000_inwoners_not_as_sizes():
     assert out.loc["GM0358", "groep_waarde"] == pytest.approx(pooled, abs=0.05)
     # Amsterdam has by far the most trajecten, Aalsmeer the most per inwoner: the rank follows the rate.
     assert out.loc["GM0358", "rang"] == 1 and out.loc["GM0363", "rang"] == 3
+
+
+def test_group_figures_equal_a_direct_computation_over_the_other_members():
+    """Random groups, ties and secrets: every figure as if computed from the other members' values alone
+    (rounded to one decimal, half away from zero, hence the tolerance)."""
+    rng = np.random.default_rng(7)
+    codes = list(population().query("regio_niveau == 'gemeente'")["regio_code"][:30])
+    values = {c: (float(rng.integers(1, 8) * 5), 100.0, bool(rng.random() < 0.2)) for c in codes}  # many ties
+    figures = _published(values, eenheid="pct")
+    spec = {"NL": (None, codes)}
+    for code in codes[:12]:
+        others = [c for c in codes if c != code]
+        spec[f"VG-{code}"] = (code, list(rng.choice(others, size=int(rng.integers(1, 12)), replace=False)))
+        spec[f"PV-{code}"] = (code, [c for c in codes[:10] if c != code] if code in codes[:10] else others[:3])
+    out = benchmark(figures, _groups(spec)).set_index(["gemeente_code", "groep_code"])
+    value = figures.set_index("gemeente_code")["waarde"]
+    teller = figures.set_index("gemeente_code")["teller"]
+    checked = 0
+    for group, (voor, members) in spec.items():
+        for code in ([voor] if voor else members):
+            row = out.loc[(code, group)]
+            shown = value[list(members)].dropna()
+            assert row["groep_aantal"] == len(shown), (code, group)
+            if len(shown) >= 2:
+                assert row["groep_mediaan"] == pytest.approx(shown.median(), abs=0.051), (code, group)
+                pooled = teller[shown.index].sum() / (100.0 * len(shown)) * 100
+                assert row["groep_waarde"] == pytest.approx(pooled, abs=0.051), (code, group)
+                if not pd.isna(value[code]):
+                    assert row["rang"] == 1 + (shown[shown.index != code] > value[code]).sum(), (code, group)
+            if len(shown) >= 5:
+                assert row["groep_p25"] == pytest.approx(shown.quantile(0.25), abs=0.051), (code, group)
+                assert row["groep_p75"] == pytest.approx(shown.quantile(0.75), abs=0.051), (code, group)
+            checked += 1
+    assert checked > 50
