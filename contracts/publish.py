@@ -247,6 +247,12 @@ CATALOGUS = Tabel(
         _k("noemer", TEKST, "Wat de noemer telt; leeg bij een telling of mediaan."),
         _k("bron", TEKST, "Herkomst van teller en noemer.", verplicht=True),
         _k("matrixcel", TEKST, "Plaats in de VISD-matrix voor horizontale verantwoording: domein × functie."),
+        _k(
+            "jaarcijfer", JA_NEE,
+            "Waar als de indicator ook per jaar verschijnt (unieke personen over het hele jaar, zodra het jaar compleet "
+            "is); onwaar voor tellingen en aandelen van trajecten en doorlooptijden, die alleen per halfjaar bestaan.",
+            verplicht=True,
+        ),
         _k("geheimhouding", TEKST, "De geheimhoudingsregel die voor deze indicator geldt.", verplicht=True),
         _k("kanttekeningen", TEKST, "Kanttekeningen en trendbreuken, met de periode waarvoor ze gelden; leeg als er geen zijn."),
     ),

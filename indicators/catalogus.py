@@ -242,6 +242,7 @@ def catalogue_table(catalogue: tuple[Indicator, ...]) -> pd.DataFrame:
             "noemer": i.noemer.omschrijving if i.noemer is not None else None,
             "bron": i.bron,
             "matrixcel": i.matrixcel or None,
+            "jaarcijfer": i.jaar,
             "geheimhouding": i.geheimhouding,
             "kanttekeningen": "; ".join(
                 f"{k.periode or 'alle periodes'} ({k.soort}): {k.tekst}" for k in i.kanttekeningen
