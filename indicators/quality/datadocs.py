@@ -79,6 +79,10 @@ DUTCH = {
     "Expectation Suite Overview": "Overzicht van de controleset",
     "Expectations": "Controles",
     "Notes": "Toelichting",
+    "Great Expectations Version": "Versie van Great Expectations",
+    "Batch Markers": "Kenmerken van de batch",
+    "Batch Parameters": "Parameters van de batch",
+    "Batch Spec": "Beschrijving van de batch",
 }
 _TEXT_NODE = re.compile(r">(\s*)([^<>]+?)(\s*)<")
 _PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)% (unexpected|not null)")
