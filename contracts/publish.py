@@ -40,9 +40,9 @@ PERIODE_SOORTEN: tuple[str, ...] = (HALFJAAR, JAAR)
 STATUSSEN: tuple[str, ...] = ("concept", "voorlopig", "nader voorlopig", "definitief")  # concept: not yet released
 
 
-def opsomming(values: tuple[str, ...]) -> str:
-    """'a, b of c' (Dutch enumeration)."""
-    return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " of " + values[-1]
+def opsomming(values: tuple[str, ...], voegwoord: str = "of") -> str:
+    """'a, b of c' (Dutch enumeration; `voegwoord` 'en' for 'a, b en c')."""
+    return values[0] if len(values) == 1 else ", ".join(values[:-1]) + f" {voegwoord} " + values[-1]
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,7 @@ def declared(gx, table: Tabel, wat: str) -> list:
             ))  # fmt: skip
     ex.append(expectation(
         gx, "ExpectCompoundColumnsToBeUnique", "uniek", column_list=list(table.sleutel),
-        uitleg=f"Per {opsomming(table.sleutel)} staat er precies één rij in de tabel.",
+        uitleg=f"Per {opsomming(table.sleutel, 'en')} staat er precies één rij in de tabel.",
     ))  # fmt: skip
     return ex
 
