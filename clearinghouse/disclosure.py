@@ -23,13 +23,11 @@ import hashlib
 import numpy as np
 import pandas as pd
 
+# The reasons are part of the published table's contract (its geheim_reden column): declared there.
+from contracts.publish import AANVULLEND_GEHEIM, KLEIN_AANTAL, NOEMER_TE_KLEIN, TE_WEINIG_TRAJECTEN
+
 SECRET_MAX = 7
 ROUNDING_BASE = 5
-
-KLEIN_AANTAL = "klein aantal"
-NOEMER_TE_KLEIN = "noemer te klein"
-TE_WEINIG_TRAJECTEN = "te weinig trajecten"
-AANVULLEND_GEHEIM = "aanvullend geheim"
 
 
 def _uniform(keys: pd.Series, secret: bytes) -> np.ndarray:

@@ -1,9 +1,18 @@
 """Benchmark each gemeente against its peer groups: median, P25–P75, group value, rank, change.
 
-Input is the *published* indicator table (after disclosure control, consenting gemeenten only),
-so nothing here can reveal a secret cell or a gemeente without consent: every statistic is a
-function of figures anyone can already read. The group value is pooled (sum of published tellers
-over sum of published noemers), the way each gemeente's own rate is computed.
+Input is the *published* indicator table (after disclosure control, consenting gemeenten only)
+and the peer groups (indicators.peers, built from the same gemeenten), so nothing here can reveal
+a secret cell or a gemeente without consent: every statistic is a function of figures anyone can
+already read, plus public CBS population figures. Rules a reader relies on:
+
+- a gemeente is compared with its own comparison groups, whose members never include itself; the
+  nederland group is the total of all participants and does include it;
+- rates, not sizes: an indicator that is a count (instroom, uitstroom) is compared per 1.000
+  inwoners (CBS KWB), so the benchmark row's `eenheid` is per_1000;
+- a statistic over too few values says nothing: with fewer than MIN_FOR_BAND values no P25–P75,
+  with fewer than MIN_FOR_COMPARISON no group statistic and no rank at all;
+- the group value is pooled (sum of published tellers over sum of noemers), the way each
+  gemeente's own rate is computed; a secret value counts for nobody.
 """
 
 from __future__ import annotations
@@ -11,72 +20,151 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from contracts.publish import BENCHMARK
 from vocabulary.periode import register_macros
+from vocabulary.reference import population
 
-BENCHMARK_COLUMNS = [
-    "indicator_id", "periode", "gemeente_code", "regio_naam", "eenheid", "groep_soort", "groep_code", "groep_naam",
-    "waarde", "groep_mediaan", "groep_p25", "groep_p75", "groep_waarde", "groep_aantal", "rang", "vorige_periode",
-    "verandering",
-]  # fmt: skip
+BENCHMARK_COLUMNS = list(BENCHMARK.kolomnamen)
+MIN_FOR_BAND = 5  # P25 and P75 need at least this many values in the group
+MIN_FOR_COMPARISON = 2  # a group of one value is not a comparison
 
 
 BENCHMARK_SQL = """
-WITH g AS (
-    SELECT indicator_id, periode, gemeente_code, regio_naam, eenheid, teller, noemer,
-           CASE WHEN geheim THEN NULL ELSE waarde END AS waarde
-    FROM cells WHERE regio_niveau = 'gemeente'
+WITH gemeente_cijfers AS MATERIALIZED (
+    -- one published figure per gemeente; a count becomes a rate per 1.000 inwoners;
+    -- cel numbers each (indicator, periode) so the work below sorts and joins on numbers
+    SELECT c.indicator_id, c.periode, dense_rank() OVER (ORDER BY c.indicator_id, c.periode) AS cel,
+           c.gemeente_code, c.regio_naam,
+           CASE WHEN c.eenheid = 'aantal' THEN 'per_1000' ELSE c.eenheid END AS eenheid,
+           c.teller,
+           CASE WHEN c.eenheid = 'aantal' THEN i.inwoners ELSE c.noemer END AS noemer,
+           CASE WHEN c.geheim THEN NULL
+                WHEN c.eenheid = 'aantal' THEN round(c.teller / i.inwoners * 1000, 1)
+                ELSE c.waarde END AS waarde
+    FROM cells c LEFT JOIN inwoners i USING (gemeente_code)
+    WHERE c.regio_niveau = 'gemeente' AND (c.eenheid <> 'aantal' OR i.inwoners > 0)
 ),
-m AS (SELECT g.*, p.groep_soort, p.groep_code, p.groep_naam FROM g JOIN groups p USING (gemeente_code)),
-stats AS (
-    SELECT indicator_id, periode, groep_code, any_value(eenheid) AS eenheid,
-           median(waarde) AS groep_mediaan,
-           quantile_cont(waarde, 0.25) AS groep_p25,
-           quantile_cont(waarde, 0.75) AS groep_p75,
-           count(waarde) AS groep_aantal,
-           sum(teller) FILTER (WHERE waarde IS NOT NULL AND teller IS NOT NULL) AS som_teller,
-           sum(noemer) FILTER (WHERE waarde IS NOT NULL AND teller IS NOT NULL AND noemer IS NOT NULL) AS som_noemer
-    FROM m GROUP BY ALL
+vergelijkingen AS (
+    -- who is compared with which group: the gemeente a group is for (without itself), or every
+    -- member of a group that is for everyone (nederland, itself included)
+    SELECT DISTINCT voor_gemeente_code AS gemeente_code, groep_code, groep_soort, groep_naam, true AS zonder_zelf
+    FROM groups WHERE voor_gemeente_code IS NOT NULL
+    UNION ALL
+    SELECT gemeente_code, groep_code, groep_soort, groep_naam, false FROM groups WHERE voor_gemeente_code IS NULL
 ),
-ranked AS (
-    SELECT *, CASE WHEN waarde IS NOT NULL
-                   THEN rank() OVER (PARTITION BY indicator_id, periode, groep_code ORDER BY waarde DESC NULLS LAST) END AS rang,
-           vorige_periode(periode) AS vorige_periode
-    FROM m
+volledig AS (
+    -- a group together with the gemeente it is for: the same set for every gemeente of a provincie
+    -- or size class, so the figures are computed once per set, not once per gemeente
+    SELECT groep_code, gemeente_code FROM groups
+    UNION
+    SELECT groep_code, voor_gemeente_code FROM groups WHERE voor_gemeente_code IS NOT NULL
+),
+sets AS (
+    SELECT groep_code, dense_rank() OVER (ORDER BY leden) AS set_nr
+    FROM (SELECT groep_code, string_agg(gemeente_code, ',' ORDER BY gemeente_code) AS leden FROM volledig GROUP BY ALL)
+),
+set_leden AS (
+    SELECT DISTINCT s.set_nr, v.gemeente_code FROM sets s JOIN volledig v USING (groep_code)
+),
+waarden AS MATERIALIZED (
+    -- the published values of each set in order (positie 1 = lowest) and how many are at most this high
+    SELECT l.set_nr, c.cel, c.gemeente_code, c.waarde,
+           CASE WHEN c.teller IS NOT NULL AND c.noemer IS NOT NULL THEN c.teller END AS pool_teller,
+           CASE WHEN c.teller IS NOT NULL AND c.noemer IS NOT NULL THEN c.noemer END AS pool_noemer,
+           row_number() OVER w AS positie,
+           count(*) OVER (w RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS niet_hoger
+    FROM set_leden l JOIN gemeente_cijfers c USING (gemeente_code)
+    WHERE c.waarde IS NOT NULL
+    WINDOW w AS (PARTITION BY l.set_nr, c.cel ORDER BY c.waarde)
+),
+set_cijfers AS (
+    SELECT set_nr, cel, count(*) AS n, sum(pool_teller) AS som_teller, sum(pool_noemer) AS som_noemer
+    FROM waarden GROUP BY ALL
+),
+eigen AS MATERIALIZED (
+    -- each gemeente beside each of its groups; `uit`: its own value is in the set and must be left out
+    SELECT row_number() OVER () AS rij, c.indicator_id, c.periode, c.gemeente_code, c.regio_naam, c.eenheid, c.waarde,
+           v.groep_code, v.groep_soort, v.groep_naam, s.set_nr, c.cel,
+           w.positie AS eigen_positie,
+           n.n - w.niet_hoger + 1 AS eigen_rang,  -- 1 + the values above it, which are all others'
+           v.zonder_zelf AND w.positie IS NOT NULL AS uit,
+           coalesce(n.n, 0) - CASE WHEN v.zonder_zelf AND w.positie IS NOT NULL THEN 1 ELSE 0 END AS groep_aantal,
+           n.som_teller - CASE WHEN v.zonder_zelf THEN coalesce(w.pool_teller, 0) ELSE 0 END AS som_teller,
+           n.som_noemer - CASE WHEN v.zonder_zelf THEN coalesce(w.pool_noemer, 0) ELSE 0 END AS som_noemer
+    FROM gemeente_cijfers c
+    JOIN vergelijkingen v USING (gemeente_code)
+    JOIN sets s USING (groep_code)
+    LEFT JOIN set_cijfers n ON n.set_nr = s.set_nr AND n.cel = c.cel
+    LEFT JOIN waarden w ON w.set_nr = s.set_nr AND w.cel = c.cel AND w.gemeente_code = c.gemeente_code
+),
+posities AS (
+    -- quantiles as DuckDB's quantile_cont computes them over the group's values: at (m - 1) × q,
+    -- between the values below and above; a position at or after the gemeente's own skips it
+    SELECT e.rij, e.set_nr, e.cel, e.uit, e.eigen_positie, q.kwantiel,
+           (e.groep_aantal - 1) * q.kwantiel AS h,
+           CAST(floor((e.groep_aantal - 1) * q.kwantiel) AS BIGINT) AS laag,
+           CAST(ceil((e.groep_aantal - 1) * q.kwantiel) AS BIGINT) AS hoog
+    FROM eigen e, (VALUES (0.25), (0.5), (0.75)) q(kwantiel)
+    WHERE e.groep_aantal >= 1
+),
+kwantielen AS (
+    SELECT p.rij, p.kwantiel,
+           any_value(lo.waarde) + (any_value(p.h) - any_value(p.laag)) * (any_value(hi.waarde) - any_value(lo.waarde)) AS waarde
+    FROM posities p
+    JOIN waarden lo ON lo.set_nr = p.set_nr AND lo.cel = p.cel
+                   AND lo.positie = p.laag + 1 + CASE WHEN p.uit AND p.laag + 1 >= p.eigen_positie THEN 1 ELSE 0 END
+    JOIN waarden hi ON hi.set_nr = p.set_nr AND hi.cel = p.cel
+                   AND hi.positie = p.hoog + 1 + CASE WHEN p.uit AND p.hoog + 1 >= p.eigen_positie THEN 1 ELSE 0 END
+    GROUP BY ALL
+),
+groepscijfers AS (
+    SELECT rij,
+           any_value(waarde) FILTER (WHERE kwantiel = 0.25) AS p25,
+           any_value(waarde) FILTER (WHERE kwantiel = 0.5) AS mediaan,
+           any_value(waarde) FILTER (WHERE kwantiel = 0.75) AS p75
+    FROM kwantielen GROUP BY ALL
 )
-SELECT r.indicator_id, r.periode, r.gemeente_code, r.regio_naam, r.eenheid, r.groep_soort, r.groep_code, r.groep_naam,
-       r.waarde,
-       round(s.groep_mediaan, 1) AS groep_mediaan, round(s.groep_p25, 1) AS groep_p25, round(s.groep_p75, 1) AS groep_p75,
-       CASE WHEN s.eenheid = 'aantal' THEN s.som_teller
-            WHEN s.eenheid IN ('pct', 'per_1000') AND s.som_noemer > 0
-            THEN round(s.som_teller / s.som_noemer * CASE s.eenheid WHEN 'pct' THEN 100 ELSE 1000 END, 1)
+SELECT e.indicator_id, e.periode, e.gemeente_code, e.regio_naam, e.eenheid, e.groep_soort, e.groep_code, e.groep_naam,
+       e.waarde,
+       CASE WHEN e.groep_aantal >= $vergelijking THEN round(g.mediaan, 1) END AS groep_mediaan,
+       CASE WHEN e.groep_aantal >= $band THEN round(g.p25, 1) END AS groep_p25,
+       CASE WHEN e.groep_aantal >= $band THEN round(g.p75, 1) END AS groep_p75,
+       CASE WHEN e.groep_aantal >= $vergelijking AND e.eenheid IN ('pct', 'per_1000') AND e.som_noemer > 0
+            THEN round(e.som_teller / e.som_noemer * CASE e.eenheid WHEN 'pct' THEN 100 ELSE 1000 END, 1)
        END AS groep_waarde,
-       s.groep_aantal, r.rang, r.vorige_periode,
-       round(r.waarde - prev.waarde, 1) AS verandering
-FROM ranked r
-JOIN stats s USING (indicator_id, periode, groep_code)
-LEFT JOIN g prev ON prev.indicator_id = r.indicator_id AND prev.periode = r.vorige_periode AND prev.gemeente_code = r.gemeente_code
-WHERE r.groep_soort <> 'vergelijkbaar' OR r.groep_code = 'VG-' || r.gemeente_code
-ORDER BY r.indicator_id, r.periode, r.gemeente_code, r.groep_soort
+       e.groep_aantal,
+       CASE WHEN e.waarde IS NOT NULL AND e.groep_aantal >= $vergelijking THEN e.eigen_rang END AS rang,
+       vorige_periode(e.periode) AS vorige_periode,
+       round(e.waarde - v.waarde, 1) AS verandering
+FROM eigen e
+LEFT JOIN groepscijfers g USING (rij)
+LEFT JOIN gemeente_cijfers v
+       ON v.indicator_id = e.indicator_id AND v.periode = vorige_periode(e.periode) AND v.gemeente_code = e.gemeente_code
+ORDER BY e.indicator_id, e.periode, e.gemeente_code, e.groep_soort, e.groep_code
 """
 
 
 def benchmark(indicatoren: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
-    """One row per indicator × periode × published gemeente × peer group (BENCHMARK_COLUMNS).
+    """One row per indicator × periode × published gemeente × group it is compared with (BENCHMARK_COLUMNS).
 
-    Only published gemeenten take part (the table holds nothing else), and a secret value counts
-    for nobody: it is left out of the median, the percentiles, the pooled group value and the rank.
+    `groups`: publish.peergroepen (indicators.peers.peer_groups) of the gemeenten in `indicatoren`.
     """
-    if indicatoren.empty:
-        return pd.DataFrame(columns=BENCHMARK_COLUMNS)
-    cells = indicatoren.copy()
+    if indicatoren.empty or groups.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in BENCHMARK_COLUMNS})
+    cells = indicatoren[["indicator_id", "periode", "gemeente_code", "regio_niveau", "regio_naam", "eenheid", "geheim"]].copy()
     for column in ("teller", "noemer", "waarde"):
-        cells[column] = pd.to_numeric(cells[column], errors="coerce").astype("float64")
+        cells[column] = pd.to_numeric(indicatoren[column], errors="coerce").astype("float64")
     cells["geheim"] = cells["geheim"].astype(bool)
+    inwoners = population().query("regio_niveau == 'gemeente'")[["gemeente_code", "inwoners"]]
     con = duckdb.connect()
-    register_macros(con)
-    con.register("cells", cells)
-    con.register("groups", groups)
-    frame = con.execute(BENCHMARK_SQL).df()
+    try:
+        register_macros(con)
+        con.register("cells", cells)
+        con.register("groups", groups)
+        con.register("inwoners", inwoners)
+        frame = con.execute(BENCHMARK_SQL, {"band": MIN_FOR_BAND, "vergelijking": MIN_FOR_COMPARISON}).df()
+    finally:
+        con.close()
     frame["rang"] = frame["rang"].astype("Int64")
     frame["groep_aantal"] = frame["groep_aantal"].astype("int64")
     return frame[BENCHMARK_COLUMNS]

@@ -18,6 +18,7 @@ import pandas as pd
 from clearinghouse.audit import core_files_in_force, in_force, load_audit
 from clearinghouse.consent import consent_in_force, load_decisions
 from clearinghouse.disclosure import protect, secondary_suppression
+from contracts import publish
 from indicators.benchmark import benchmark
 from indicators.catalogus import Indicator, load_catalogue
 from indicators.peers import peer_groups
@@ -26,10 +27,7 @@ from vocabulary import files
 from vocabulary.home import Home
 from vocabulary.periode import Periode
 
-PUBLISH_COLUMNS = [
-    "indicator_id", "periode", "periode_soort", "regio_code", "regio_niveau", "regio_naam", "gemeente_code", "teller", "noemer",
-    "waarde", "geheim", "geheim_reden", "eenheid", "status", "release",
-]  # fmt: skip
+PUBLISH_COLUMNS = list(publish.INDICATOREN.kolomnamen)
 CONCEPT = "concept"
 
 
@@ -47,6 +45,10 @@ def indicatoren_path(home: Home) -> Path:
 
 def benchmark_path(home: Home) -> Path:
     return home.concept / "benchmark.parquet"
+
+
+def groups_path(home: Home) -> Path:
+    return home.concept / "peergroepen.parquet"
 
 
 def count_partitions(home: Home, partitions: Iterable[tuple[str, str]], catalogue: Iterable[Indicator] | None = None) -> list[Path]:
@@ -106,14 +108,21 @@ def build_concept(home: Home, *, rounding_secret: bytes, catalogue: tuple[Indica
     counts = read_counts(home.tellingen, sorted(partitions_in_force(audit)))
     consent = consent_in_force(audit, load_decisions(home.toestemmingen))
     figures, withheld = protected_figures(counts, consent, rounding_secret=rounding_secret, catalogue=catalogue)
+    groups = peer_groups(figures["gemeente_code"])  # only gemeenten with figures are members
     files.write_parquet(figures, indicatoren_path(home))
-    files.write_parquet(benchmark(figures, peer_groups()), benchmark_path(home))
+    files.write_parquet(groups, groups_path(home))
+    files.write_parquet(benchmark(figures, groups), benchmark_path(home))
     return ConceptSummary(len(figures), sorted(set(figures["gemeente_code"])), withheld, sorted(set(figures["periode"])))
 
 
 def read_concept(home: Home) -> pd.DataFrame:
     path = indicatoren_path(home)
     return pd.read_parquet(path) if path.is_file() else pd.DataFrame(columns=PUBLISH_COLUMNS)
+
+
+def read_concept_groups(home: Home) -> pd.DataFrame:
+    path = groups_path(home)
+    return pd.read_parquet(path) if path.is_file() else peer_groups(pd.Series(dtype="string"))
 
 
 def read_concept_benchmark(home: Home) -> pd.DataFrame:

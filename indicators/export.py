@@ -1,9 +1,11 @@
 """Export the published tables for people who do not use DuckDB: Parquet, CSV, or Dutch CSV.
 
-Only the `publish` schema leaves: the audit trail and reference tables stay with the operator.
-Dutch CSV follows what Dutch Excel expects (`;` between fields, decimal comma, UTF-8 with BOM).
-Files are written to a temporary folder and renamed into place, so a half-written export never
-replaces a complete one.
+Every table of the `publish` schema leaves (indicatoren, benchmark, peergroepen, releases,
+revisies, indicatoren_catalogus), with the declared types (contracts.publish): counts stay whole
+numbers. The audit trail and reference tables stay with the operator. CSV goes through
+`vocabulary.files.write_csv` (spreadsheet formulas neutralised); Dutch CSV follows what Dutch Excel
+expects (`;` between fields, decimal comma, UTF-8 with BOM, ja/nee). Files are written to a
+temporary folder and renamed into place, so a half-written export never replaces a complete one.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+
+from vocabulary.files import write_csv
 
 FORMATS = ("parquet", "csv")
 
@@ -43,10 +47,8 @@ def export_published(warehouse: Path, out_dir: Path, *, formaat: str = "parquet"
             target = staging / f"{name}.{formaat}"
             if formaat == "parquet":
                 frame.to_parquet(target, index=False)
-            elif nederlands:
-                frame.to_csv(target, sep=";", decimal=",", index=False, encoding="utf-8-sig")
             else:
-                frame.to_csv(target, index=False, encoding="utf-8")
+                write_csv(frame, target, dutch=nederlands)
             written.append(target.name)
         for name in written:
             os.replace(staging / name, out_dir / name)

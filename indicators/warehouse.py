@@ -23,79 +23,15 @@ from clearinghouse.audit import load_audit
 from clearinghouse.ownership import exclusive, warehouse_lock_path
 from clearinghouse.retention import load_deletions
 from indicators.benchmark import benchmark
-from indicators.concept import PUBLISH_COLUMNS, read_concept, read_concept_benchmark
+from contracts import publish
+from indicators.catalogus import catalogue_table, load_catalogue
+from indicators.concept import PUBLISH_COLUMNS, read_concept, read_concept_benchmark, read_concept_groups
 from indicators.peers import peer_groups
 from indicators.releases import REVISION_COLUMNS, load_published
 from vocabulary import files
 from vocabulary.home import Home
 from vocabulary.periode import sorted_codes
 from vocabulary.reference import gemeenten, population
-
-COMMENTS = {
-    "publish.indicatoren": "Gepubliceerde indicatoren per gemeente en wijk per periode, na geheimhouding. "
-    "Aantallen zijn afgerond op veelvouden van 5; 0-7 is geheim. Details tellen niet altijd op tot totalen.",
-    "publish.indicatoren.indicator_id": "Indicator uit de catalogus (indicators/catalogus.yaml)",
-    "publish.indicatoren.periode": "Halfjaar (2025-H1) of jaar (2025; unieke personen over het hele jaar)",
-    "publish.indicatoren.periode_soort": "halfjaar of jaar",
-    "publish.indicatoren.regio_code": "CBS-code van de regio (GMxxxx of WKxxxxxx)",
-    "publish.indicatoren.regio_niveau": "gemeente of wijk",
-    "publish.indicatoren.regio_naam": "Naam van de regio",
-    "publish.indicatoren.gemeente_code": "Gemeente waartoe de regio behoort",
-    "publish.indicatoren.teller": "Aantal personen (afgerond op 5); leeg = geheim",
-    "publish.indicatoren.noemer": "Noemer (afgerond aantal personen of CBS-bevolking); leeg = geheim",
-    "publish.indicatoren.waarde": "Waarde in de eenheid van de indicator; leeg = geheim of noemer te klein",
-    "publish.indicatoren.geheim": "Waar als de waarde niet gepubliceerd wordt (weergave: .)",
-    "publish.indicatoren.geheim_reden": "klein aantal of noemer te klein",
-    "publish.indicatoren.eenheid": "pct (procent), per_1000, aantal (telling) of dagen (mediaan)",
-    "publish.indicatoren.status": "voorlopig, nader voorlopig of definitief",
-    "publish.releases": "Elke publicatie (release) met periode, status, tijdstip, aantal cijfers en aantal herziene cijfers",
-    "publish.revisies": "Cijfers die tussen twee releases van dezelfde periode veranderden, met oude en nieuwe waarde",
-    "concept.indicatoren": "Conceptcijfers van de laatste verwerking (na geheimhouding, nog niet gepubliceerd; alleen voor de beheerder)",
-    "publish.indicatoren.release": "Publicatie waarin dit cijfer verscheen",
-    "publish.benchmark": "Per indicator, periode en gemeente: de eigen waarde naast die van de vergelijkingsgroepen "
-    "(Nederland, provincie, gemeentegrootte, vergelijkbare gemeenten). Alleen berekend uit gepubliceerde, niet-geheime cijfers.",
-    "publish.benchmark.groep_soort": "nederland, provincie, grootteklasse of vergelijkbaar",
-    "publish.benchmark.groep_code": "Code van de groep (NL, PV-<provincie>, GK1-GK8, VG-<gemeente>)",
-    "publish.benchmark.groep_naam": "Naam van de groep",
-    "publish.benchmark.waarde": "Waarde van de gemeente zelf (leeg = geheim)",
-    "publish.benchmark.groep_mediaan": "Mediaan van de gepubliceerde waarden van de gemeenten in de groep",
-    "publish.benchmark.groep_p25": "25e percentiel in de groep",
-    "publish.benchmark.groep_p75": "75e percentiel in de groep",
-    "publish.benchmark.groep_waarde": "Waarde van de groep als geheel: som van de tellers gedeeld door som van de noemers (gepubliceerde cijfers)",
-    "publish.benchmark.groep_aantal": "Aantal gemeenten in de groep met een gepubliceerde waarde",
-    "publish.benchmark.rang": "Plaats van de gemeente in de groep (1 = hoogste waarde)",
-    "publish.benchmark.vorige_periode": "De periode waarmee vergeleken wordt",
-    "publish.benchmark.verandering": "Waarde min de waarde in de vorige periode",
-    "publish.peergroepen": "Welke gemeente in welke vergelijkingsgroep zit (berekend uit CBS-gegevens over inwoners, dichtheid en woningen)",
-    "audit.leveringen": "Elke aangeleverde file met oordeel, aantallen en controlegetal (geen persoonsgegevens)",
-    "audit.verwijderingen": "Elk verwijderd ruw aanleverbestand: naam, controlegetal (SHA-256), verwerkt_op, verwijderd_op en reden",
-    "ref.regio": "Regio's met inwoners (CBS KWB 2024) en geschatte leeftijdsgroepen",
-}
-
-
-# Columns that recur across tables: described once, applied wherever no specific comment exists.
-COMMON_COLUMN_COMMENTS = {
-    "indicator_id": "Indicator uit de catalogus (indicators/catalogus.yaml)",
-    "periode": "Halfjaar (2025-H1) of jaar (2025)",
-    "gemeente_code": "CBS-gemeentecode (GMxxxx)",
-    "regio_naam": "Naam van de regio",
-    "eenheid": "pct, per_1000, aantal of dagen",
-    "groep_soort": "nederland, provincie, grootteklasse of vergelijkbaar",
-    "groep_code": "Code van de groep (NL, PV-<provincie>, GK1-GK8, VG-<gemeente>)",
-    "groep_naam": "Naam van de groep",
-    "release_id": "Release: periode en volgnummer, bijvoorbeeld 2025-H1-r2",
-    "gepubliceerd_op": "Tijdstip van publicatie (UTC)",
-    "cijfers": "Aantal cijfers in de release",
-    "herzien": "Aantal cijfers dat veranderde ten opzichte van de vorige release van de periode",
-    "vorige_release": "De vorige release van dezelfde periode",
-    "release_oud": "Release met de oude waarde",
-    "release_nieuw": "Release met de nieuwe waarde",
-    "waarde_oud": "Waarde in de oude release (leeg = geheim of niet gepubliceerd)",
-    "waarde_nieuw": "Waarde in de nieuwe release (leeg = geheim of niet gepubliceerd)",
-    "verschil": "Nieuwe min oude waarde",
-}
-
-
 
 class WarehouseError(RuntimeError):
     pass
@@ -120,28 +56,27 @@ def tables(home: Home) -> dict[str, pd.DataFrame]:
     released, releases, revisies = load_published(home.releases)
     released = released[PUBLISH_COLUMNS] if not released.empty else concept.head(0)
     if releases.empty:
-        releases = _empty(["release_id", "periode", "status", "vorige_release"])
+        releases = pd.DataFrame({c: pd.Series(dtype="object") for c in publish.column_names("publish.releases")})
     if revisies.empty:
         revisies = _empty(REVISION_COLUMNS, numeric=("waarde_oud", "waarde_nieuw", "verschil"))
-    groups = peer_groups()
+    groups = peer_groups(released["gemeente_code"])  # only gemeenten with published figures are members
+    concept_groups = read_concept_groups(home) if len(concept) else peer_groups(concept["gemeente_code"])
     audit = load_audit(home.intake)
     regions = population().merge(gemeenten()[["gemeente_code", "provincie_naam"]], on="gemeente_code", how="left")
     return {
         "concept.indicatoren": concept,
-        "concept.benchmark": read_concept_benchmark(home) if len(concept) else benchmark(concept, groups),
+        "concept.benchmark": read_concept_benchmark(home) if len(concept) else benchmark(concept, concept_groups),
+        "concept.peergroepen": concept_groups,
         "publish.indicatoren": released,
         "publish.benchmark": benchmark(released, groups),
         "publish.peergroepen": groups,
         "publish.releases": releases,
+        "publish.indicatoren_catalogus": catalogue_table(load_catalogue()),
         "publish.revisies": revisies,
         "audit.leveringen": audit if len(audit) else pd.DataFrame({"gemeente_code": pd.Series(dtype=str)}),
         "audit.verwijderingen": load_deletions(home.deletions),
         "ref.regio": regions,
     }
-
-
-def _comment(con: duckdb.DuckDBPyConnection, kind: str, target: str, text: str) -> None:
-    con.execute(f"COMMENT ON {kind} {target} IS '{text.replace(chr(39), chr(39) * 2)}'")
 
 
 def write_warehouse(path: Path, frames: dict[str, pd.DataFrame]) -> None:
@@ -153,16 +88,9 @@ def write_warehouse(path: Path, frames: dict[str, pd.DataFrame]) -> None:
                 con.execute(f"CREATE SCHEMA {schema}")
             for name, frame in frames.items():
                 con.register("frame_df", frame)
-                con.execute(f"CREATE TABLE {name} AS SELECT * FROM frame_df")
+                con.execute(publish.create_sql(name, "frame_df"))
                 con.unregister("frame_df")
-            for target, text in COMMENTS.items():
-                _comment(con, "COLUMN" if target.count(".") == 2 else "TABLE", target, text)
-            for schema, table, column in con.execute(
-                "SELECT schema_name, table_name, column_name FROM duckdb_columns() WHERE schema_name = 'publish' AND comment IS NULL"
-            ).fetchall():
-                text = COMMON_COLUMN_COMMENTS.get(column) or COMMENTS.get(f"publish.indicatoren.{column}")
-                if text:
-                    _comment(con, "COLUMN", f"{schema}.{table}.{column}", text)
+            publish.write_comments(con)
             con.execute("CHECKPOINT")
         finally:
             con.close()

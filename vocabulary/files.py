@@ -156,12 +156,22 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def dutch_booleans(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with every true/false column as `ja`/`nee` (empty stays empty), as a Dutch reader writes them."""
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_bool_dtype(out[column]):
+            out[column] = out[column].map({True: "ja", False: "nee"}, na_action="ignore").astype("object")
+    return out
+
+
 def write_csv(frame: pd.DataFrame, target: Path, *, dutch: bool = False) -> Path:
     """Write a CSV every spreadsheet opens safely: formulas neutralised, written atomically.
 
-    `dutch`: as Dutch Excel expects — `;` between fields, decimal comma, UTF-8 with BOM.
+    `dutch`: as Dutch Excel expects — `;` between fields, decimal comma, UTF-8 with BOM, and
+    true/false as `ja`/`nee`.
     """
-    safe = neutralise_formulas(frame)
+    safe = neutralise_formulas(dutch_booleans(frame) if dutch else frame)
     with atomic_path(target) as temporary:
         if dutch:
             safe.to_csv(temporary, sep=";", decimal=",", index=False, encoding="utf-8-sig")

@@ -5,7 +5,7 @@ block a release: secrecy holds and the Great Expectations quality rules pass."""
 import dagster as dg
 
 from indicators.checks import disclosure_violations
-from indicators.concept import build_concept, read_concept, read_concept_benchmark
+from indicators.concept import build_concept, read_concept, read_concept_benchmark, read_concept_groups
 from indicators.quality import check_published
 from pipelines.assets.common import OWNER, TAGS
 from pipelines.assets.intake import core_trajecten
@@ -58,7 +58,8 @@ def geheimhouding_klopt(clearinghouse: Clearinghouse) -> dg.AssetCheckResult:
 def kwaliteit_concept(clearinghouse: Clearinghouse) -> dg.AssetCheckResult:
     home = clearinghouse.home
     result = check_published(
-        {"indicatoren": read_concept(home), "benchmark": read_concept_benchmark(home)}, docs_dir=home.quality_docs
+        {"indicatoren": read_concept(home), "benchmark": read_concept_benchmark(home), "peergroepen": read_concept_groups(home)},
+        docs_dir=home.quality_docs,
     )
     failed = result.failures()
     return dg.AssetCheckResult(

@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from clearinghouse.pseudonym import KEY_ENV, KEY_FILE_ENV
 import pipelines.assets.publication
+from contracts import publish
 from gmsd.cli import app
 from vocabulary.reference import read_pc6_table
 from vocabulary.home import SAMPLE_DIR
@@ -98,15 +99,28 @@ def test_published_wmo_counts_equal_an_independent_count_rounded(demo_run, perio
     assert checked >= 3
 
 
-def test_gemeente_without_consent_is_nowhere_published(demo_run):
+def test_gemeente_without_consent_is_nowhere_published(demo_run, tmp_path):
     home, _, _ = demo_run
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
-        rows = con.execute("SELECT count(*) FROM publish.indicatoren WHERE gemeente_code = 'GM0197'").fetchone()[0]
-    assert rows == 0
+        tables = [name for (name,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'publish'").fetchall()]
+        assert {"indicatoren", "benchmark", "peergroepen", "indicatoren_catalogus"} <= set(tables)
+        for table in tables:
+            text = con.execute(f'SELECT * FROM publish."{table}"').df().astype(str).to_csv()
+            assert "GM0197" not in text and "Aalten" not in text, table
+        members = {code for (code,) in con.execute("SELECT DISTINCT gemeente_code FROM publish.peergroepen").fetchall()}
+        published = {code for (code,) in con.execute("SELECT DISTINCT gemeente_code FROM publish.indicatoren").fetchall()}
+        labels = {naam for (naam,) in con.execute("SELECT DISTINCT groep_naam FROM publish.benchmark WHERE groep_soort = 'nederland'").fetchall()}
+    assert members == published == {"GM0358", "GM0060"}
+    assert labels == {"alle deelnemende gemeenten (2)"}  # not "Nederland": two of 342 gemeenten take part
     assert not (home / "site" / "gemeente" / "GM0197.html").exists()
     for page in (home / "site").rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         assert "Aalten" not in text and "GM0197" not in text, page
+    result = CliRunner().invoke(app, ["export", "--home", str(home), "--formaat", "csv", "--nl", "--uit", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    for path in tmp_path.glob("*.csv"):
+        text = path.read_text(encoding="utf-8-sig")
+        assert "GM0197" not in text and "Aalten" not in text, path
 
 
 def test_no_bsn_reaches_the_stored_records_warehouse_or_site(demo_run):
@@ -172,13 +186,31 @@ def test_publish_tables_are_documented_and_exportable(demo_run, tmp_path):
             "SELECT table_name || '.' || column_name FROM duckdb_columns() WHERE schema_name = 'publish' AND comment IS NULL"
         ).fetchall()
         tables = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'publish'").fetchall()}
+        reasons = {r for (r,) in con.execute("SELECT DISTINCT geheim_reden FROM publish.indicatoren WHERE geheim").fetchall()}
+        reason_comment = con.execute(
+            "SELECT comment FROM duckdb_columns() WHERE table_name = 'indicatoren' AND schema_name = 'publish' AND column_name = 'geheim_reden'"
+        ).fetchall()[0][0]
+        types = dict(con.execute(
+            "SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name = 'publish' AND table_name = 'indicatoren'"
+        ).fetchall())
     assert undocumented == []
-    assert {"indicatoren", "benchmark", "peergroepen"} <= tables
+    assert tables == {t.split(".")[1] for t in publish.TABLES}  # every published table is declared, and only those
+    assert len(reasons) >= 3 and all(reason in reason_comment for reason in reasons)
+    assert types["teller"] == types["noemer"] == "BIGINT" and types["geheim"] == "BOOLEAN"
     result = CliRunner().invoke(app, ["export", "--home", str(home), "--formaat", "csv", "--nl", "--uit", str(tmp_path)])
     assert result.exit_code == 0, result.output
+    assert sorted(p.stem for p in tmp_path.glob("*.csv")) == sorted(tables)
     text = (tmp_path / "indicatoren.csv").read_text(encoding="utf-8-sig")
-    assert text.splitlines()[0].startswith("indicator_id;periode")
+    header, *rows = text.splitlines()
+    assert header.startswith("indicator_id;periode;periode_soort")
     assert re.search(r";\d+,\d;", text)  # decimal comma
+    columns = header.split(";")
+    teller, noemer, geheim = (columns.index(c) for c in ("teller", "noemer", "geheim"))
+    cells = [row.split(";") for row in rows]
+    assert all(re.fullmatch(r"\d*", c[teller]) and re.fullmatch(r"\d*", c[noemer]) for c in cells)  # whole numbers
+    assert {c[geheim] for c in cells} == {"ja", "nee"}
+    catalogus = (tmp_path / "indicatoren_catalogus.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert catalogus[0] == ";".join(publish.column_names("publish.indicatoren_catalogus")) and len(catalogus) > 30
 
 
 def _sample_rows(sample: Path, periode: str, domein: str) -> pd.DataFrame:

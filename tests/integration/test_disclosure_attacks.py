@@ -19,7 +19,7 @@ from clearinghouse.intake import process_partition
 from clearinghouse.pseudonym import PseudonymKey
 from indicators.catalogus import load_catalogue
 from indicators.checks import disclosure_violations
-from indicators.concept import benchmark_path, build_concept, count_partitions, read_concept
+from indicators.concept import benchmark_path, build_concept, count_partitions, groups_path, read_concept, read_concept_groups
 from indicators.tellingen import read_counts
 from vocabulary.home import SAMPLE_DIR, Home
 
@@ -104,6 +104,8 @@ def test_no_secret_cell_is_recoverable_from_its_group(world):
 def test_gemeente_without_consent_cannot_be_derived_from_anything_published(world):
     home, concept, _ = world
     assert "GM0197" not in set(concept["gemeente_code"])
+    members = read_concept_groups(home)["gemeente_code"]
+    assert sorted(set(members)) == ["GM0060", "GM0358", "GM1723"]  # Aalten is in no group
     # Differencing attack: change Aalten's records completely; nothing published may change.
     altered = Home(home.root.parent / "altered")
     shutil.copytree(home.core, altered.core)
@@ -112,7 +114,7 @@ def test_gemeente_without_consent_cannot_be_derived_from_anything_published(worl
         frame = pd.read_parquet(path)
         frame.iloc[: len(frame) // 3].to_parquet(path)
     _concept(altered)
-    for name in ("indicatoren.parquet", benchmark_path(home).name):
+    for name in ("indicatoren.parquet", benchmark_path(home).name, groups_path(home).name):
         before = duckdb.execute("FROM read_parquet($path) ORDER BY ALL", {"path": str(home.concept / name)}).df()
         after = duckdb.execute("FROM read_parquet($path) ORDER BY ALL", {"path": str(altered.concept / name)}).df()
         pd.testing.assert_frame_equal(before, after)

@@ -8,7 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from contracts.publish import column_names
+from indicators.benchmark import benchmark as peer_benchmark
 from indicators.catalogus import load_catalogue
+from indicators.peers import peer_groups
 from indicators.quality import check_published, completeness_table, external_references
 
 IDS = ("jeugd_pct", "jb_pct", "wmo_per_1000")  # two jeugd indicators and one wmo (per 1.000)
@@ -41,7 +44,7 @@ def indicatoren(catalogue) -> pd.DataFrame:
             for step, (code, niveau, naam, gemeente, noemer) in enumerate(REGIONS):
                 teller = float(5 * (step + 2) * (3 if indicator_id == "wmo_per_1000" else 1))
                 row = dict(
-                    indicator_id=indicator_id, periode=periode, regio_code=code, regio_niveau=niveau, regio_naam=naam,
+                    indicator_id=indicator_id, periode=periode, periode_soort="halfjaar", regio_code=code, regio_niveau=niveau, regio_naam=naam,
                     gemeente_code=gemeente, teller=teller, noemer=float(noemer), geheim=False, geheim_reden=None,
                     eenheid=unit[indicator_id], status="voorlopig", release="2025-09",
                 )  # fmt: skip
@@ -53,19 +56,16 @@ def indicatoren(catalogue) -> pd.DataFrame:
                 rows.append(row)
     df = pd.DataFrame(rows)
     df["teller"] = df["teller"].astype("Int64")  # as the warehouse returns it (pd.NA when secret)
-    columns = [
-        "indicator_id", "periode", "regio_code", "regio_niveau", "regio_naam", "gemeente_code", "teller", "noemer",
-        "waarde", "geheim", "geheim_reden", "eenheid", "status", "release",
-    ]  # fmt: skip
-    return df[columns]
+    df["noemer"] = df["noemer"].astype("Int64")
+    return df[list(column_names("publish.indicatoren"))]
+
+
+def groups(df: pd.DataFrame) -> pd.DataFrame:
+    return peer_groups(df["gemeente_code"])
 
 
 def benchmark(df: pd.DataFrame) -> pd.DataFrame:
-    from indicators.benchmark import benchmark as peer_benchmark
-
-    codes = sorted(set(df["gemeente_code"]))
-    groups = pd.DataFrame({"gemeente_code": codes, "groep_soort": "nederland", "groep_code": "NL", "groep_naam": "Nederland"})
-    return peer_benchmark(df, groups)
+    return peer_benchmark(df, groups(df))
 
 
 def broken(catalogue) -> pd.DataFrame:
@@ -86,7 +86,8 @@ def valid(tmp_path_factory, catalogue):
         patch.chdir(workdir)  # GX must leave nothing behind in the working directory
         df = indicatoren(catalogue)
         result = check_published(
-            {"indicatoren": df, "benchmark": benchmark(df)}, docs_dir=workdir / "kwaliteit", catalogue=catalogue
+            {"indicatoren": df, "benchmark": benchmark(df), "peergroepen": groups(df)}, docs_dir=workdir / "kwaliteit",
+            catalogue=catalogue,
         )
     return workdir, result
 
@@ -101,14 +102,15 @@ def test_valid_table_passes_every_expectation(valid):
     _, result = valid
     assert result.success, [r for r in result.results if not r["success"]]
     tables = {r["table"] for r in result.results}
-    assert tables == {"indicatoren", "indicatoren_volledigheid", "benchmark"}
+    assert tables == {"indicatoren", "indicatoren_volledigheid", "benchmark", "peergroepen"}
     for entry in result.results:
         assert set(entry) >= {"table", "expectation", "kolom", "success", "uitleg", "onverwacht"}
         assert entry["uitleg"] and entry["onverwacht"] == 0
     checked = {(r["table"], r["expectation"], r["kolom"]) for r in result.results}
-    for column in ("indicator_id", "periode", "regio_code", "regio_niveau", "gemeente_code", "geheim", "eenheid", "status", "release"):
+    for column in ("indicator_id", "periode", "periode_soort", "regio_code", "regio_niveau", "gemeente_code", "geheim",
+                   "eenheid", "status", "release"):  # fmt: skip
         assert ("indicatoren", "expect_column_values_to_not_be_null", column) in checked
-    assert ("indicatoren", "expect_compound_columns_to_be_unique", "regio_code, indicator_id, periode") in checked
+    assert ("indicatoren", "expect_compound_columns_to_be_unique", "indicator_id, periode, regio_code") in checked
     ranges = [r for r in result.results if r["table"] == "indicatoren" and r["controle"] == "bereik"]
     assert sorted(r["voorwaarde"] for r in ranges) == ["eenheid == 'pct'", "eenheid == 'per_1000'"]
     assert ("indicatoren", "expect_column_pair_values_to_be_in_set", "indicator_id, eenheid") in checked
@@ -120,7 +122,7 @@ def test_docs_are_built_inside_docs_dir_and_offline_clean(valid):
     assert result.docs_index == docs / "index.html" and result.docs_index.is_file()
     assert sorted(p.name for p in workdir.iterdir()) == ["kwaliteit"]  # no GX project, no uncommitted/ folder
     pages = list(docs.rglob("*.html"))
-    assert len(pages) >= 7  # our index + a suite page and a validation page per table
+    assert len(pages) >= 9  # our index + a suite page and a validation page per table
     for page in pages:
         text = page.read_text(encoding="utf-8")
         assert not FETCHING.findall(text), page
@@ -133,6 +135,20 @@ def test_docs_are_built_inside_docs_dir_and_offline_clean(valid):
         assert (docs / link).is_file(), link
     suite = (docs / "expectations" / "indicatoren.html").read_text(encoding="utf-8")
     assert "Elke gepubliceerde teller is afgerond op een veelvoud van 5" in suite  # Dutch text in the Data Docs
+
+
+def test_docs_ship_no_unused_assets_and_speak_dutch(valid):
+    workdir, _ = valid
+    docs = workdir / "kwaliteit"
+    files = [p for p in docs.rglob("*") if p.is_file()]
+    assert {p.suffix for p in files} == {".html"}  # GX's fonts, logos and GIFs (about 4 MB) are gone
+    assert sum(p.stat().st_size for p in files) < 1_000_000
+    for page in docs.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert '<html lang="nl"' in text, page
+        assert "onclick" not in text and "Show All" not in text and "Table of Contents" not in text, page
+    validation = next((docs / "validations" / "indicatoren").rglob("*.html")).read_text(encoding="utf-8")
+    assert "Uitkomst van de controle" in validation and "Mislukte controles" in validation
 
 
 def test_each_planted_problem_is_reported(failing):
@@ -168,9 +184,6 @@ def test_completeness_expects_every_indicator_of_a_delivered_domein(catalogue):
 
 
 def test_year_periodes_are_only_expected_to_have_year_indicators():
-    from indicators.catalogus import load_catalogue
-    from indicators.quality import completeness_table
-
     catalogue = load_catalogue()
     rows = pd.DataFrame(
         {"indicator_id": ["wmo_per_1000", "wmo_per_1000", "instroom_wmo"], "periode": ["2024", "2024-H2", "2024-H2"],
@@ -181,3 +194,33 @@ def test_year_periodes_are_only_expected_to_have_year_indicators():
     assert "instroom_wmo" not in set(year["indicator_id"]) and "doorlooptijd_wmo_dagen" not in set(year["indicator_id"])
     assert "wmo_per_1000" in set(year["indicator_id"])
     assert "instroom_wmo" in set(table[table["periode"] == "2024-H2"]["indicator_id"])
+
+
+def test_comparison_rules_and_consent_are_checked_in_benchmark_and_peergroepen(tmp_path, catalogue):
+    df = indicatoren(catalogue)
+    bench = benchmark(df)
+    members = groups(df)
+    assert check_published({"indicatoren": df, "benchmark": bench, "peergroepen": members}, catalogue=catalogue).success
+    bad_bench = bench.copy()
+    bad_bench.loc[0, ["groep_p25", "groep_p75"]] = [1.0, 2.0]  # a band over fewer than 5 values
+    bad_bench.loc[1, "gemeente_code"] = "GM0197"  # a gemeente without published figures
+    own_group = members[members["voor_gemeente_code"].notna()].head(1)
+    bad_groups = pd.concat([
+        members,
+        own_group.assign(gemeente_code=own_group["voor_gemeente_code"]),  # a gemeente in its own group
+        own_group.assign(gemeente_code="GM0197", gemeente_naam="Aalten"),  # a gemeente without consent
+    ])  # fmt: skip
+    result = check_published({"indicatoren": df, "benchmark": bad_bench, "peergroepen": bad_groups}, catalogue=catalogue)
+    failed = {(r["table"], r["controle"]) for r in result.failures()}
+    assert failed == {
+        ("benchmark", "geen_band_bij_kleine_groep"),
+        ("benchmark", "alleen_gepubliceerde_gemeenten"),
+        ("peergroepen", "niet_in_eigen_groep"),
+        ("peergroepen", "leden_met_toestemming"),
+    }
+
+
+def test_a_declared_column_that_is_missing_fails_the_check(catalogue):
+    df = indicatoren(catalogue).drop(columns=["periode_soort"])
+    result = check_published({"indicatoren": df}, catalogue=catalogue)
+    assert ("indicatoren", "kolommen") in {(r["table"], r["controle"]) for r in result.failures()}

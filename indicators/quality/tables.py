@@ -1,0 +1,82 @@
+"""The frames Great Expectations validates: the published tables plus derived columns and tables.
+
+GX checks one row at a time (or one column), so a rule that spans rows or needs arithmetic GX does
+not have gets a derived column or table here, and a plain GX expectation checks that:
+
+* "teller is a multiple of 5": GX has no modulo expectation, so the validated copy gets
+  `teller_rest_5` (teller % 5, empty where teller is secret) that must be 0;
+* "a gemeente is never in its own comparison group": peergroepen gets `eigen_lid` (member ==
+  the gemeente the group is for) that must be false;
+* completeness ("every published gemeente has every indicator of every domein it delivered"): a
+  derived table `indicatoren_volledigheid` (one row per expected gemeente × periode × indicator,
+  with `aanwezig`), which appears in the Data Docs as its own suite and batch.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from clearinghouse.disclosure import ROUNDING_BASE
+from indicators.catalogus import Indicator
+from vocabulary.domeinen import DOMEINEN
+
+COMPLETENESS_TABLE = "indicatoren_volledigheid"
+NUMERIC = ["teller", "noemer", "waarde", "groep_mediaan", "groep_p25", "groep_p75", "groep_waarde", "groep_aantal", "rang"]
+
+
+def _numeric(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Nullable Int64/Float64 (pd.NA) to float64 (NaN), which every GX metric handles."""
+    out = df.copy()
+    for column in columns:
+        if column in out:
+            out[column] = pd.to_numeric(out[column], errors="coerce").astype("float64")
+    return out
+
+
+def validated(df: pd.DataFrame) -> pd.DataFrame:
+    """A published table as GX validates it: numbers as float64, booleans as objects, derived columns."""
+    out = _numeric(df, NUMERIC)
+    if "teller" in out:
+        out["teller_rest_5"] = out["teller"] % ROUNDING_BASE
+    if "geheim" in out:
+        out["geheim"] = out["geheim"].astype("object").where(out["geheim"].notna(), None)
+    if {"gemeente_code", "voor_gemeente_code"} <= set(out.columns):
+        out["eigen_lid"] = (out["gemeente_code"] == out["voor_gemeente_code"]).fillna(False).astype(bool)
+    return out.reset_index(drop=True)
+
+
+def completeness_table(indicatoren: pd.DataFrame, catalogue: tuple[Indicator, ...]) -> pd.DataFrame:
+    """One row per expected (gemeente, periode, indicator) with `aanwezig`.
+
+    A gemeente delivered a domein in a periode when the table has any row of an indicator of that
+    domein for it (integraal: when it delivered all other domeinen, as `indicators.compute` scopes
+    it); it is then expected to have every basis indicator of that domein, and the facultatieve
+    ones when it has any facultatief indicator that periode (consent is per gemeente and periode).
+    A year periode (`2025`) only has the indicators declared with `jaar` (unique persons over the
+    year); counts of trajecten and medians are per half-year. Present means a gemeente-level row
+    (or any row for wijk-only indicators).
+    """
+    columns = ["gemeente_code", "periode", "domein", "indicator_id", "aanwezig"]
+    info = {indicator.id: indicator for indicator in catalogue}
+    known = indicatoren[indicatoren["indicator_id"].isin(info)]
+    if known.empty:
+        return pd.DataFrame({c: pd.Series(dtype=bool if c == "aanwezig" else object) for c in columns})
+    keys = list(zip(known["gemeente_code"], known["periode"], known["indicator_id"], known["regio_niveau"]))
+    present = {(g, p, i) for g, p, i, niveau in keys if niveau == "gemeente" or "gemeente" not in info[i].niveaus}
+    delivered = {(g, p, info[i].domein) for g, p, i, _ in keys}
+    # integraal indicators need all other domeinen delivered (indicators.compute: 'alleen wmo' needs all three)
+    for g, p in {(g, p) for g, p, _ in delivered}:
+        if all((g, p, d) in delivered for d in DOMEINEN):
+            delivered.add((g, p, "integraal"))
+    facultatief = {(g, p) for g, p, i, _ in keys if info[i].gegevensset == "facultatief"}
+    rows = [
+        (g, p, d, indicator.id, (g, p, indicator.id) in present)
+        for g, p, d in sorted(delivered)
+        for indicator in catalogue
+        if indicator.domein == d
+        and (indicator.gegevensset == "basis" or (g, p) in facultatief)
+        and ("-H" in p or indicator.jaar)  # a year periode only has the year indicators
+    ]
+    out = pd.DataFrame(rows, columns=columns)
+    out["aanwezig"] = out["aanwezig"].astype(bool)
+    return out
