@@ -11,9 +11,10 @@ from clearinghouse.inbox import delivery_key, take_in
 from clearinghouse.intake import core_path
 from vocabulary.oordelen import AFGEKEURD
 from contracts.core import CoreTraject
+from dashboards.downloads import archive_releases
 from dashboards.site import build_site
 from indicators.checks import disclosure_violations
-from indicators.export import export_published
+from indicators.export import export_published, published_tables
 from indicators.quality import check_published
 from indicators.warehouse import build_warehouse, read_concept, read_published
 from pipelines.partitions import delivery_partitions
@@ -132,18 +133,15 @@ def out_site(clearinghouse: Clearinghouse) -> dg.MaterializeResult:
     if published.empty:
         # Nothing released yet: the previous site (if any) stays; `gmsd publish` makes a release.
         return dg.MaterializeResult(metadata={"paginas": 0, "opmerking": "nog geen release; site ongewijzigd"})
-    release = ", ".join(sorted(set(published["release"].astype(str))))
     with tempfile.TemporaryDirectory(dir=home.root) as scratch:
-        files = export_published(home.warehouse, Path(scratch) / "parquet", formaat="parquet")
-        files += export_published(home.warehouse, Path(scratch) / "csv", formaat="csv", nederlands=True)
+        downloads = Path(scratch) / "downloads"
+        export_published(home.warehouse, downloads, formaat="parquet")
+        export_published(home.warehouse, downloads, formaat="csv", nederlands=True)
+        archive_releases(home.releases, downloads)
         summary = build_site(
-            published,
+            published_tables(home.warehouse),
             home.site,
-            release=release,
-            benchmark=read_published(home.warehouse, "publish.benchmark"),
-            releases=read_published(home.warehouse, "publish.releases"),
-            revisions=read_published(home.warehouse, "publish.revisies"),
-            downloads={path.name: path for path in files},
+            downloads=downloads,
             quality_docs=home.quality_docs if (home.quality_docs / "index.html").exists() else None,
         )
     return dg.MaterializeResult(metadata={"paginas": len(summary.pages), "index": dg.MetadataValue.path(str(summary.index))})
