@@ -428,9 +428,9 @@
     bar.className = "downloads";
     bar.setAttribute("role", "group");
     bar.setAttribute("aria-label", "Download deze grafiek");
-    [["CSV", "Cijfers van deze grafiek (CSV)", function () { save(new Blob([csvText(getRows())], { type: "text/csv;charset=utf-8" }), name + ".csv"); }],
-     ["SVG", "Grafiek als SVG", function () { save(new Blob([svgText(getSvg())], { type: "image/svg+xml" }), name + ".svg"); }],
-     ["PNG", "Grafiek als PNG", function () { png(getSvg(), name); }]].forEach(function (item) {
+    [["CSV", "CSV (cijfers van deze grafiek)", function () { save(new Blob([csvText(getRows())], { type: "text/csv;charset=utf-8" }), name + ".csv"); }],
+     ["SVG", "SVG (grafiek als afbeelding)", function () { save(new Blob([svgText(getSvg())], { type: "image/svg+xml" }), name + ".svg"); }],
+     ["PNG", "PNG (grafiek als afbeelding)", function () { png(getSvg(), name); }]].forEach(function (item) {
       var b = document.createElement("button");
       b.type = "button"; b.textContent = item[0]; b.setAttribute("aria-label", item[1]);
       b.setAttribute("data-download", item[0].toLowerCase());
@@ -540,9 +540,9 @@
       url.searchParams.delete("insluiten");
       return url;
     }
-    function update() {
+    function update(initial) {
       var url = permalink();
-      if (!embedded) history.replaceState(null, "", url.href);
+      if (!embedded && initial !== true) history.replaceState(null, "", url.href);  // the address follows a choice
       share.querySelector("input").value = url.href;
       var page = new URL(ROOT + "vergelijk.html", window.location.href);
       page.searchParams.set("gemeenten", chosen.join(",")); page.searchParams.set("indicator", indicator); page.searchParams.set("insluiten", "1");
@@ -603,7 +603,7 @@
       message.textContent = "De link is gekopieerd.";
     });
     toolbar(figure, function () { return svg; }, function () { return spec ? csvTrend(spec) : []; }, "vergelijking");
-    update();
+    update(true);
   };
 
   // ---------------------------------------------------------------- start
