@@ -185,6 +185,7 @@ class SiteData:
         self.releases_shown = sorted(set(df["release"].astype(str))) if "release" in df.columns else []
         self.statuses = sorted(set(df["status"].dropna().astype(str))) if "status" in df.columns else []
         self.groups = self._index_benchmark(tables.get("benchmark"))
+        self._group_cache: dict[tuple[str, str], Groep | None] = {}
         self.members = self._index_members(tables.get("peergroepen"))
         self.totaal = {(r.indicator_id, r.periode): _none(r.waarde) for r in pooled(df).itertuples(index=False)}
 
@@ -258,19 +259,25 @@ class SiteData:
         groep = self.group_code(code, soort)
         return [c for c in self.members.get(groep, []) if c != code] if groep else []
 
+    def _latest_group(self, code: str, soort: str) -> Groep | None:
+        """The gemeente's group of this kind in the latest periode (membership can change over time)."""
+        key = (code, soort)
+        if key not in self._group_cache:
+            found = None
+            for periode in reversed(self.periodes):
+                found = next((g for v in self.views if (g := self.group(v.id, periode, code, soort)) is not None), None)
+                if found is not None:
+                    break
+            self._group_cache[key] = found
+        return self._group_cache[key]
+
     def group_code(self, code: str, soort: str) -> str | None:
-        for view in self.views:
-            groep = self.group(view.id, self.latest_of(view.id), code, soort)
-            if groep is not None:
-                return groep.code
-        return None
+        groep = self._latest_group(code, soort)
+        return None if groep is None else groep.code
 
     def group_name(self, code: str, soort: str) -> str | None:
-        for view in self.views:
-            groep = self.group(view.id, self.latest_of(view.id), code, soort)
-            if groep is not None:
-                return groep.naam
-        return None
+        groep = self._latest_group(code, soort)
+        return None if groep is None else groep.naam
 
     def totaal_label(self) -> str:
         """What the pooled figure of all published gemeenten is: Nederland only when all are in."""

@@ -112,6 +112,8 @@ def _render(data: SiteData, tables: Mapping[str, pd.DataFrame], target: Path, *,
     writer.write("gegevenswoordenboek.html", "gegevenswoordenboek.html.j2", title="Gegevenswoordenboek",
                  versie=CONTRACT_VERSION, intro=dictionary.INTRO, bestanden=dictionary.FILES, oordelen=dictionary.VERDICTS,
                  domeinen=dictionary.sections(), codelijsten=dictionary.code_lists())
+    for groep in gemeente.long_groups(data):
+        writer.write(groep.pop("file"), "groep.html.j2", title=groep["naam"], **groep)
     for view in data.views:
         page, specs = indicator.context(data, view)
         writer.write(f"indicator/{view.id}.html", "indicator.html.j2", title=view.titel, specs=specs, **page)

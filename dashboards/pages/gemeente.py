@@ -9,6 +9,8 @@ the data (`groep_naam`) and their members are listed at the top of the page.
 
 from __future__ import annotations
 
+import re
+
 from dashboards import charts
 from dashboards.cells import Cells
 from dashboards.data import Groep, SiteData
@@ -26,18 +28,40 @@ LIST_LIMIT = 12  # longer member lists fold away
 SOORT_LABELS = {**LABELS, NEDERLAND: "Alle deelnemende gemeenten"}
 
 
+def group_file(groep_code: str) -> str:
+    """The page that lists the members of a large group (a size class, all participating gemeenten)."""
+    return "groep/" + re.sub(r"[^A-Za-z0-9_-]", "_", groep_code) + ".html"
+
+
 def groepen(data: SiteData, code: str, root: str) -> list[dict]:
     """The comparison groups of a gemeente as the page names them: label from the data, members
-    (the gemeente itself excluded), linked to their pages."""
+    (the gemeente itself excluded), linked to their pages. A large group links to its own member
+    page instead of repeating hundreds of names on every gemeente page."""
     out = []
     for soort in SOORTEN_OP_PAGINA:
-        naam = data.group_name(code, soort)
+        naam, groep_code = data.group_name(code, soort), data.group_code(code, soort)
         if naam is None:
             continue
-        leden = [{"code": c, "naam": data.names[c], "href": f"{root}gemeente/{c}.html"} for c in data.peers(code, soort)]
+        peers = data.peers(code, soort)
+        kort = len(peers) <= LIST_LIMIT
+        leden = [{"code": c, "naam": data.names[c], "href": f"{root}gemeente/{c}.html"} for c in peers] if kort else []
         out.append({"soort": soort, "soort_label": SOORT_LABELS.get(soort, soort), "naam": naam, "leden": leden,
-                    "kort": len(leden) <= LIST_LIMIT})
+                    "kort": kort, "aantal": len(peers), "href": f"{root}{group_file(groep_code)}" if groep_code else None})
     return out
+
+
+def long_groups(data: SiteData) -> list[dict]:
+    """Context of every group page: the large groups shown on gemeente pages, with all members."""
+    seen: dict[str, dict] = {}
+    for code in data.codes:
+        for soort in SOORTEN_OP_PAGINA:
+            groep_code = data.group_code(code, soort)
+            members = data.members.get(groep_code or "", [])
+            if groep_code and groep_code not in seen and len(members) > LIST_LIMIT:
+                seen[groep_code] = {"file": group_file(groep_code), "naam": data.group_name(code, soort),
+                                    "soort_label": SOORT_LABELS.get(soort, soort),
+                                    "leden": [{"code": c, "naam": data.names[c]} for c in members]}
+    return list(seen.values())
 
 
 def _group_header(data: SiteData, code: str, soort: str) -> str:
@@ -103,12 +127,12 @@ def block_chart(data: SiteData, block: Block, code: str, naam: str) -> tuple[dic
                 if any(g is not None and g.has_band for g in groups):
                     band = (f"{groep_naam}: middelste helft (P25–P75)", [g.p25 if g and g.has_band else None for g in groups],
                             [g.p75 if g and g.has_band else None for g in groups])
-                caption += f", met de mediaan{' en de middelste helft' if band else ''} van {groep_naam.lower()}"
+                caption += f", met de mediaan{' en de middelste helft' if band else ''} van de groep ‘{groep_naam}’"
             totals = [data.nederland(view.id, p, code) for p in halves]
             if any(t is not None for t in totals):
                 totaal_naam = next(t.naam for t in totals if t is not None)
                 reeksen.append((totaal_naam, charts.TOTAAL, [t.waarde if t else None for t in totals]))
-                caption += f" en {totaal_naam}"
+                caption += f" en ‘{totaal_naam}’ samen"
         spec = charts.trend(halves, titel=f"{view.titel} ({label})", eenheid=label, decimalen=view.decimals,
                             bestand=bestand, reeksen=reeksen, band=band, breuken=breuken)
         return spec, caption + ". Een ontbrekend punt is geheim of niet geleverd; de tabel hieronder geeft alle cijfers."
