@@ -19,6 +19,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from playwright.sync_api import sync_playwright
+
 from dashboards.serve import make_server
 from dashboards.site import build_site
 from tests.fixtures.accessibility import axe_findings
@@ -54,8 +56,6 @@ def _transfer(page, url: str) -> int:
 
 
 def measure_in_browser(site: Path) -> None:
-    from playwright.sync_api import sync_playwright  # dev dependency, only when measuring
-
     server = make_server(site, port=0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
