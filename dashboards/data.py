@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -284,5 +284,12 @@ class SiteData:
         return "Nederland" if self.all_in else f"alle deelnemende gemeenten ({len(self.codes)})"
 
     def nederland(self, indicator_id: str, periode: str | None, code: str) -> Groep | None:
+        """All participating gemeenten together: the pooled group value; for a median (dagen), which
+        cannot be pooled, the median of the gemeenten."""
         groep = self.group(indicator_id, periode, code, NEDERLAND)
-        return groep if groep is not None and groep.comparable else None
+        if groep is None or not groep.comparable:
+            return None
+        view = self.view_by_id.get(indicator_id)
+        if groep.waarde is None and view is not None and view.eenheid == "dagen":
+            return replace(groep, waarde=groep.mediaan)
+        return groep
