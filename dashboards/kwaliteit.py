@@ -25,6 +25,9 @@ _FOOTER_TAG = re.compile(r"<footer\b.*?</footer>", re.IGNORECASE | re.DOTALL)
 
 # What GX writes in English on its pages, and what a Dutch reader sees instead.
 DUTCH = {
+    "Great Expectations Version": "Versie van Great Expectations",
+    "Batch Parameters": "Parameters van de gegevens",
+    "Data asset": "Gegevensbron",
     "Expectation Validation Result": "Resultaat van de controle",
     "Evaluates whether a batch of data matches expectations.": "Controleert of de gegevens aan de verwachtingen voldoen.",
     "Table of Contents": "Inhoud",
