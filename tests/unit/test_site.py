@@ -17,6 +17,7 @@ import pytest
 
 from dashboards import kaart
 from dashboards.data import InputError, pooled, prepare
+from dashboards.downloads import archive_releases
 from dashboards.links import broken_links
 from dashboards.serve import make_server
 from dashboards.site import build_site
@@ -483,3 +484,18 @@ def test_fmt_waarde_dates_and_periodes():
     assert fmt_waarde(pd.Series({"waarde": 1001.0, "geheim": False})) == "1.001,0"
     assert fmt_datetime(datetime(2026, 11, 1, 9, 7)) == "1 november 2026, 09:07"
     assert fmt_periode("2025-H1") == "1e halfjaar 2025" and fmt_periode("2024") == "2024"
+
+
+def test_release_archive_from_the_immutable_release_folders(tmp_path):
+    releases = tmp_path / "releases"
+    for release_id in ("2024-H2-r1", "2025-H1-r1"):
+        (releases / release_id).mkdir(parents=True)
+        (releases / release_id / "release.json").write_text("{}", encoding="utf-8")
+        indicatoren().assign(release=release_id).to_parquet(releases / release_id / "indicatoren.parquet")
+    folder = tmp_path / "downloads"
+    assert archive_releases(releases, folder) == ["2024-H2-r1", "2025-H1-r1"]
+    csv = read(folder / "2025-H1-r1" / "indicatoren.csv").lstrip("\ufeff")
+    assert csv.startswith("indicator_id;periode;") and ";13,7;" in csv  # Dutch CSV: ';' and decimal comma
+    summary = build_site(tables(releases=RELEASES), tmp_path / "site", downloads=folder, generated_at=GENERATED)
+    page = read(summary.out_dir / "releases.html")
+    assert 'href="downloads/2025-H1-r1/indicatoren.parquet"' in page and 'href="downloads/2024-H2-r1/indicatoren.csv"' in page
