@@ -36,7 +36,7 @@ from vocabulary.formatting import TIMEZONE, fmt_datetime
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
-ASSETS = ("site.js", "grafiek.js", "favicon.svg")
+ASSETS = ("site.js", "grafiek.js", "vergelijk.js", "favicon.svg")
 STYLESHEETS = ("nlds/skip-link.css", "nlds/link.css", "nlds/data-badge.css", "style.css")
 
 __all__ = ["InputError", "SiteSummary", "build_site"]
@@ -101,7 +101,7 @@ def _render(data: SiteData, tables: Mapping[str, pd.DataFrame], target: Path, *,
                  gemeenten=[{"code": c, "naam": data.names[c]} for c in data.by_name])
     writer.write("zoeken.html", "zoeken.html.j2", title="Zoeken", gemeenten=[{"code": c, "naam": data.names[c]} for c in data.by_name],
                  domeinen=home.domeinen(data))
-    writer.write("vergelijk.html", "vergelijk.html.j2", title="Vergelijk gemeenten", specs={},
+    writer.write("vergelijk.html", "vergelijk.html.j2", title="Vergelijk gemeenten", specs={}, vergelijker=True,
                  gemeenten=[{"code": c, "naam": data.names[c]} for c in data.by_name], views=data.views,
                  standaard_indicator=next((v.id for v in data.views if not v.is_count), data.views[0].id))
     writer.write("over-de-cijfers.html", "over-de-cijfers.html.j2", title="Over de cijfers")
@@ -119,7 +119,7 @@ def _render(data: SiteData, tables: Mapping[str, pd.DataFrame], target: Path, *,
         writer.write(f"indicator/{view.id}.html", "indicator.html.j2", title=view.titel, specs=specs, **page)
     for code in data.codes:
         page, specs = gemeente.context(data, code)
-        writer.write(f"gemeente/{code}.html", "gemeente.html.j2", title=data.names[code], specs=specs, **page)
+        writer.write(f"gemeente/{code}.html", "gemeente.html.j2", title=data.names[code], specs=specs, vergelijker=True, **page)
         writer.write(f"gemeente/{code}-factsheet.html", "factsheet.html.j2", title=f"Factsheet {data.names[code]}",
                      **factsheet.context(data, code))
         wijk_page = wijken.context(data, code)
