@@ -1,7 +1,8 @@
-"""The static dashboard site (Dutch, Plotly, offline): `dashboards.site.build_site`.
+"""The static dashboard site (Dutch, offline, SVG charts): `dashboards.site.build_site`.
 
 Plain Python without Dagster, so the pipeline asset, the CLI and the tests all call the same code.
-`format` formats numbers the Dutch way, `charts` builds the Plotly figures, `site` writes the pages,
-`links` checks the site's internal links and `serve` serves a built site on this machine.
-See docs/site.md.
+`data` indexes the published tables, `views` says what a page tells about an indicator, `cells`
+and `charts` make table cells and chart specs, `kaart` the map, `pages/` one module per page type,
+`render` writes pages, `downloads` and `kwaliteit` bring in the downloads and the Data Docs,
+`links` checks the site's internal links and `serve` serves a built site. See docs/site.md.
 """

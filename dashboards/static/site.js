@@ -1,9 +1,60 @@
 /* Monitor Sociaal Domein: small progressive enhancements. Every page works without this file.
+   - search from every page: suggestions from zoekindex.js; an exact name goes straight to its page;
+   - zoeken.html?q=… filters the list of gemeenten and indicators;
    - the gemeente selector on the home page goes straight to the gemeente's page;
-   - gemeente/index.html?gemeente=GM0363 (the selector without JavaScript) forwards to that page;
-   - tables with class "sorteerbaar" sort when a column header button is pressed. */
+     gemeente/index.html?gemeente=GM0363 (the selector without JavaScript) forwards to that page;
+   - tables with class "sorteerbaar" sort when a column header button is pressed;
+   - a print button on the factsheet; a link to a #anchor inside <details> opens it. */
 (function () {
   "use strict";
+  var ROOT = document.body.getAttribute("data-root") || "";
+
+  function index() { return window.GMSD_ZOEK || { gemeenten: [], indicatoren: [] }; }
+
+  function exact(term) {
+    var t = term.trim().toLowerCase(), found = null;
+    index().gemeenten.forEach(function (g) { if (!found && (g[1].toLowerCase() === t || g[0].toLowerCase() === t)) found = ROOT + "gemeente/" + g[0] + ".html"; });
+    index().indicatoren.forEach(function (i) { if (!found && (i[1].toLowerCase() === t || i[0] === t)) found = ROOT + "indicator/" + i[0] + ".html"; });
+    return found;
+  }
+
+  function setUpSearch() {
+    var form = document.querySelector("form.zoek"), list = document.getElementById("zoek-suggesties");
+    if (!form || !list) return;
+    var input = form.querySelector("input");
+    var filled = false;
+    function fill() {
+      if (filled) return;
+      filled = true;
+      var fragment = document.createDocumentFragment();
+      index().gemeenten.forEach(function (g) { var o = document.createElement("option"); o.value = g[1]; o.label = "gemeente"; fragment.appendChild(o); });
+      index().indicatoren.forEach(function (i) { var o = document.createElement("option"); o.value = i[1]; o.label = "indicator (" + i[2] + ")"; fragment.appendChild(o); });
+      list.appendChild(fragment);
+    }
+    input.addEventListener("focus", fill);
+    input.addEventListener("input", fill);
+    form.addEventListener("submit", function (event) {
+      var target = exact(input.value);
+      if (target) { event.preventDefault(); window.location.href = target; }
+    });
+  }
+
+  function filterSearchPage() {
+    var result = document.getElementById("zoek-resultaat");
+    if (!result) return;
+    var term = (new URLSearchParams(window.location.search).get("q") || "").trim().toLowerCase();
+    if (!term) return;
+    var input = document.getElementById("zoekterm");
+    if (input) input.value = term;
+    var shown = 0;
+    document.querySelectorAll(".zoeklijst li").forEach(function (li) {
+      var match = li.textContent.toLowerCase().indexOf(term) >= 0;
+      li.hidden = !match;
+      if (match) shown++;
+    });
+    result.textContent = shown ? shown + (shown === 1 ? " resultaat" : " resultaten") + " voor ‘" + term + "’."
+                               : "Niets gevonden voor ‘" + term + "’. Probeer een deel van de naam.";
+  }
 
   function goToGemeente(form) {
     var select = form.querySelector("select");
@@ -23,9 +74,9 @@
 
   // "1.234,5" -> 1234.5; "." (geheim), "–" and "niet geleverd" -> NaN (sorted last).
   function number(text) {
-    var match = text.replace(/\s/g, "").match(/[+-]?\d[\d.]*(,\d+)?/);
+    var match = text.replace(/\s/g, "").match(/^[▲▼]?([+-]?\d[\d.]*(,\d+)?)/);
     if (!match) return NaN;
-    return parseFloat(match[0].replace(/\./g, "").replace(",", "."));
+    return parseFloat(match[1].replace(/\./g, "").replace(",", "."));
   }
 
   function sortTable(table, column, button) {
@@ -50,13 +101,11 @@
     rows.forEach(function (row) { body.appendChild(row); });
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
+  function start() {
+    setUpSearch();
+    filterSearchPage();
     var form = document.getElementById("kies-gemeente");
-    if (form) {
-      form.addEventListener("submit", function (event) {
-        if (goToGemeente(form)) event.preventDefault();
-      });
-    }
+    if (form) form.addEventListener("submit", function (event) { if (goToGemeente(form)) event.preventDefault(); });
     forwardFromList();
     document.querySelectorAll("table.sorteerbaar").forEach(function (table) {
       table.querySelectorAll("thead th button.sorteer").forEach(function (button) {
@@ -64,10 +113,13 @@
         button.addEventListener("click", function () { sortTable(table, column, button); });
       });
     });
-    // A link to a wijk table (#…-wijken) opens it.
+    document.querySelectorAll("[data-print]").forEach(function (b) { b.addEventListener("click", function () { window.print(); }); });
+    document.querySelectorAll(".zonder-js").forEach(function (node) { node.hidden = true; });
     if (window.location.hash) {
-      var target = document.getElementById(window.location.hash.slice(1));
-      if (target && target.tagName === "DETAILS") target.open = true;
+      var target = document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+      var details = target && target.closest("details");
+      if (details) details.open = true;
     }
-  });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
 })();

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import dagster as dg
 
+from dashboards.downloads import archive_releases
 from dashboards.site import build_site
 from indicators.concept import read_concept
-from indicators.export import export_published
+from indicators.export import export_published, published_tables
 from indicators.releases import ReleaseError, publish_release
 from indicators.warehouse import build_warehouse, read_published
 from pipelines.assets.common import OWNER, TAGS
@@ -121,18 +122,15 @@ def site(context: dg.AssetExecutionContext, clearinghouse: Clearinghouse) -> dg.
         return dg.MaterializeResult(metadata={"paginas": 0, "opmerking": "nog geen release; site ongewijzigd"})
     if site_is_current(home):
         return dg.MaterializeResult(metadata={"opmerking": "releases ongewijzigd; site ongewijzigd", "releases": served})
-    published = read_published(home.warehouse)
     with tempfile.TemporaryDirectory(dir=home.root) as scratch:
-        downloads = export_published(home.warehouse, Path(scratch) / "parquet", formaat="parquet")
-        downloads += export_published(home.warehouse, Path(scratch) / "csv", formaat="csv", nederlands=True)
+        downloads = Path(scratch) / "downloads"
+        export_published(home.warehouse, downloads, formaat="parquet")
+        export_published(home.warehouse, downloads, formaat="csv", nederlands=True)
+        archive_releases(home.releases, downloads)
         summary = build_site(
-            published,
+            published_tables(home.warehouse),
             home.site,
-            release=", ".join(sorted(set(published["release"].astype(str)))),
-            benchmark=read_published(home.warehouse, "publish.benchmark"),
-            releases=read_published(home.warehouse, "publish.releases"),
-            revisions=read_published(home.warehouse, "publish.revisies"),
-            downloads={path.name: path for path in downloads},
+            downloads=downloads,
             quality_docs=home.quality_docs if (home.quality_docs / "index.html").exists() else None,
         )
     files.write_text(home.root / SITE_MARKER, served)

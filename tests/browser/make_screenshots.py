@@ -1,74 +1,72 @@
-"""Screenshots of the site for the documentation: docs/screenshots/home.png and gemeente.png.
+"""Screenshots of the site for the documentation, desktop (1100 px) and phone (390 px), in docs/screenshots/.
 
     uv run python -m tests.browser.make_screenshots [WAREHOUSE]
 
-Builds the site from WAREHOUSE (a warehouse.duckdb, read-only; default var/warehouse.duckdb) into
-a temporary folder — or from the unit-test data when there is no warehouse — and photographs the
-home page and the gemeente with the most wijken in headless system Chromium (never downloaded).
+Builds the site from WAREHOUSE (a warehouse.duckdb, read-only) into a temporary folder, or, without
+one, from the national-sized test tables (every gemeente on the map), and photographs the home page,
+a gemeente page (its groups and map, and its comparison with chosen gemeenten), an indicator page
+and the releases page in headless system Chromium (never downloaded).
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
 import tempfile
 from pathlib import Path
 
+from playwright.sync_api import sync_playwright
+
 from dashboards.site import build_site
+from indicators.export import published_tables
+from tests.fixtures.chromium import CHROMIUM, FLAGS
+from tests.fixtures.published import RELEASES, REVISIONS, national_tables
 
 ROOT = Path(__file__).resolve().parents[2]
 TARGET = ROOT / "docs" / "screenshots"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+GEMEENTE = "GM0358"
+CHOSEN = "GM0358,GM0362,GM0363,GM0384,GM0394"
+
+SHOTS = [  # name, path, element to scroll to (None: top), full page
+    ("home", "index.html", None),
+    ("gemeente-kaart", f"gemeente/{GEMEENTE}.html", "#groepen-kop"),
+    ("gemeente-vergelijking", f"gemeente/{GEMEENTE}.html?vergelijk={CHOSEN}&indicator=wmo_per_1000", "#vergelijk-kop"),
+    ("gemeente-blok", f"gemeente/{GEMEENTE}.html", "#wmo_per_1000"),
+    ("indicator", "indicator/wmo_per_1000.html", None),
+    ("releases", "releases.html", None),
+]
 
 
-def _inputs(warehouse: Path) -> tuple[dict, str]:
-    if warehouse.is_file():
-        import duckdb
-
-        with duckdb.connect(str(warehouse), read_only=True) as con:
-            indicatoren = con.sql("FROM publish.indicatoren").df()
-            bench = con.sql("FROM publish.benchmark").df()
-        release = str(indicatoren["release"].iloc[0]) if "release" in indicatoren else "demo"
-        docs = warehouse.parent / "kwaliteit"
-        kwargs = dict(benchmark=bench, quality_docs=docs if (docs / "index.html").is_file() else None)
-        return dict(indicatoren=indicatoren, release=release, **kwargs), "gemeente"
-    from tests.unit.test_site import RELEASES, REVISIONS, benchmark_table, indicatoren
-
-    df = indicatoren()
-    return dict(indicatoren=df, release="2025-09", benchmark=benchmark_table(df), releases=RELEASES,
-                revisions=REVISIONS), "gemeente"
+def _tables(argv: list[str]) -> dict:
+    if argv and Path(argv[0]).is_file():
+        return published_tables(Path(argv[0]))
+    return {**national_tables(), "releases": RELEASES, "revisies": REVISIONS}
 
 
 def main(argv: list[str]) -> int:
-    from playwright.sync_api import sync_playwright
-
-    warehouse = Path(argv[0]) if argv else ROOT / "var" / "warehouse.duckdb"
-    chromium = os.environ.get("GMSD_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    if not chromium:
+    if not CHROMIUM:
         print("Chromium ontbreekt (apt-get install -y chromium).", file=sys.stderr)
         return 1
-    inputs, _ = _inputs(warehouse)
-    df = inputs.pop("indicatoren")
-    wijken = df[df["regio_niveau"] == "wijk"].groupby("gemeente_code")["regio_code"].nunique()
-    # A gemeente with a readable number of wijken (the median), for a typical page.
-    code = wijken.sort_values().index[len(wijken) // 2] if len(wijken) else sorted(df["gemeente_code"])[0]
     TARGET.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
-        summary = build_site(df, Path(folder) / "site", **inputs)
+        summary = build_site(_tables(argv), Path(folder) / "site")
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium, args=FLAGS)
-            page = browser.new_page(viewport={"width": 1100, "height": 1300})
-            page.goto(summary.index.as_uri())
-            page.wait_for_load_state("load")
-            page.screenshot(path=str(TARGET / "home.png"))
-            page.goto((summary.out_dir / "gemeente" / f"{code}.html").as_uri())
-            page.wait_for_selector(".js-plotly-plot .main-svg", timeout=15_000)
-            page.evaluate("() => document.querySelector('h2[id^=domein-]').scrollIntoView()")
-            page.wait_for_timeout(500)
-            page.screenshot(path=str(TARGET / "gemeente.png"))
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            for width, suffix in ((1100, ""), (390, "-390")):
+                context = browser.new_context(viewport={"width": width, "height": 1200 if width > 500 else 844},
+                                              device_scale_factor=1 if width > 500 else 2, is_mobile=width < 500)
+                page = context.new_page()
+                for name, path, anchor in SHOTS:
+                    page.goto(summary.out_dir.joinpath(path.split("?")[0]).as_uri() + ("?" + path.split("?")[1] if "?" in path else ""))
+                    page.wait_for_load_state("load")
+                    if page.locator("[data-grafiek]").count():
+                        page.wait_for_function("document.querySelectorAll('.teken svg').length >= 1", timeout=30_000)
+                    if anchor:
+                        page.evaluate(f"() => document.querySelector('{anchor}').scrollIntoView()")
+                    page.wait_for_timeout(400)
+                    page.screenshot(path=str(TARGET / f"{name}{suffix}.png"))
+                context.close()
             browser.close()
-    print(f"Geschreven: {TARGET / 'home.png'} en {TARGET / 'gemeente.png'} (gemeente {code}).")
+    print(f"Geschreven: {len(SHOTS) * 2} schermafdrukken in {TARGET}.")
     return 0
 
 

@@ -2,6 +2,9 @@
 
 from contracts.delivery import CONTRACTS
 from contracts.dictionary import DOC_PATH, render_markdown
+from dashboards.site import build_site
+from tests.fixtures.published import GENERATED, tables
+from vocabulary.codes import LABELLED_CODES, LABELS
 
 
 def test_dictionary_is_up_to_date():
@@ -19,8 +22,6 @@ def test_every_column_has_a_description_in_the_dictionary():
 
 
 def test_every_code_list_has_a_meaning_for_every_code():
-    from vocabulary.codes import LABELLED_CODES, LABELS
-
     assert set(LABELS) == set(LABELLED_CODES)
     for name, codes in LABELLED_CODES.items():
         assert set(LABELS[name]) == set(codes), name
@@ -29,10 +30,7 @@ def test_every_code_list_has_a_meaning_for_every_code():
 
 
 def test_dictionary_is_on_the_site(tmp_path):
-    from dashboards.site import build_site
-    from tests.unit.test_site import GENERATED, indicatoren
-
-    build_site(indicatoren(), tmp_path / "site", release="t", generated_at=GENERATED)
+    build_site(tables(), tmp_path / "site", generated_at=GENERATED)
     page = (tmp_path / "site" / "gegevenswoordenboek.html").read_text(encoding="utf-8")
     for model in CONTRACTS.values():
         for name in model.to_schema().columns:

@@ -1,128 +1,68 @@
-"""The dashboard site: pages per consenting gemeente and indicator, secrets shown as ".", offline, atomic."""
+"""The dashboard site: pages per consenting gemeente and indicator, honest comparisons, secrets
+explained, offline, light, atomic. Built from publish.benchmark as production makes it."""
 
 from __future__ import annotations
 
+import json
 import math
+import re
 import threading
 import urllib.error
 import urllib.request
 from datetime import datetime
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
-from dashboards import charts
-from vocabulary.formatting import fmt_count, fmt_datetime, fmt_number, fmt_periode, fmt_waarde
+from dashboards import kaart
+from dashboards.data import InputError, pooled, prepare
+from dashboards.downloads import archive_releases
 from dashboards.links import broken_links
-from dashboards.site import benchmark, build_site, simple_benchmark
+from dashboards.serve import make_server
+from dashboards.site import build_site
 from indicators.catalogus import load_catalogue
-
-GENERATED = datetime(2025, 9, 1, 14, 5)
-
-# (regio_code, niveau, naam, gemeente_code) per indicator and periode
-REGIONS = [
-    ("GM0358", "gemeente", "Aalsmeer", "GM0358"),
-    ("WK035801", "wijk", "Aalsmeer-Centrum", "GM0358"),
-    ("WK035802", "wijk", "Kudelstaart", "GM0358"),
-    ("GM0363", "gemeente", "Amsterdam", "GM0363"),
-    ("WK036301", "wijk", "Burgwallen-Oude Zijde", "GM0363"),
-    ("WK036302", "wijk", "Burgwallen-Nieuwe Zijde", "GM0363"),
-]
-COUNTS = {  # (indicator, periode, regio) -> (teller, noemer)
-    "jeugd_pct": {"GM0358": (1230, 9000), "WK035801": (400, 3000), "WK035802": (830, 7000),
-                  "GM0363": (20000, 200000), "WK036301": (25, 800), "WK036302": (40, 900)},
-    "wmo_per_1000": {"GM0358": (1250, 32000), "WK035801": (500, 12000), "WK035802": (750, 20000),
-                     "GM0363": (45000, 930000), "WK036301": (115, 4500), "WK036302": (160, 5200)},
-}  # fmt: skip
-FACTOR = {"jeugd_pct": 100.0, "wmo_per_1000": 1000.0}
-SECRET_VALUE = 42.4  # planted on the secret row: must never reach a page
-
-
-def indicatoren() -> pd.DataFrame:
-    rows = []
-    for indicator, counts in COUNTS.items():
-        for step, periode in enumerate(("2024-H2", "2025-H1")):
-            for code, niveau, naam, gemeente in REGIONS:
-                teller, noemer = counts[code]
-                teller += 5 * step
-                rows.append(
-                    dict(indicator_id=indicator, periode=periode, regio_code=code, regio_niveau=niveau,
-                         regio_naam=naam, gemeente_code=gemeente, teller=float(teller), noemer=float(noemer),
-                         waarde=round(teller / noemer * FACTOR[indicator], 1), geheim=False, geheim_reden=None,
-                         eenheid="pct" if indicator == "jeugd_pct" else "per_1000", status="voorlopig",
-                         release="2025-09")
-                )
-    df = pd.DataFrame(rows)
-    # One secret wijk cell (small count), with a value left on it by a hypothetical upstream bug.
-    secret = (df["indicator_id"] == "jeugd_pct") & (df["periode"] == "2025-H1") & (df["regio_code"] == "WK036301")
-    df.loc[secret, ["teller", "waarde", "geheim", "geheim_reden"]] = [float("nan"), SECRET_VALUE, True, "klein aantal"]
-    return df
-
-
-def benchmark_table(df: pd.DataFrame) -> pd.DataFrame:
-    """A publish.benchmark-shaped table for `df`, plus rows of a gemeente that did not consent (GM0362)."""
-    rows = []
-    gemeente = df[df["regio_niveau"] == "gemeente"]
-    for (indicator, periode), group in gemeente.groupby(["indicator_id", "periode"]):
-        for code in [*group["gemeente_code"], "GM0362"]:
-            for soort, naam, (med, p25, p75) in (
-                ("nederland", "Nederland (gemeenten in de monitor)", (11.5, 10.5, 12.5)),
-                ("vergelijkbaar", "Vergelijkbare gemeenten", (12.5, 11.0, 14.0)),
-                ("grootteklasse", "20.000 tot 50.000 inwoners", (9.5, 8.5, 10.5)),
-            ):
-                rows.append(dict(indicator_id=indicator, periode=periode, gemeente_code=code,
-                                 regio_naam="Amstelveen" if code == "GM0362" else code, eenheid="pct",
-                                 groep_soort=soort, groep_code=soort[:2].upper(), groep_naam=naam, waarde=1.0,
-                                 groep_mediaan=med, groep_p25=p25, groep_p75=p75, groep_waarde=10.6,
-                                 groep_aantal=3, rang=1, vorige_periode=None, verandering=None))
-    return pd.DataFrame(rows)
-
-
-RELEASES = pd.DataFrame(
-    [
-        dict(release_id="2025-03", periode="2024-H2", status="voorlopig", gepubliceerd_op=datetime(2025, 3, 1, 9, 0),
-             cijfers=48, herzien=0),
-        dict(release_id="2025-09", periode="2025-H1", status="voorlopig", gepubliceerd_op=datetime(2025, 9, 1, 14, 5),
-             cijfers=48, herzien=2),
-    ]
+from tests.fixtures.published import (
+    GENERATED, RELEASES, REVISIONS, SECRET_VALUE, benchmark_table, full_catalogue_indicatoren, indicatoren, tables,
 )
-REVISIONS = pd.DataFrame(
-    [
-        dict(indicator_id="wmo_per_1000", periode="2024-H2", regio_code="GM0358", regio_naam="Aalsmeer",
-             release_oud="2025-03", release_nieuw="2025-09", waarde_oud=36.1, waarde_nieuw=39.1, verschil=3.0),
-        # Secret now: neither the new value nor the difference may be shown.
-        dict(indicator_id="jeugd_pct", periode="2025-H1", regio_code="WK036301", regio_naam="Burgwallen-Oude Zijde",
-             release_oud="2025-03", release_nieuw="2025-09", waarde_oud=3.5, waarde_nieuw=SECRET_VALUE, verschil=38.9),
-        # A region of a gemeente that did not consent: never shown.
-        dict(indicator_id="jeugd_pct", periode="2024-H2", regio_code="GM0362", regio_naam="Amstelveen",
-             release_oud="2025-03", release_nieuw="2025-09", waarde_oud=9.0, waarde_nieuw=9.5, verschil=0.5),
-    ]
-)
+from vocabulary.formatting import fmt_count, fmt_datetime, fmt_number, fmt_periode, fmt_waarde
+
+
+class Declared:
+    """A catalogue indicator with the newer declarations (richting, kanttekeningen) added."""
+
+    def __init__(self, indicator, **extra):
+        self._indicator = indicator
+        self.__dict__.update(extra)
+
+    def __getattr__(self, name):
+        return getattr(self._indicator, name)
 
 
 @pytest.fixture()
 def site(tmp_path):
-    out = tmp_path / "publicatie" / "site"
-    return build_site(indicatoren(), out, release="2025-09", generated_at=GENERATED)
+    return build_site(tables(), tmp_path / "publicatie" / "site", generated_at=GENERATED)
 
 
 @pytest.fixture()
 def full_site(tmp_path):
-    """Every optional input given: benchmark, releases, revisions, downloads, quality docs."""
+    """Every optional input: peer groups, releases, revisions, downloads with an archive, quality docs."""
     docs = tmp_path / "gx"
     (docs / "validations").mkdir(parents=True)
-    (docs / "index.html").write_text('<html><body><a href="validations/v.html">v</a></body></html>', encoding="utf-8")
-    (docs / "validations" / "v.html").write_text('<html><body><a href="../index.html">terug</a></body></html>')
-    csv = tmp_path / "indicatoren.csv"
-    csv.write_text("indicator_id;periode;waarde\njeugd_pct;2025-H1;13,7\n", encoding="utf-8")
-    parquet = tmp_path / "indicatoren.parquet"
-    parquet.write_bytes(b"PAR1 fake")
-    df = indicatoren()
-    out = tmp_path / "site"
-    return build_site(
-        df, out, release="2025-09", generated_at=GENERATED, benchmark=benchmark_table(df), releases=RELEASES,
-        revisions=REVISIONS, downloads={"Indicatoren (CSV)": csv, "Indicatoren (Parquet)": parquet}, quality_docs=docs,
-    )
+    (docs / "static" / "fonts").mkdir(parents=True)
+    (docs / "static" / "fonts" / "groot.otf").write_bytes(b"x" * 1000)
+    (docs / "index.html").write_text('<html><head><title>Datakwaliteit – gmsd</title><style>body{}</style></head><body>'
+                                     '<h1>Datakwaliteit</h1><a href="validations/v.html">v</a></body></html>', encoding="utf-8")
+    (docs / "validations" / "v.html").write_text(
+        '<html><body><nav>x</nav><h4>Expectation Validation Result</h4><script>alert(1)</script>'
+        '<a href="../index.html">terug</a></body></html>', encoding="utf-8")
+    downloads = tmp_path / "downloads"
+    (downloads / "2024-H2-r1").mkdir(parents=True)
+    (downloads / "indicatoren.csv").write_text("indicator_id;periode;waarde\njeugd_pct;2025-H1;13,7\n", encoding="utf-8")
+    (downloads / "indicatoren.parquet").write_bytes(b"PAR1 fake")
+    (downloads / "2024-H2-r1" / "indicatoren.csv").write_text("indicator_id;periode\n", encoding="utf-8")
+    return build_site(tables(releases=RELEASES, revisies=REVISIONS), tmp_path / "site", generated_at=GENERATED,
+                      downloads=downloads, quality_docs=docs)
 
 
 def read(path) -> str:
@@ -133,86 +73,94 @@ def all_html(out) -> list:
     return sorted(out.rglob("*.html"))
 
 
-def test_index_gemeente_and_indicator_pages(site):
+def chart_specs(page: str) -> dict:
+    match = re.search(r'<script type="application/json" id="grafieken">(.*?)</script>', page, re.DOTALL)
+    return json.loads(match.group(1)) if match else {}
+
+
+def test_index_gemeente_indicator_and_wijk_pages(site):
     out = site.out_dir
     assert site.index == out / "index.html" and site.index.exists()
     assert site.gemeenten == ["GM0358", "GM0363"]
-    assert sorted(p.name for p in (out / "gemeente").iterdir()) == ["GM0358.html", "GM0363.html", "index.html"]
+    assert sorted(p.name for p in (out / "gemeente").iterdir()) == [
+        "GM0358-factsheet.html", "GM0358.html", "GM0363-factsheet.html", "GM0363.html", "index.html"]
     assert sorted(p.name for p in (out / "indicator").iterdir()) == ["jeugd_pct.html", "wmo_per_1000.html"]
-    expected = {
-        site.index, out / "gegevenswoordenboek.html", out / "datakwaliteit.html", out / "downloads.html",
-        out / "gemeente" / "index.html", out / "gemeente" / "GM0358.html", out / "gemeente" / "GM0363.html",
-        out / "indicator" / "jeugd_pct.html", out / "indicator" / "wmo_per_1000.html",
-    }
-    assert set(site.pages) == expected and set(all_html(out)) == expected
-    assert not (out / "revisies.html").exists()  # no revisions given
+    assert sorted(p.name for p in (out / "wijken").iterdir()) == ["GM0358.html", "GM0363.html"]
+    assert set(site.pages) == set(all_html(out))
     index = read(site.index)
-    assert "<title>" in index and "Monitor Sociaal Domein" in index and '<html lang="nl">' in index
-    assert "2025-09" in index and "1 september 2025, 14:05" in index and "voorlopig" in index
-    assert "geheim" in index and "veelvouden van 5" in index
+    assert '<html lang="nl">' in index and "1 september 2025, 14:05" in index and "voorlopig" in index
     assert 'href="indicator/jeugd_pct.html"' in index and 'href="indicator/wmo_per_1000.html"' in index
-    # The selector: a plain form that works without JavaScript, one option per published gemeente.
     assert '<form id="kies-gemeente" action="gemeente/index.html" method="get">' in index
     assert '<option value="GM0358">Aalsmeer</option>' in index and '<option value="GM0363">Amsterdam</option>' in index
-    assert 'href="GM0363.html"' in read(out / "gemeente" / "index.html")
     gemeente = read(out / "gemeente" / "GM0363.html")
-    assert "<h1>Amsterdam</h1>" in gemeente and 'href="index.html"' in gemeente
-    assert "Burgwallen-Oude Zijde" in gemeente and "Kudelstaart" not in gemeente
-    assert 'class="skip" href="#inhoud"' in gemeente
+    assert "<h1>Amsterdam</h1>" in gemeente and "Burgwallen-Oude Zijde" not in gemeente  # wijken: own page
+    assert "Burgwallen-Oude Zijde" in read(out / "wijken" / "GM0363.html")
     indicator = read(out / "indicator" / "jeugd_pct.html")
-    for text in ("teller / noemer × 100", "CBS KWB 2024", "clearinghouse", "VISD-matrix", "zorg en welzijn",
-                 "doeltreffendheid", "0 tot en met 7 is geheim", "Aalsmeer", "Amsterdam"):
+    for text in ("teller / noemer × 100", "CBS Kerncijfers wijken en buurten 2024", "VISD-matrix", "zorg en welzijn",
+                 "0 tot en met 7 is geheim", "Aalsmeer", "Amsterdam"):
         assert text in indicator, text
 
 
-def test_national_headline_is_the_pooled_figure(site):
+def test_every_page_searches_and_has_one_main_landmark(site):
+    for page in site.pages:
+        text = read(page)
+        assert 'role="search"' in text and 'zoeken.html"' in text, page
+        assert text.count("<main") == 1 and "<header" in text and "<footer" in text, page
+    zoekindex = read(site.out_dir / "zoekindex.js")
+    assert '["GM0358","Aalsmeer"]' in zoekindex and '"jeugd_pct","Jongeren met jeugdzorg"' in zoekindex
+
+
+def test_headline_is_pooled_and_not_called_nederland_unless_all_take_part(site):
     index = read(site.index)
     # jeugd_pct 2025-H1 pooled over both gemeenten: (1235 + 20005) / 209000 * 100 = 10,2
     assert '<span class="kc-waarde">10,2%</span>' in index
+    assert "Alle deelnemende gemeenten (2) in cijfers" in index and "Nederland in cijfers" not in index
 
 
 def test_absent_gemeente_gets_no_page_and_no_mention(full_site):
     assert not (full_site.out_dir / "gemeente" / "GM0362.html").exists()
-    for page in all_html(full_site.out_dir):
-        if "kwaliteit" in page.parts:
-            continue
-        text = read(page)
-        assert "GM0362" not in text and "Amstelveen" not in text, page
-
-
-def test_secret_rows_show_a_dot_not_their_value(full_site):
-    page = read(full_site.out_dir / "gemeente" / "GM0363.html")
-    assert '<td class="getal geheim"><abbr title="Geheim: klein aantal">.</abbr></td>' in page
-    assert "Een punt (.) betekent geheim" in page  # the footnote under the table
     for path in full_site.out_dir.rglob("*"):
-        if path.is_file() and path.suffix in (".html", ".js", ".csv") and path.name != "plotly.min.js":
+        if path.suffix in (".html", ".js") and path.name != "kaart.js":  # the map has every boundary, by name
+            text = read(path)
+            assert "GM0362" not in text and "Amstelveen" not in text, path
+
+
+def test_secret_shows_a_dot_with_its_reason_in_text_never_the_value(full_site):
+    page = read(full_site.out_dir / "wijken" / "GM0363.html")
+    assert '<td class="getal geheim">.<sup aria-hidden="true">k</sup><span class="sr"> geheim: klein aantal</span></td>' in page
+    assert "<strong>.k</strong> = klein aantal: 0 tot en met 7 personen" in page  # the footnote under the table
+    explained = read(full_site.out_dir / "over-de-cijfers.html")
+    assert "aanvullend geheim" in explained and "totaal min de andere onderdelen" in explained
+    for path in full_site.out_dir.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".js", ".csv"):
             text = read(path)
             assert "42,4" not in text and "42.4" not in text, path
             assert "38,9" not in text and "38.9" not in text, path  # the revision difference of the secret row
 
 
-def test_plotly_bundled_once_and_no_cdn(full_site):
+def test_light_offline_pages_without_plotly(full_site):
     out = full_site.out_dir
-    assert list(out.rglob("plotly*.js")) == [out / "plotly.min.js"]
-    assert (out / "plotly.min.js").stat().st_size > 1_000_000
-    assert (out / "style.css").exists() and (out / "site.js").exists()
-    assert '<script src="../plotly.min.js">' in read(out / "gemeente" / "GM0358.html")
-    assert '<script src="../plotly.min.js">' in read(out / "indicator" / "jeugd_pct.html")
-    assert "plotly.min.js" not in read(out / "index.html")  # the home page has no chart: stays light
+    assert not list(out.rglob("plotly*.js"))
+    assert (out / "grafiek.js").stat().st_size < 60_000 and (out / "kaart.js").stat().st_size < 120_000
+    gemeente = read(out / "gemeente" / "GM0358.html")
+    assert '<script src="../grafiek.js" defer></script>' in gemeente
+    assert "grafiek.js" not in read(out / "downloads.html")  # no chart: no chart code
     for page in full_site.pages:
         text = read(page).lower()
         assert "cdn" not in text and "https://" not in text and "http://" not in text, page
-        if page.parent.name in ("gemeente", "indicator") and page.name != "index.html":
-            assert "plotly.newplot" in text, page
+        assert re.search(r"<script src=[^>]*>", text) is None or all(
+            " defer" in tag for tag in re.findall(r"<script src=[^>]*>", text)), page
 
 
-def test_every_chart_has_a_text_alternative(full_site):
+def test_every_chart_has_a_caption_and_a_table(full_site):
     for page in full_site.pages:
         text = read(page)
-        charts_on_page = text.count('class="plotly-graph-div"')
-        if charts_on_page:
-            assert text.count("<figcaption>") >= charts_on_page, page
-            assert text.count("<table") >= charts_on_page, page
+        containers = text.count("data-grafiek=")
+        if containers:
+            assert text.count("<figcaption>") >= containers, page
+            assert "<table" in text or 'class="alternatief"' in text, page
+            specs = chart_specs(text)
+            assert set(re.findall(r'data-grafiek="([^"]+)"', text)) <= set(specs), page
 
 
 def test_dutch_number_format_in_tables(site):
@@ -221,36 +169,148 @@ def test_dutch_number_format_in_tables(site):
     assert ">13,7<" in aalsmeer and ">39,2<" in aalsmeer
     assert ">+0,1<" in aalsmeer  # change since 2024-H2 (13,7 - 13,6)
     page = read(site.out_dir / "gemeente" / "GM0363.html")
-    assert ">930.000<" in page  # thousands separator in a noemer
-    assert ">20.005<" in page
+    assert ">930.000<" in page and ">20.005<" in page  # thousands separator in noemer and teller
 
 
-def test_peer_group_bands_and_nederland_from_the_benchmark(full_site):
-    page = read(full_site.out_dir / "gemeente" / "GM0358.html")
-    assert "12,5 (11,0–14,0)" in page  # vergelijkbare gemeenten: median (P25–P75)
-    assert "9,5 (8,5–10,5)" in page  # same size
-    assert ">10,6<" in page  # Nederland = groep_waarde of 'nederland'
-    indicator = read(full_site.out_dir / "indicator" / "jeugd_pct.html")
-    assert "12,5 (11,0–14,0)" in indicator and "Nederland: 10,6" in indicator
+def test_group_labels_come_from_the_data_and_members_are_named(tmp_path):
+    df = indicatoren()
+    bench = benchmark_table(df)
+    bench.loc[bench["groep_soort"] == "nederland", "groep_naam"] = "alle deelnemende gemeenten (2)"
+    # Aalsmeer compared with a group of similar gemeenten (Amsterdam is not one nationally, but the site shows what the data say).
+    similar = bench[(bench["gemeente_code"] == "GM0358") & (bench["groep_soort"] == "provincie")].copy()
+    similar[["groep_soort", "groep_code", "groep_naam"]] = ["vergelijkbaar", "VG-GM0358", "Vergelijkbaar met Aalsmeer"]
+    bench = pd.concat([bench, similar], ignore_index=True)
+    groups = pd.DataFrame([
+        ("GM0358", "vergelijkbaar", "VG-GM0358", "Vergelijkbaar met Aalsmeer"),
+        ("GM0363", "vergelijkbaar", "VG-GM0358", "Vergelijkbaar met Aalsmeer"),
+        ("GM0362", "vergelijkbaar", "VG-GM0358", "Vergelijkbaar met Aalsmeer"),  # no consent: never named
+    ], columns=["gemeente_code", "groep_soort", "groep_code", "groep_naam"])
+    summary = build_site({"indicatoren": df, "benchmark": bench, "peergroepen": groups}, tmp_path / "site", generated_at=GENERATED)
+    page = read(summary.out_dir / "gemeente" / "GM0358.html")
+    assert "alle deelnemende gemeenten (2)" in page and ">Nederland" not in page
+    members = re.search(r"Vergelijkbare gemeenten: <strong>Vergelijkbaar met Aalsmeer</strong></dt>\s*<dd>(.*?)</dd>", page, re.DOTALL)
+    assert members and "Amsterdam" in members.group(1) and "Aalsmeer</a>" not in members.group(1)
+
+
+def test_no_band_without_percentiles_and_no_comparison_below_two(tmp_path):
+    df = indicatoren()
+    bench = benchmark_table(df)
+    vergelijkbaar = bench["groep_soort"] == "vergelijkbaar"
+    bench.loc[vergelijkbaar, ["groep_mediaan", "groep_p25", "groep_p75", "groep_aantal"]] = [12.5, None, None, 3]
+    same_size = bench[bench["groep_soort"] == "provincie"].copy()  # a size class with one other gemeente
+    same_size[["groep_soort", "groep_code", "groep_naam"]] = ["grootteklasse", "GK-X", "gemeenten van dezelfde grootte (1)"]
+    bench = pd.concat([bench, same_size], ignore_index=True)
+    size = bench["groep_soort"] == "grootteklasse"
+    bench.loc[size, ["groep_mediaan", "groep_p25", "groep_p75", "groep_aantal"]] = [9.5, 8.5, 10.5, 1]
+    summary = build_site({"indicatoren": df, "benchmark": bench}, tmp_path / "site", generated_at=GENERATED)
+    page = read(summary.out_dir / "gemeente" / "GM0358.html")
+    assert ">12,5</td>" in page and "12,5 (" not in page  # median, no band
+    assert "9,5" not in page and "Te weinig gemeenten met een cijfer om mee te vergelijken" in page
+    trend = chart_specs(page)["g-jeugd_pct"]
+    assert "band" not in trend
+    assert [s["rol"] for s in trend["reeksen"]][:2] == ["eigen", "groep"]
+
+
+def test_band_shown_where_the_data_has_it(tmp_path):
+    df = indicatoren()
+    bench = benchmark_table(df)
+    bench.loc[bench["groep_soort"] == "vergelijkbaar", ["groep_mediaan", "groep_p25", "groep_p75", "groep_aantal"]] = [12.5, 11.0, 14.0, 6]
+    summary = build_site({"indicatoren": df, "benchmark": bench}, tmp_path / "site", generated_at=GENERATED)
+    page = read(summary.out_dir / "gemeente" / "GM0358.html")
+    assert "12,5 (11,0–14,0)" in page
+    assert chart_specs(page)["g-jeugd_pct"]["band"]["laag"] == [11.0, 11.0]
+
+
+def test_direction_units_and_caveats(tmp_path):
+    catalogue = [
+        Declared(i, richting="lager_is_beter", kanttekeningen=(
+            SimpleNamespace(periode="2025-H1", soort="trendbreuk", tekst="Nieuwe definitie van jeugdhulp."),))
+        if i.id == "jeugd_pct" else Declared(i, richting="hoger_is_beter") if i.id == "wmo_per_1000" else i
+        for i in load_catalogue()
+    ]
+    summary = build_site(tables(), tmp_path / "site", generated_at=GENERATED, catalogue=catalogue)
+    page = read(summary.out_dir / "gemeente" / "GM0358.html")
+    assert 'class="nl-data-badge richting lager_is_beter">Lager is beter</span>' in page
+    assert "procentpunten" in page  # a change of a percentage
+    assert '+0,1 <span class="oordeel gunstig">gunstig</span>' in page  # Wmo +0,1 where higher is better
+    assert "Trendbreuk (1e halfjaar 2025):</strong> Nieuwe definitie van jeugdhulp." in page
+    assert chart_specs(page)["g-jeugd_pct"]["breuken"] == [{"x": 1, "tekst": "Nieuwe definitie van jeugdhulp."}]
+    indicator = read(summary.out_dir / "indicator" / "jeugd_pct.html")
+    assert "Lager is beter" in indicator and "Nieuwe definitie van jeugdhulp." in indicator
+
+
+def test_published_catalogue_texts_win(tmp_path):
+    catalogus = pd.DataFrame([{"id": "wmo_per_1000", "titel": "x", "eenheid": "per_1000", "richting": "neutraal",
+                               "definitie": "Inwoners met een Wmo-maatwerkvoorziening, per 1.000 inwoners.",
+                               "teller": "t", "noemer": "n", "bron": "Gemeenten; CBS", "matrixcel": "zorg"}])
+    summary = build_site(tables(indicatoren_catalogus=catalogus), tmp_path / "site", generated_at=GENERATED)
+    page = read(summary.out_dir / "indicator" / "wmo_per_1000.html")
+    assert "Hoger is niet beter of slechter" in page and "Inwoners met een Wmo-maatwerkvoorziening" in page
+    assert "<dd>Gemeenten; CBS</dd>" in page
+
+
+def test_counts_are_whole_numbers_and_not_compared(tmp_path):
+    df = full_catalogue_indicatoren(wijken=2)
+    summary = build_site(tables(df), tmp_path / "site", generated_at=GENERATED)
+    page = read(summary.out_dir / "gemeente" / "GM0358.html")
+    block = page[page.index('id="instroom"'):page.index('id="uitstroom"')]
+    assert re.search(r'<td class="getal">1\d\d</td>', block) and not re.search(r">1\d\d,\d<", block)
+    assert "Aantallen worden niet met andere gemeenten vergeleken" in block
+
+
+def test_indicator_secret_everywhere_says_so(tmp_path):
+    df = indicatoren()
+    jeugd = df["indicator_id"] == "jeugd_pct"
+    df.loc[jeugd, ["waarde", "geheim", "geheim_reden"]] = [float("nan"), True, "noemer te klein"]
+    summary = build_site(tables(df), tmp_path / "site", generated_at=GENERATED)
+    indicator = read(summary.out_dir / "indicator" / "jeugd_pct.html")
+    assert "bij elke gemeente geheim of niet geleverd" in indicator and "data-grafiek=" not in indicator
+    gemeente = read(summary.out_dir / "gemeente" / "GM0358.html")
+    assert "‘Jongeren met jeugdzorg’ zijn geheim of niet geleverd; daarom is er geen grafiek" in gemeente
+    assert "g-jeugd_pct" not in chart_specs(gemeente)
+
+
+def test_map_of_all_gemeenten_with_own_and_peers_outlined(site):
+    data = kaart.paths()
+    assert len(data["gemeenten"]) == 342 and data["gemeenten"]["GM0363"]["d"].startswith("M")
+    page = read(site.out_dir / "gemeente" / "GM0358.html")
+    spec = chart_specs(page)["kaart"]
+    assert spec["eigen"] == "GM0358" and spec["indicator"] == "jeugd_pct"
+    assert "Grenzen: CBS/Kadaster, CC BY 4.0" in page
+    values = read(site.out_dir / "data" / "jeugd_pct.js")
+    assert '"GM0363":[10.0,10.0]' in values  # Amsterdam 2024-H2, 2025-H1
+
+
+def test_indicator_data_file_has_the_reason_not_the_value(tmp_path):
+    df = indicatoren()
+    secret = (df["indicator_id"] == "jeugd_pct") & (df["periode"] == "2025-H1") & (df["regio_code"] == "GM0358")
+    df.loc[secret, ["geheim", "geheim_reden"]] = [True, "aanvullend geheim"]
+    summary = build_site(tables(df), tmp_path / "site", generated_at=GENERATED)
+    assert '"GM0358":[13.7,"a"]' in read(summary.out_dir / "data" / "jeugd_pct.js")
+
+
+def test_compare_tool_and_permalinks(site):
+    page = read(site.out_dir / "gemeente" / "GM0358.html")
+    assert 'class="vergelijk" data-gemeenten="GM0358' in page
+    assert 'href="../vergelijk.html?gemeenten=GM0358' in page
+    assert 'data-param="gemeenten"' in read(site.out_dir / "vergelijk.html")
 
 
 def test_wijken_standing_out_are_marked_and_tables_sortable(tmp_path):
     df = indicatoren()
     planted = (df["indicator_id"] == "jeugd_pct") & (df["periode"] == "2025-H1") & (df["regio_code"] == "WK035802")
     df.loc[planted, ["teller", "waarde"]] = [2100.0, 30.0]  # far above Aalsmeer's 13,7
-    summary = build_site(df, tmp_path / "site", release="t", generated_at=GENERATED)
-    page = read(summary.out_dir / "gemeente" / "GM0358.html")
-    assert "opvallend hoger" in page and "▲ 30,0" in page and "(opvallend hoger dan Aalsmeer)" in page
-    assert '<button type="button" class="sorteer">Wijk</button>' in page
-    assert 'class="sorteerbaar"' in page
+    summary = build_site(tables(df), tmp_path / "site", generated_at=GENERATED)
+    page = read(summary.out_dir / "wijken" / "GM0358.html")
+    assert "▲ 30,0" in page and "(opvallend hoger dan Aalsmeer)" in page
+    assert '<button type="button" class="sorteer">Wijk</button>' in page and 'class="sorteerbaar"' in page
 
 
 def test_not_delivered_is_said_so(tmp_path):
     df = indicatoren()
     df = df[~((df["gemeente_code"] == "GM0358") & (df["indicator_id"] == "wmo_per_1000") & (df["periode"] == "2024-H2"))]
-    summary = build_site(df, tmp_path / "site", release="t", generated_at=GENERATED)
-    page = read(summary.out_dir / "gemeente" / "GM0358.html")
-    assert ">niet geleverd</td>" in page
+    summary = build_site(tables(df), tmp_path / "site", generated_at=GENERATED)
+    assert ">niet geleverd</td>" in read(summary.out_dir / "gemeente" / "GM0358.html")
 
 
 def test_only_indicators_in_the_data_appear(site):
@@ -259,15 +319,15 @@ def test_only_indicators_in_the_data_appear(site):
         assert "Doel behaald" not in read(page)
 
 
-def test_releases_and_revisions(full_site):
-    index = read(full_site.index)
-    assert "2025-03" in index and "1 maart 2025, 09:00" in index
-    assert 'href="revisies.html#release-2025-09"' in index
-    revisies = read(full_site.out_dir / "revisies.html")
-    assert 'id="release-2025-09"' in revisies
-    assert "Aalsmeer" in revisies and ">36,1<" in revisies and ">39,1<" in revisies and ">+3,0<" in revisies
-    assert "Burgwallen-Oude Zijde" in revisies and ">3,5<" in revisies  # the old value was published
-    assert 'href="revisies.html"' in index
+def test_releases_page_local_time_revisions_and_archive(full_site):
+    page = read(full_site.out_dir / "releases.html")
+    assert "1 maart 2025, 10:00" in page  # 09:00 UTC is 10:00 in Amsterdam (winter time)
+    assert "1 september 2025, 14:05" in page  # 12:05 UTC, summer time
+    assert 'id="release-2024-H2-r2"' in page and "nader voorlopig" in page
+    assert "Aalsmeer" in page and ">36,1<" in page and ">39,1<" in page and ">+3,0<" in page
+    assert "Burgwallen-Oude Zijde" in page and ">3,5<" in page  # the old value was published
+    assert 'href="downloads/2024-H2-r1/indicatoren.csv"' in page
+    assert (full_site.out_dir / "downloads" / "2024-H2-r1" / "indicatoren.csv").exists()
 
 
 def test_downloads_are_copied_and_listed(full_site):
@@ -276,23 +336,27 @@ def test_downloads_are_copied_and_listed(full_site):
     assert (out / "downloads" / "indicatoren.parquet").read_bytes() == b"PAR1 fake"
     page = read(out / "downloads.html")
     assert 'href="downloads/indicatoren.csv"' in page and 'href="downloads/indicatoren.parquet"' in page
-    assert "Indicatoren (CSV)" in page and "puntkomma" in page and "Parquet" in page
+    assert "puntkomma" in page and "Parquet" in page
 
 
-def test_missing_download_fails_and_keeps_the_old_site(tmp_path):
+def test_missing_downloads_fail_and_keep_the_old_site(tmp_path):
     out = tmp_path / "site"
-    build_site(indicatoren(), out, release="oud", generated_at=GENERATED)
+    build_site(tables(), out, generated_at=GENERATED)
+    before = read(out / "index.html")
     with pytest.raises(ValueError, match="bestaat niet"):
-        build_site(indicatoren(), out, release="nieuw", downloads={"x": tmp_path / "weg.csv"})
-    assert "oud" in read(out / "index.html")
+        build_site(tables(), out, downloads=tmp_path / "weg")
+    assert read(out / "index.html") == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
-def test_quality_docs_copied_and_linked(full_site, site):
+def test_quality_docs_wrapped_in_the_site_without_gx_assets(full_site, site):
     out = full_site.out_dir
-    assert (out / "kwaliteit" / "index.html").exists() and (out / "kwaliteit" / "validations" / "v.html").exists()
+    assert not (out / "kwaliteit" / "static").exists()
+    wrapped = read(out / "kwaliteit" / "validations" / "v.html")
+    assert "Hoofdmenu" in wrapped and "Resultaat van de controle" in wrapped and "alert(1)" not in wrapped
+    assert wrapped.count("<main") == 1 and 'href="../../style.css"' in wrapped
+    assert 'aria-label="Navigatie van het kwaliteitsrapport"' in wrapped
     assert 'href="kwaliteit/index.html"' in read(out / "datakwaliteit.html")
-    assert 'href="datakwaliteit.html"' in read(out / "index.html")
     without = read(site.out_dir / "datakwaliteit.html")
     assert "geen kwaliteitsrapport beschikbaar" in without and "kwaliteit/index.html" not in without
 
@@ -316,59 +380,31 @@ def test_broken_links_outside_the_site_count(tmp_path):
     assert broken_links(tmp_path / "site") == ["index.html: ../buiten.html"]
 
 
-def full_catalogue_indicatoren(wijken: int = 10) -> pd.DataFrame:
-    """Every catalogue indicator, two halves and a year, two gemeenten with `wijken` wijken each."""
-    rows = []
-    gemeenten = {"GM0358": "Aalsmeer", "GM0363": "Amsterdam"}
-    for indicator in load_catalogue():
-        for step, periode in enumerate(("2024-H2", "2025-H1", "2025")):
-            for code, naam in gemeenten.items():
-                regions = [(code, "gemeente", naam)]
-                if "wijk" in indicator.niveaus:
-                    regions += [(f"WK{code[2:]}{i:02d}", "wijk", f"{naam} wijk {i}") for i in range(1, wijken + 1)]
-                for n, (regio, niveau, regio_naam) in enumerate(regions):
-                    teller, noemer = 100.0 + 5 * n + 5 * step, 1000.0 + 10 * n
-                    waarde = teller / noemer * indicator.factor if indicator.noemer is not None else teller
-                    secret = n % 7 == 3
-                    rows.append(dict(
-                        indicator_id=indicator.id, periode=periode, periode_soort="jaar" if periode == "2025" else "halfjaar",
-                        regio_code=regio, regio_niveau=niveau, regio_naam=regio_naam, gemeente_code=code,
-                        teller=float("nan") if secret else teller, noemer=noemer if indicator.noemer else float("nan"),
-                        waarde=float("nan") if secret else round(waarde, 1), geheim=secret,
-                        geheim_reden="klein aantal" if secret else None, eenheid=indicator.eenheid,
-                        status="voorlopig", release="2025-09"))
-    return pd.DataFrame(rows)
-
-
 def test_pages_stay_light_with_the_full_catalogue(tmp_path):
     df = full_catalogue_indicatoren(wijken=10)
     assert df["indicator_id"].nunique() == len(load_catalogue()) == 40
-    summary = build_site(df, tmp_path / "site", release="t", generated_at=GENERATED, benchmark=benchmark_table(df))
+    summary = build_site(tables(df), tmp_path / "site", generated_at=GENERATED)
     sizes = {page.relative_to(summary.out_dir).as_posix(): page.stat().st_size for page in summary.pages}
-    assert max(sizes.values()) < 1_000_000, sorted(sizes.items(), key=lambda item: -item[1])[:3]
-    assert sizes["gemeente/GM0358.html"] < 500_000
+    assert sizes["gemeente/GM0358.html"] < 300_000, sorted(sizes.items(), key=lambda item: -item[1])[:3]
     page = read(summary.out_dir / "gemeente" / "GM0358.html")
-    # A reeks is one block: the seven stapeling categories share one chart and one wijk table.
-    assert page.count('class="plotly-graph-div"') < 25
+    # A reeks is one block: the seven stapeling categories share one chart.
+    assert page.count("data-grafiek=") < 30
     assert 'id="stapeling_combinatie_pct"' in page and "Jeugd, Wmo en participatie" in page
     assert '<th scope="row">2025</th>' in page  # the year figure is listed in the trend tables
     assert broken_links(summary.out_dir) == []
 
 
-def test_simple_benchmark_without_a_benchmark_table():
-    df = indicatoren()
-    df["geheim"] = df["geheim"].astype(bool)
-    bench = simple_benchmark(df, FACTOR)
-    assert set(bench["groep_soort"]) == {"nederland"}
-    row = bench[(bench["indicator_id"] == "jeugd_pct") & (bench["periode"] == "2025-H1")].iloc[0]
-    assert row["groep_waarde"] == round((1235 + 20005) / 209000 * 100, 1)
-    assert row["groep_mediaan"] == round((13.7 + 10.0) / 2, 1)
+def test_the_benchmark_table_is_required(tmp_path):
+    with pytest.raises(InputError, match="publish.benchmark"):
+        build_site({"indicatoren": indicatoren()}, tmp_path / "site")
+    bench = benchmark_table(indicatoren()).drop(columns="groep_naam")
+    with pytest.raises(InputError, match="groep_naam"):
+        build_site({"indicatoren": indicatoren(), "benchmark": bench}, tmp_path / "site")
+    assert not (tmp_path / "site").exists()
 
 
-def test_benchmark_is_pooled_over_published_gemeente_rows():
-    df = indicatoren()
-    df["geheim"] = df["geheim"].astype(bool)
-    bench = benchmark(df, FACTOR).set_index(["indicator_id", "periode"])
+def test_pooled_figure_uses_published_gemeente_rows_only():
+    bench = pooled(prepare(indicatoren())).set_index(["indicator_id", "periode"])
     row = bench.loc[("jeugd_pct", "2025-H1")]
     assert row["teller"] == 1235 + 20005 and row["noemer"] == 9000 + 200000 and row["gemeenten"] == 2
     assert row["waarde"] == round((1235 + 20005) / 209000 * 100, 1)
@@ -376,42 +412,48 @@ def test_benchmark_is_pooled_over_published_gemeente_rows():
 
 def test_failed_build_keeps_the_old_site(tmp_path, monkeypatch):
     out = tmp_path / "site"
-    build_site(indicatoren(), out, release="oud", generated_at=GENERATED)
+    build_site(tables(), out, generated_at=GENERATED)
     before = read(out / "index.html")
 
     def broken(*args, **kwargs):
         raise RuntimeError("grafiek kapot")
 
-    monkeypatch.setattr(charts, "trend_lines", broken)
+    monkeypatch.setattr("dashboards.charts.trend", broken)
     with pytest.raises(RuntimeError, match="grafiek kapot"):
-        build_site(indicatoren(), out, release="nieuw", generated_at=GENERATED)
+        build_site(tables(), out, generated_at=datetime(2026, 1, 1))
     assert read(out / "index.html") == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no temp or backup folders left
 
 
 def test_rebuild_replaces_the_site(tmp_path):
     out = tmp_path / "site"
-    build_site(indicatoren(), out, release="oud", generated_at=GENERATED)
+    build_site(tables(), out, generated_at=GENERATED)
     (out / "gemeente" / "GM9999.html").write_text("verouderd")
     only_amsterdam = indicatoren().query("gemeente_code == 'GM0363'")
-    summary = build_site(only_amsterdam, out, release="nieuw", generated_at=GENERATED)
+    summary = build_site(tables(only_amsterdam), out, generated_at=GENERATED)
     assert summary.gemeenten == ["GM0363"]
-    assert sorted(p.name for p in (out / "gemeente").iterdir()) == ["GM0363.html", "index.html"]
+    assert sorted(p.name for p in (out / "gemeente").iterdir()) == ["GM0363-factsheet.html", "GM0363.html", "index.html"]
     assert "Aalsmeer" not in read(out / "index.html")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
 def test_empty_table_is_refused_and_old_site_kept(tmp_path):
     out = tmp_path / "site"
-    build_site(indicatoren(), out, release="oud", generated_at=GENERATED)
+    build_site(tables(), out, generated_at=GENERATED)
     with pytest.raises(ValueError, match="niets om te publiceren"):
-        build_site(indicatoren().iloc[0:0], out, release="nieuw")
-    assert (out / "index.html").exists() and "oud" in read(out / "index.html")
+        build_site({"indicatoren": indicatoren().iloc[0:0], "benchmark": benchmark_table(indicatoren())}, out)
+    assert (out / "index.html").exists() and "voorlopig" in read(out / "index.html")
 
 
-def test_serve_serves_the_folder_only(site, capsys):
-    from dashboards.serve import make_server
+def test_factsheet_is_printable(site):
+    page = read(site.out_dir / "gemeente" / "GM0358-factsheet.html")
+    assert "Aalsmeer in cijfers" in page and 'class="factsheet"' in page and "data-print" in page
+    assert "Jongeren met jeugdzorg" in page and "Wmo-cliënten" in page
+    css = read(site.out_dir / "style.css")
+    assert "@page { size: A4 portrait" in css and ".nl-skip-link{" in css
 
+
+def test_serve_serves_the_folder_only(site):
     server = make_server(site.out_dir, port=0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -429,8 +471,6 @@ def test_serve_serves_the_folder_only(site, capsys):
 
 
 def test_serve_refuses_a_folder_without_a_site(tmp_path):
-    from dashboards.serve import make_server
-
     with pytest.raises(FileNotFoundError, match="Geen site"):
         make_server(tmp_path, port=0)
 
@@ -439,7 +479,6 @@ def test_fmt_number():
     assert fmt_number(12.34, 1) == "12,3"
     assert fmt_number(1234567.891, 1) == "1.234.567,9"
     assert fmt_number(930000, 0) == "930.000"
-    assert fmt_number(0.04, 1) == "0,0"
     assert fmt_number(-0.04, 1) == "0,0"
     assert fmt_number(-1500.5, 1) == "-1.500,5"
     assert fmt_number(None) == "." and fmt_number(float("nan")) == "." and fmt_number(pd.NA) == "."
@@ -447,14 +486,23 @@ def test_fmt_number():
     assert fmt_count(1250.0) == "1.250" and fmt_count(float("nan")) == "."
 
 
-def test_fmt_waarde():
-    assert fmt_waarde({"waarde": 12.34, "geheim": False}) == "12,3"
+def test_fmt_waarde_dates_and_periodes():
     assert fmt_waarde({"waarde": 12.34, "geheim": True}) == "."
-    assert fmt_waarde({"waarde": float("nan"), "geheim": False}) == "."
-    assert fmt_waarde(pd.Series({"waarde": pd.NA, "geheim": pd.NA})) == "."
     assert fmt_waarde(pd.Series({"waarde": 1001.0, "geheim": False})) == "1.001,0"
-
-
-def test_fmt_dates_and_periodes():
     assert fmt_datetime(datetime(2026, 11, 1, 9, 7)) == "1 november 2026, 09:07"
     assert fmt_periode("2025-H1") == "1e halfjaar 2025" and fmt_periode("2024") == "2024"
+
+
+def test_release_archive_from_the_immutable_release_folders(tmp_path):
+    releases = tmp_path / "releases"
+    for release_id in ("2024-H2-r1", "2025-H1-r1"):
+        (releases / release_id).mkdir(parents=True)
+        (releases / release_id / "release.json").write_text("{}", encoding="utf-8")
+        indicatoren().assign(release=release_id).to_parquet(releases / release_id / "indicatoren.parquet")
+    folder = tmp_path / "downloads"
+    assert archive_releases(releases, folder) == ["2024-H2-r1", "2025-H1-r1"]
+    csv = read(folder / "2025-H1-r1" / "indicatoren.csv").lstrip("\ufeff")
+    assert csv.startswith("indicator_id;periode;") and ";13,7;" in csv  # Dutch CSV: ';' and decimal comma
+    summary = build_site(tables(releases=RELEASES), tmp_path / "site", downloads=folder, generated_at=GENERATED)
+    page = read(summary.out_dir / "releases.html")
+    assert 'href="downloads/2025-H1-r1/indicatoren.parquet"' in page and 'href="downloads/2024-H2-r1/indicatoren.csv"' in page

@@ -1,0 +1,88 @@
+"""Downloads: the published tables of the current release, and each earlier release's as an archive.
+
+The site is given one downloads folder. Its files are the downloads of the current release;
+each sub-folder named after a release id (`2025-H1-r1/`) holds that release's files and becomes
+its archive on the releases page. The whole folder is copied into the site as `downloads/`, so a
+file keeps its link for as long as the release is listed.
+
+`archive_releases` fills such a folder from the home's immutable release folders (the pipeline
+calls it before building the site): each release's frozen `indicatoren` and `revisies`, as
+Parquet and as Dutch CSV (`;`, decimal comma, formulas neutralised).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+
+from vocabulary.files import write_csv
+from vocabulary.formatting import fmt_number
+
+SOORTEN = {".csv": "CSV", ".parquet": "Parquet", ".json": "JSON", ".xlsx": "Excel"}
+SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
+
+
+def _size_text(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{fmt_number(max(size / 1024, 0.1), 1)} kB"
+    return f"{fmt_number(size / 1024 / 1024, 1)} MB"
+
+
+def _describe(path: Path, href: str) -> dict:
+    suffix = path.suffix.lower()
+    toelichting = ""
+    if suffix == ".csv":
+        with open(path, encoding="utf-8-sig", errors="replace") as handle:
+            header = handle.readline()
+        toelichting = "puntkomma als scheidingsteken, komma als decimaalteken" if ";" in header else "komma als scheidingsteken"
+    elif suffix == ".parquet":
+        toelichting = "kolomtypen behouden; te lezen met onder meer R, Python en DuckDB"
+    return {"naam": path.stem.replace("_", " "), "href": href, "bestand": path.name, "soort": SOORTEN.get(suffix, suffix.lstrip(".").upper()),
+            "grootte": _size_text(path.stat().st_size), "toelichting": toelichting}
+
+
+def copy_downloads(source: Path | None, site: Path) -> tuple[list[dict], dict[str, list[dict]]]:
+    """Copy `source` into `site/downloads/`; returns (current files, {release_id: archived files})."""
+    if source is None:
+        return [], {}
+    source = Path(source)
+    if not source.is_dir():
+        raise ValueError(f"De map met downloads bestaat niet: {source}.")
+    target = site / "downloads"
+    current, archive = [], {}
+    for path in sorted(source.iterdir()):
+        if path.name.startswith("."):
+            continue
+        if SAFE_NAME.search(path.name):
+            raise ValueError(f"Ongeldige bestandsnaam in de downloads: {path.name!r} (alleen letters, cijfers, punt, - en _).")
+        if path.is_file():
+            target.mkdir(exist_ok=True)
+            shutil.copyfile(path, target / path.name)
+            current.append(_describe(target / path.name, f"downloads/{path.name}"))
+        elif path.is_dir():
+            files = [f for f in sorted(path.iterdir()) if f.is_file() and not f.name.startswith(".") and not SAFE_NAME.search(f.name)]
+            (target / path.name).mkdir(parents=True, exist_ok=True)
+            for file in files:
+                shutil.copyfile(file, target / path.name / file.name)
+            archive[path.name] = [_describe(target / path.name / f.name, f"downloads/{path.name}/{f.name}") for f in files]
+    return current, archive
+
+
+def archive_releases(releases_dir: Path, folder: Path) -> list[str]:
+    """Write every release's frozen tables into `folder/<release_id>/` (Parquet and Dutch CSV)."""
+    written = []
+    for meta in sorted(Path(releases_dir).glob("*/release.json")):
+        release = meta.parent
+        target = Path(folder) / release.name
+        target.mkdir(parents=True, exist_ok=True)
+        for table in ("indicatoren", "revisies"):
+            parquet = release / f"{table}.parquet"
+            if not parquet.is_file():
+                continue
+            shutil.copyfile(parquet, target / f"{table}.parquet")
+            write_csv(pd.read_parquet(parquet), target / f"{table}.csv", dutch=True)
+        written.append(release.name)
+    return written

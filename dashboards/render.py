@@ -1,0 +1,67 @@
+"""Writing pages: the Jinja environment, the shared page frame's context, and the page's chart data.
+
+Every page is rendered from `dashboards/templates/` with the same frame (header with search and
+menu, footer). Links are relative (`root` is the way back to the site root), so the site works
+from any folder and from file://. A page with charts carries their specs as one JSON block and
+loads `grafiek.js` with `defer`: the text and tables show at once, charts follow.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from vocabulary.formatting import fmt_number
+from vocabulary.periode import label as periode_label
+
+HERE = Path(__file__).parent
+TEMPLATES = HERE / "templates"
+
+
+def _inline_markup(text: str) -> Markup:
+    """The dictionary's light markup (`code`, **bold**) as HTML, after escaping everything else."""
+    escaped = str(Markup.escape(text))
+    escaped = re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped)
+    escaped = re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", escaped)
+    return Markup(escaped)
+
+
+def environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["periode"] = periode_label
+    env.filters["inline"] = _inline_markup
+    env.filters["getal"] = lambda value, decimals=0: fmt_number(value, decimals)
+    return env
+
+
+def chart_json(specs: dict) -> Markup:
+    """The page's chart specs as the content of a <script type="application/json"> block."""
+    text = json.dumps(specs, ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.replace("</", "<\\/").replace("<!--", "<\\!--"))
+
+
+@dataclass
+class Writer:
+    """Renders templates into the site folder with the shared context; remembers what it wrote."""
+
+    target: Path
+    common: dict
+    env: Environment = field(default_factory=environment)
+    pages: list[Path] = field(default_factory=list)
+
+    def write(self, relative: str, template: str, *, title: str, specs: dict | None = None, **context) -> Path:
+        page = self.target / relative
+        page.parent.mkdir(parents=True, exist_ok=True)
+        root = "../" * relative.count("/")
+        html = self.env.get_template(template).render(
+            root=root, title=title, grafieken=chart_json(specs) if specs is not None else None, pad=relative, **self.common, **context
+        )
+        page.write_text(html, encoding="utf-8")
+        self.pages.append(page)
+        return page
