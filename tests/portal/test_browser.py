@@ -13,9 +13,8 @@ import secrets
 import pytest
 
 from clearinghouse.pseudonym import KEY_ENV, KEY_FILE_ENV
-from tests.portal.conftest import PASSWORD, PERIODE, bad_file, good_file, make_home, serve
-
 from tests.fixtures.chromium import requires_chromium
+from tests.fixtures.portal import PASSWORD, PERIODE, bad_file, good_file, make_app, make_config, make_home, serve
 
 pytestmark = [
     pytest.mark.browser,
@@ -26,20 +25,13 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """Its own home and server, so the history holds exactly what this test delivered."""
-    from portal.app import create_app
-    from portal.config import PortalConfig
-    from portal.security import hash_password
-
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv(KEY_ENV, secrets.token_hex(32))
         mp.delenv(KEY_FILE_ENV, raising=False)
         mp.setenv("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
         root = tmp_path_factory.mktemp("browser")
         home = make_home(root / "home")
-        app = create_app(PortalConfig(home=home))
-        hashed = hash_password(PASSWORD)
-        app.state.store.add_account("aalsmeer", "GM0358", False, hashed)
-        app.state.store.add_account("aalten", "GM0197", False, hashed)
+        app = make_app(make_config(home), {"aalsmeer": "GM0358", "aalten": "GM0197"})
         files = root / "bestanden"
         files.mkdir()
         (files / "GM0358_2025-H1_wmo.csv").write_bytes(good_file("wmo"))
@@ -61,7 +53,9 @@ def log_in(page, url: str, user: str) -> None:
 
 def deliver(page, url: str, files: dict) -> None:
     page.goto(url + "/aanleveren")
-    page.fill("#periode", PERIODE)
+    page.check(f"#periode-{PERIODE}")
+    page.click("#verder")
+    page.wait_for_url(re.compile(r"/aanleveren/bestanden"))
     for domein, path in files.items():
         page.set_input_files(f"#bestand_{domein}", str(path))
     page.check("input[name=publicatie_basis][value=ja]")
