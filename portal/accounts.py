@@ -36,7 +36,7 @@ def store_of(home: Home) -> Store:
 
 
 def gemeente_code(text: str) -> str:
-    """A gemeentecode as typed (`GM0358`, `gm358`, `358`) → `GM0358`, if it is a known gemeente."""
+    """A gemeentecode as typed (`GM0358`, `gm0358`, `358`) → `GM0358`, if it is a known gemeente."""
     code = canonical_gemeentecode_text(text.strip())
     if code is None or code not in gemeente_names():
         raise AccountError(f"{text} is geen bekende gemeentecode; gebruik de CBS-code, bijvoorbeeld GM0358.")

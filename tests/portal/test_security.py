@@ -6,7 +6,11 @@ Every refusal must say why in Dutch, land in the `weigeringen` table, and change
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -315,3 +319,70 @@ def test_reports_are_not_served_statically(portal, as_user, first_delivery):
     client = as_user("aalsmeer")
     for url in ("/reports/GM0358/", "/var/reports/index.html", "/rapport/GM0358/2025-H1/index.html", "/portal.sqlite3"):
         assert client.get(url).status_code == 404
+
+
+# --- the lock-out cannot be raced (issue 13, item 4) ------------------------------------------
+
+def _parallel_logins(portal, attempts: list[tuple[str, str, str]]) -> list[int]:
+    """Log in with every (user, password, client address) at the same moment; the status codes."""
+    clients = [portal.client() for _ in attempts]
+    try:
+        forms = [client.get("/inloggen", headers={"X-Forwarded-For": address}) for client, (_, _, address) in zip(clients, attempts)]
+        start = threading.Barrier(len(attempts))
+
+        def attempt(index: int) -> int:
+            client, (user, password, address) = clients[index], attempts[index]
+            start.wait()
+            return client.post("/inloggen", data={"csrf": csrf_of(forms[index].text), "gebruiker": user, "wachtwoord": password},
+                               headers={"X-Forwarded-For": address}).status_code
+
+        with ThreadPoolExecutor(max_workers=len(attempts)) as pool:
+            return list(pool.map(attempt, range(len(attempts))))
+    finally:
+        for client in clients:
+            client.close()
+
+
+def test_parallel_wrong_passwords_get_at_most_the_threshold_of_guesses(portal):
+    portal.store.add_account("gelijktijdig", "GM0358", False, hash_password(PASSWORD))
+    # Twelve guesses at once, each from its own address, so only the account's lock-out can stop them.
+    statuses = _parallel_logins(portal, [("gelijktijdig", f"geraden-{i}-wachtwoord", f"198.51.100.{i + 1}") for i in range(12)])
+    checked = statuses.count(401)
+    assert checked <= portal.config.account_threshold, statuses
+    assert statuses.count(429) == 12 - checked and checked >= 1
+    assert lockout.state(portal.store, "gebruiker:gelijktijdig")["mislukt"] == checked
+    with portal.client() as client:  # the account is locked now, even for the right password
+        assert login(client, "gelijktijdig", headers={"X-Forwarded-For": "198.51.100.99"}).status_code == 429
+
+
+def test_parallel_guesses_from_one_address_get_at_most_its_threshold(portal):
+    address = "203.0.113.200"
+    statuses = _parallel_logins(portal, [(f"iemand-anders-{i}", "raden-raden-raden", address) for i in range(12)])
+    assert statuses.count(401) <= portal.config.client_threshold, statuses
+    assert statuses.count(401) + statuses.count(429) == 12
+
+
+def test_successful_log_ins_do_not_count_against_the_address(portal):
+    address = {"X-Forwarded-For": "203.0.113.201"}
+    with portal.client() as client:
+        for _ in range(portal.config.client_threshold + 2):
+            assert login(client, "aalten", headers=address).status_code == 303
+            client.cookies.clear()
+    assert lockout.state(portal.store, "client:203.0.113.201")["mislukt"] == 0
+
+
+# --- CSV files are safe to open in a spreadsheet (issue 13, item 5) ------------------------------
+
+def test_report_csv_is_served_with_formulas_neutralised(portal, as_user):
+    folder = portal.home.reports / "GM0358" / "2024-H1"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = "20240101T000000000000Z_wmo.csv"
+    attack = ["=HYPERLINK(\"http://example.invalid\";\"klik\")", "=cmd|' /C calc'!A0", "@SUM(1)", "+SUM(1+1)", "-2+3", "\tx"]
+    lines = ["rij;kolom;waarde;reden"] + [f"{i + 2};bsn;\"{value.replace(chr(34), chr(34) * 2)}\";test" for i, value in enumerate(attack)]
+    (folder / name).write_bytes(("\ufeff" + "\n".join(lines) + "\n").encode("utf-8"))
+    response = as_user("aalsmeer").get(f"/rapport/GM0358/2024-H1/{name}")
+    assert response.status_code == 200 and "attachment" in response.headers["content-disposition"]
+    served = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert served[0] == ["rij", "kolom", "waarde", "reden"]
+    assert [row[2] for row in served[1:]] == ["'" + value for value in attack]
+    assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in served for cell in row)
