@@ -31,7 +31,8 @@ def _ja_nee(value) -> str:
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("portal", "templates"), autoescape=select_autoescape(["html"]))
     env.filters.update(
-        tijd=lambda value: fmt_local_datetime(value, seconds=True),
+        tijd=lambda value: fmt_local_datetime(value, seconds=True),  # when something was processed
+        moment=fmt_local_datetime,  # when something was published or chosen: minutes are enough
         getal=fmt_int,
         css=css_class,
         periode=periode_label,
