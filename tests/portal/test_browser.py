@@ -1,8 +1,11 @@
 """The portal in headless Chromium: what a data officer does, end to end, without JavaScript of ours.
 
-Log in, upload a good and a bad file, see both verdicts, open the report, deliver a fixed file,
-see the history with the delivery in force; then the other gemeente's officer cannot see or reach
-any of it, not even with the direct URLs. Uses the system Chromium (never a downloaded browser).
+Log in, choose the periode, upload a good and a bad file, see both verdicts, open the report,
+deliver a fixed file, see the history with the delivery in force; then the other gemeente's officer
+cannot see or reach any of it, not even with the direct URLs. And a re-delivery of a published
+periode: the question comes before any file is chosen, "no" changes nothing, "yes" leads to the
+upload form with the consent fixed, and the history shows both deliveries. Uses the system
+Chromium (never a downloaded browser).
 """
 
 from __future__ import annotations

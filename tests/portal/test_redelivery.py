@@ -168,3 +168,15 @@ def test_the_history_shows_per_delivery_who_when_files_verdict_report_and_what_i
     geldend = page[page.index('id="geldend"'):page.index("</table>", page.index('id="geldend"'))]
     assert "GM0358_2024-H2_wmo.csv" in geldend and "GM0358_2025-H1_wmo.csv" in geldend
     assert re.search(r"2024-H2</th>.*?voorlopig", geldend, re.S)  # publication status per periode
+
+
+def test_an_operator_delivers_on_behalf_of_a_gemeente_and_sees_its_previous_choice(portal):
+    with portal.client() as beheer:
+        assert login(beheer, "beheer").status_code == 303
+        choice = beheer.get("/aanleveren").text
+        assert '<select id="gemeente" name="gemeente" required>' in choice and '<option value="GM0358">GM0358 Aalsmeer</option>' in choice
+        form = beheer.get("/aanleveren/bestanden", params={"periode": "2025-H1", "gemeente": "GM0358"}).text
+        assert '<input type="hidden" name="gemeente" value="GM0358">' in form
+        assert "Uw vorige keuze voor 2025-H1: <strong>basis: nee, facultatief: ja</strong>" in form
+        assert "gmsd check GM0358_2025-H1_wmo.csv --gemeente GM0358" in form
+        assert beheer.get("/aanleveren/bestanden", params={"periode": "2025-H1", "gemeente": "GM9999"}).status_code == 400
