@@ -111,6 +111,12 @@ def require_access(visitor: Visitor, gemeente_code: str) -> None:
         raise refusal.other_gemeente(gemeente_code)
 
 
+def check_csrf(visitor: Visitor, form: FormData) -> None:
+    """The one CSRF check: the form's token must be the one of the visitor's server-side session."""
+    if visitor.session_id is None or not same_token(visitor.csrf, form.get("csrf")):
+        raise Refusal(refusal.CSRF, refusal.CSRF_TEXT, status=403)
+
+
 class CsrfForm:
     """The POSTed form, read within limits; refused unless it carries the session's CSRF token."""
 
@@ -124,8 +130,7 @@ class CsrfForm:
         except Exception as exc:  # noqa: BLE001 - malformed or oversized form: refused like any bad input
             raise Refusal(refusal.BAD_INPUT, "Het formulier kon niet worden gelezen. Laad de pagina opnieuw en probeer het nog eens.",
                           details=str(exc)[:200]) from exc
-        if visitor.session_id is None or not same_token(visitor.csrf, form.get("csrf")):
-            raise Refusal(refusal.CSRF, refusal.CSRF_TEXT, status=403)
+        check_csrf(visitor, form)
         return form
 
 

@@ -27,8 +27,7 @@ from portal.history import in_force_by_periode, load_audit, report_names
 from portal.pages import not_found, redirect, render
 from portal.periodes import OpenPeriode, find_open, open_for_delivery
 from portal.refusal import Refusal
-from portal.security import same_token
-from portal.session import Visitor, require_access, require_account
+from portal.session import Visitor, check_csrf, require_access, require_account
 from portal.state import state_of
 from portal.upload_checks import check_file_name, check_size_and_content
 from vocabulary.domeinen import DOMEINEN
@@ -113,8 +112,7 @@ async def upload_form(request: Request, visitor: Visitor = Depends(require_accou
         raise Refusal(refusal.BAD_INPUT, "Het formulier kon niet worden gelezen. Laad de pagina opnieuw en probeer het nog eens.",
                       details=str(exc)[:200]) from exc
     try:
-        if not same_token(visitor.csrf, form.get("csrf")):
-            raise Refusal(refusal.CSRF, refusal.CSRF_TEXT, status=403)
+        check_csrf(visitor, form)
         yield form
     finally:
         await form.close()

@@ -19,7 +19,7 @@ from portal import lockout
 from portal.config import parse_moment
 from portal.security import hash_password
 from tests.fixtures.portal import (
-    PASSWORD, PERIODE, csrf_of, good_file, login, make_app, make_config, make_home, publish, serve, snapshot, upload,
+    PASSWORD, PERIODE, csrf_of, good_file, login, make_app, make_config, make_home, serve, snapshot, upload,
 )
 
 
