@@ -1,9 +1,10 @@
 """The portal's own embedded store: `<home>/portal.sqlite3`.
 
 Accounts (argon2 hashes), server-side sessions (only a hash of the random id is stored), log-in
-attempts for the lock-out, the refusal log (`weigeringen`), an event log (`logboek`), consent per
-gemeente and periode, the portal's uploads and the periodes an operator has closed. One short
-connection per operation (WAL mode), so the web threads and the intake thread never share one.
+attempts for the lock-out (see portal.lockout), the refusal log (`weigeringen`), an event log
+(`logboek`), the consent choices made in the portal per gemeente and periode, and the portal's
+uploads. One short connection per operation (WAL mode), so the web threads and the intake thread
+never share one; `transaction()` takes the write lock up front for read-then-write decisions.
 """
 
 from __future__ import annotations
@@ -79,11 +80,6 @@ CREATE TABLE IF NOT EXISTS uploads (
     stempel TEXT,                     -- the intake's stamp (prefix of the report names)
     melding TEXT
 );
-CREATE TABLE IF NOT EXISTS gesloten_periodes (
-    periode TEXT PRIMARY KEY,
-    gesloten_op TEXT NOT NULL,
-    gesloten_door TEXT NOT NULL
-);
 """
 
 
@@ -126,6 +122,23 @@ class Store:
         try:
             with con:  # commits, or rolls back on an exception
                 yield con
+        finally:
+            con.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction that holds SQLite's write lock from its first statement (BEGIN IMMEDIATE):
+        what it reads cannot change before it writes, also with other threads or processes."""
+        con = sqlite3.connect(self.path, timeout=15, isolation_level=None)
+        con.row_factory = sqlite3.Row
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                yield con
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
         finally:
             con.close()
 
@@ -187,28 +200,6 @@ class Store:
     def purge_sessions(self, *, idle_before: float, created_before: float) -> None:
         with self.connect() as con:
             con.execute("DELETE FROM sessies WHERE laatst_gezien < ? OR aangemaakt_op < ?", (idle_before, created_before))
-
-    # --- log-in attempts ------------------------------------------------------------------
-    def attempt(self, sleutel: str) -> sqlite3.Row | None:
-        with self.connect() as con:
-            return con.execute("SELECT * FROM inlogpogingen WHERE sleutel = ?", (sleutel,)).fetchone()
-
-    def record_failure(self, sleutel: str, now: float, *, threshold: int, base: float, maximum: float, memory: float) -> float:
-        """Count a failed log-in; return the new lock-out end (0 when not locked)."""
-        with self.connect() as con:
-            row = con.execute("SELECT mislukt, laatste FROM inlogpogingen WHERE sleutel = ?", (sleutel,)).fetchone()
-            failures = 1 if row is None or now - row["laatste"] > memory else row["mislukt"] + 1
-            locked_until = now + min(base * 2 ** (failures - threshold), maximum) if failures >= threshold else 0.0
-            con.execute(
-                "INSERT INTO inlogpogingen VALUES (?, ?, ?, ?) ON CONFLICT(sleutel) DO UPDATE SET "
-                "mislukt = excluded.mislukt, laatste = excluded.laatste, geblokkeerd_tot = excluded.geblokkeerd_tot",
-                (sleutel, failures, now, locked_until),
-            )
-        return locked_until
-
-    def clear_failures(self, sleutel: str) -> None:
-        with self.connect() as con:
-            con.execute("DELETE FROM inlogpogingen WHERE sleutel = ?", (sleutel,))
 
     # --- logs -----------------------------------------------------------------------------
     def refuse(self, *, gebruiker: str | None, gemeente_code: str | None, client: str | None, reden: str, details: str = "") -> None:
@@ -287,16 +278,3 @@ class Store:
                 "UPDATE uploads SET status = 'fout', melding = 'De verwerking is onderbroken (portaal herstart). Lever opnieuw aan.' "
                 "WHERE status IN ('wachtrij', 'bezig')"
             )
-
-    # --- closed periodes ------------------------------------------------------------------
-    def closed_periodes(self) -> set[str]:
-        with self.connect() as con:
-            return {row[0] for row in con.execute("SELECT periode FROM gesloten_periodes")}
-
-    def close_periode(self, periode: str, door: str) -> None:
-        with self.connect() as con:
-            con.execute("INSERT OR IGNORE INTO gesloten_periodes VALUES (?, ?, ?)", (periode, now_text(), door))
-
-    def reopen_periode(self, periode: str) -> None:
-        with self.connect() as con:
-            con.execute("DELETE FROM gesloten_periodes WHERE periode = ?", (periode,))

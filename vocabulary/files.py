@@ -178,3 +178,11 @@ def write_csv(frame: pd.DataFrame, target: Path, *, dutch: bool = False) -> Path
         else:
             safe.to_csv(temporary, index=False, encoding="utf-8")
     return Path(target)
+
+
+def csv_bytes(frame: pd.DataFrame, *, dutch: bool = False) -> bytes:
+    """The CSV that `write_csv` writes, as bytes for a download: formulas neutralised, same dialects."""
+    safe = neutralise_formulas(frame)
+    if dutch:
+        return safe.to_csv(sep=";", decimal=",", index=False).encode("utf-8-sig")
+    return safe.to_csv(index=False).encode("utf-8")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -12,12 +11,11 @@ from rich.table import Table
 
 from clearinghouse.pseudonym import PseudonymKeyError, ensure_demo_key, key_from_environment
 from gmsd.console import HomeOption, console, fail
+from portal import accounts
 from portal.app import create_app
 from portal.config import PortalConfig, parse_moment
-from portal.security import hash_password, password_problem
-from portal.store import Store
 from vocabulary.home import get_home
-from vocabulary.reference import PC6_TABLE_GLOB, gemeenten
+from vocabulary.reference import PC6_TABLE_GLOB
 
 user_app = typer.Typer(help="Accounts van het aanleverportaal.", no_args_is_help=True)
 
@@ -66,16 +64,12 @@ def portal(
 def _read_password(bestand: Path | None) -> str:
     if bestand is not None:
         try:
-            password = bestand.read_text(encoding="utf-8").rstrip("\r\n")
+            return bestand.read_text(encoding="utf-8").rstrip("\r\n")
         except OSError as exc:
             fail(f"het wachtwoordbestand kan niet worden gelezen: {exc.strerror}.")
-    else:
-        password = typer.prompt("Wachtwoord", hide_input=True)
-        if typer.prompt("Herhaal het wachtwoord", hide_input=True) != password:
-            fail("de wachtwoorden zijn niet gelijk.")
-    problem = password_problem(password)
-    if problem:
-        fail(problem)
+    password = typer.prompt("Wachtwoord", hide_input=True)
+    if typer.prompt("Herhaal het wachtwoord", hide_input=True) != password:
+        fail("de wachtwoorden zijn niet gelijk.")
     return password
 
 
@@ -88,36 +82,23 @@ def user_add(
     home: HomeOption = None,
 ) -> None:
     """Maak een account voor één gemeente (of een beheerder)."""
-    if not re.fullmatch(r"[A-Za-z0-9._@\-]{2,64}", gebruiker):
-        fail("een gebruikersnaam heeft 2 tot 64 tekens: letters, cijfers, '.', '_', '-' of '@'.")
-    code = None
-    if gemeente:
-        code = gemeente.strip().upper()
-        code = code if code.startswith("GM") else "GM" + code.zfill(4)
-        if code not in set(gemeenten()["gemeente_code"]):
-            fail(f"{gemeente} is geen bekende gemeentecode.")
-    if beheerder and code:
-        console.print(f"[yellow]Let op:[/] een beheerder ziet alle gemeenten; --gemeente {code} wordt genegeerd.")
-        code = None
-    if not beheerder and not code:
-        fail("geef --gemeente (GM-code) of --beheerder.")
-    target = get_home(home).ensure()
-    store = Store(target.root / "portal.sqlite3")
-    if store.account(gebruiker) is not None:
-        fail(f"account {gebruiker} bestaat al.")
-    password = _read_password(wachtwoord_bestand)
-    store.add_account(gebruiker, code, beheerder, hash_password(password))
-    store.log(gebruiker=gebruiker, gemeente_code=code, client="cli", gebeurtenis="account aangemaakt", details="beheerder" if beheerder else "")
-    console.print(f"Account [bold]{gebruiker}[/] aangemaakt ({'beheerder' if beheerder else code}).")
+    store = accounts.store_of(get_home(home).ensure())
+    try:
+        plan = accounts.plan_account(store, gebruiker, gemeente, beheerder)
+        for note in plan.notes:
+            console.print(f"[yellow]Let op:[/] {note}")
+        accounts.add_account(store, plan, _read_password(wachtwoord_bestand))
+    except accounts.AccountError as exc:
+        fail(str(exc))
+    console.print(f"Account [bold]{gebruiker}[/] aangemaakt ({'beheerder' if plan.beheerder else plan.gemeente_code}).")
 
 
 def _set_active(gebruiker: str, home: Path | None, active: bool) -> None:
-    store = Store(get_home(home).ensure().root / "portal.sqlite3")
-    if not store.set_active(gebruiker, active):
-        fail(f"account {gebruiker} bestaat niet.")
-    what = "aangezet" if active else "uitgezet"
-    store.log(gebruiker=gebruiker, gemeente_code=None, client="cli", gebeurtenis=f"account {what}")
-    console.print(f"Account [bold]{gebruiker}[/] {what}.")
+    try:
+        accounts.set_active(accounts.store_of(get_home(home).ensure()), gebruiker, active)
+    except accounts.AccountError as exc:
+        fail(str(exc))
+    console.print(f"Account [bold]{gebruiker}[/] {'aangezet' if active else 'uitgezet'}.")
 
 
 @user_app.command("disable")
@@ -135,11 +116,10 @@ def user_enable(gebruiker: Annotated[str, typer.Argument(help="Gebruikersnaam.")
 @user_app.command("list")
 def user_list(home: HomeOption = None) -> None:
     """Toon alle accounts."""
-    store = Store(get_home(home).ensure().root / "portal.sqlite3")
     table = Table()
     for column in ("gebruiker", "gemeente", "rol", "actief"):
         table.add_column(column)
-    for row in store.accounts():
+    for row in accounts.store_of(get_home(home).ensure()).accounts():
         table.add_row(row["gebruiker"], row["gemeente_code"] or "—", "beheerder" if row["beheerder"] else "gemeente", "ja" if row["actief"] else "nee")
     console.print(table)
 

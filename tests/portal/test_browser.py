@@ -1,8 +1,11 @@
 """The portal in headless Chromium: what a data officer does, end to end, without JavaScript of ours.
 
-Log in, upload a good and a bad file, see both verdicts, open the report, deliver a fixed file,
-see the history with the delivery in force; then the other gemeente's officer cannot see or reach
-any of it, not even with the direct URLs. Uses the system Chromium (never a downloaded browser).
+Log in, choose the periode, upload a good and a bad file, see both verdicts, open the report,
+deliver a fixed file, see the history with the delivery in force; then the other gemeente's officer
+cannot see or reach any of it, not even with the direct URLs. And a re-delivery of a published
+periode: the question comes before any file is chosen, "no" changes nothing, "yes" leads to the
+upload form with the consent fixed, and the history shows both deliveries. Uses the system
+Chromium (never a downloaded browser).
 """
 
 from __future__ import annotations
@@ -13,9 +16,9 @@ import secrets
 import pytest
 
 from clearinghouse.pseudonym import KEY_ENV, KEY_FILE_ENV
-from tests.portal.conftest import PASSWORD, PERIODE, bad_file, good_file, make_home, serve
-
 from tests.fixtures.chromium import requires_chromium
+from tests.fixtures.portal import PERIODE, bad_file, good_file, make_app, make_config, make_home, publish, serve
+from tests.fixtures.portal_browser import choose_periode, deliver, fill_upload_form, log_in, send_and_wait, verdict
 
 pytestmark = [
     pytest.mark.browser,
@@ -26,57 +29,26 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """Its own home and server, so the history holds exactly what this test delivered."""
-    from portal.app import create_app
-    from portal.config import PortalConfig
-    from portal.security import hash_password
-
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv(KEY_ENV, secrets.token_hex(32))
         mp.delenv(KEY_FILE_ENV, raising=False)
         mp.setenv("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
         root = tmp_path_factory.mktemp("browser")
         home = make_home(root / "home")
-        app = create_app(PortalConfig(home=home))
-        hashed = hash_password(PASSWORD)
-        app.state.store.add_account("aalsmeer", "GM0358", False, hashed)
-        app.state.store.add_account("aalten", "GM0197", False, hashed)
+        app = make_app(make_config(home), {"aalsmeer": "GM0358", "aalten": "GM0197"})
         files = root / "bestanden"
         files.mkdir()
         (files / "GM0358_2025-H1_wmo.csv").write_bytes(good_file("wmo"))
         (files / "GM0358_2025-H1_jeugd.csv").write_bytes(bad_file("jeugd"))
+        (files / "GM0358_2024-H2_wmo.csv").write_bytes(good_file("wmo", periode="2024-H2"))
         (files / "fixed").mkdir()
         (files / "fixed" / "GM0358_2025-H1_jeugd.csv").write_bytes(good_file("jeugd"))
         with serve(app) as url:
-            yield url, files
-
-
-def log_in(page, url: str, user: str) -> None:
-    page.goto(url + "/")
-    assert page.url.endswith("/inloggen")
-    page.fill("#gebruiker", user)
-    page.fill("#wachtwoord", PASSWORD)
-    page.click("button[type=submit].hoofd")
-    page.wait_for_url(re.compile(r"/aanleveren$"))
-
-
-def deliver(page, url: str, files: dict) -> None:
-    page.goto(url + "/aanleveren")
-    page.fill("#periode", PERIODE)
-    for domein, path in files.items():
-        page.set_input_files(f"#bestand_{domein}", str(path))
-    page.check("input[name=publicatie_basis][value=ja]")
-    page.check("input[name=publicatie_facultatief][value=nee]")
-    page.click("#versturen")
-    page.wait_for_url(re.compile(r"/aanlevering/"))
-    page.wait_for_selector("#oordelen", timeout=90_000)  # the page refreshes itself until the intake is done
-
-
-def verdict(page, domein: str) -> str:
-    return page.locator(f'#oordelen tr[data-domein="{domein}"] td').nth(2).inner_text().strip()
+            yield url, files, home
 
 
 def test_officer_delivers_fixes_and_the_other_gemeente_sees_nothing(site, browser):
-    url, files = site
+    url, files, _ = site
     officer = browser.new_context()
     page = officer.new_page()
     problems: list[str] = []
@@ -84,7 +56,7 @@ def test_officer_delivers_fixes_and_the_other_gemeente_sees_nothing(site, browse
 
     # 1. Log in, deliver a good wmo and a bad jeugd file; both verdicts within seconds.
     log_in(page, url, "aalsmeer")
-    deliver(page, url, {"wmo": files / "GM0358_2025-H1_wmo.csv", "jeugd": files / "GM0358_2025-H1_jeugd.csv"})
+    deliver(page, url, PERIODE, {"wmo": files / "GM0358_2025-H1_wmo.csv", "jeugd": files / "GM0358_2025-H1_jeugd.csv"})
     assert verdict(page, "wmo") == "goedgekeurd"
     assert verdict(page, "jeugd") == "afgekeurd"
     result_url = page.url
@@ -98,7 +70,7 @@ def test_officer_delivers_fixes_and_the_other_gemeente_sees_nothing(site, browse
     assert "GM0358" in page.content()
 
     # 3. Deliver the fixed jeugd file only: accepted, and wmo keeps its earlier delivery.
-    deliver(page, url, {"jeugd": files / "fixed" / "GM0358_2025-H1_jeugd.csv"})
+    deliver(page, url, PERIODE, {"jeugd": files / "fixed" / "GM0358_2025-H1_jeugd.csv"})
     assert verdict(page, "jeugd") == "goedgekeurd"
     assert page.locator("#oordelen tr.oordeel").count() == 1
 
@@ -135,3 +107,40 @@ def test_officer_delivers_fixes_and_the_other_gemeente_sees_nothing(site, browse
         assert "Geweigerd" in intruder.content() and "GM0358_2025-H1" not in intruder.content()
     other.close()
     officer.close()
+
+
+def test_redelivery_of_a_published_periode_is_confirmed_before_the_files_are_chosen(site, browser):
+    url, files, home = site
+    context = browser.new_context()
+    page = context.new_page()
+    log_in(page, url, "aalsmeer")
+    deliver(page, url, "2024-H2", {"wmo": files / "GM0358_2024-H2_wmo.csv"}, basis="ja", facultatief="ja")
+    assert verdict(page, "wmo") == "goedgekeurd"
+    release = publish(home, "2024-H2")
+
+    # The periode list says it is published; choosing it asks first, before any file is chosen.
+    page.goto(url + "/aanleveren")
+    assert "gepubliceerd: voorlopig" in page.locator('label[for="periode-2024-H2"]').inner_text()
+    choose_periode(page, url, "2024-H2")
+    explanation = page.locator("#herlevering").inner_text()
+    assert release in explanation and "volgende release" in explanation and "basis: ja, facultatief: ja" in explanation
+    assert page.locator("input[type=file]").count() == 0
+    page.click("#annuleren")  # no: back to the periodes, nothing happened
+    page.wait_for_url(re.compile(r"/aanleveren$"))
+
+    choose_periode(page, url, "2024-H2")
+    page.click("#bevestigen")
+    page.wait_for_url(re.compile(r"herlevering=bevestigd"))
+    assert "ligt vast sinds de publicatie" in page.locator("#toestemming").inner_text()
+    assert page.locator("input[name=publicatie_basis]").count() == 0  # consent of a published periode is fixed
+    fill_upload_form(page, {"wmo": files / "GM0358_2024-H2_wmo.csv"}, basis=None, facultatief=None)
+    send_and_wait(page)
+    assert verdict(page, "wmo") == "goedgekeurd"
+
+    # The history: both 2024-H2 deliveries, by aalsmeer, the newest in force.
+    page.goto(url + "/geschiedenis/GM0358")
+    redeliveries = page.locator('#aanleveringen tr.levering[data-periode="2024-H2"]')
+    assert redeliveries.count() == 2
+    assert redeliveries.nth(0).get_attribute("data-geldt") == "ja" and redeliveries.nth(1).get_attribute("data-geldt") == "nee"
+    assert "aalsmeer" in page.locator("#aanleveringen tbody.aanlevering").first.inner_text()
+    context.close()

@@ -5,10 +5,13 @@ from __future__ import annotations
 import secrets
 
 import pytest
+import uvicorn
 from typer.testing import CliRunner
 
 from clearinghouse.pseudonym import KEY_ENV, KEY_FILE_ENV
 from gmsd.cli import app
+from portal.security import verify_password
+from portal.store import Store
 from vocabulary.home import Home
 
 runner = CliRunner()
@@ -21,9 +24,6 @@ def no_key(monkeypatch):
 
 
 def test_user_add_disable_and_refusals(tmp_path):
-    from portal.security import verify_password
-    from portal.store import Store
-
     home = tmp_path / "home"
     secret = tmp_path / "wachtwoord.txt"
     secret.write_text("een-lang-genoeg-wachtwoord\n")
@@ -56,8 +56,6 @@ def test_user_add_disable_and_refusals(tmp_path):
 
 
 def test_portal_refuses_to_start_without_a_key(tmp_path, no_key, monkeypatch):
-    import uvicorn
-
     monkeypatch.setattr(uvicorn, "run", lambda *a, **k: pytest.fail("must not start"))
     result = runner.invoke(app, ["portal", "--home", str(tmp_path / "home")])
     assert result.exit_code == 2
@@ -65,8 +63,6 @@ def test_portal_refuses_to_start_without_a_key(tmp_path, no_key, monkeypatch):
 
 
 def test_portal_demo_uses_the_demo_key_and_listens_on_localhost(tmp_path, no_key, monkeypatch):
-    import uvicorn
-
     started = {}
     monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: started.update(kwargs, app=app))
     result = runner.invoke(app, ["portal", "--demo", "--home", str(tmp_path / "home"), "--max-mb", "5", "--venster-tot", "2030-01-31"])
@@ -79,8 +75,6 @@ def test_portal_demo_uses_the_demo_key_and_listens_on_localhost(tmp_path, no_key
 
 
 def test_portal_with_a_key_and_proxy_headers(tmp_path, no_key, monkeypatch):
-    import uvicorn
-
     monkeypatch.setenv(KEY_ENV, secrets.token_hex(32))
     started = {}
     monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: started.update(kwargs, app=app))

@@ -6,7 +6,8 @@ import re
 
 import yaml
 
-from tests.portal.conftest import PERIODE, csrf_of, good_file, upload, wait_for_upload
+from portal import delivery
+from tests.fixtures.portal import PERIODE, csrf_of, good_file, upload, wait_for_upload
 
 
 def test_upload_gives_verdicts_reports_and_history(portal, as_user, first_delivery):
@@ -44,8 +45,6 @@ def test_consent_change_is_stored_and_goes_into_the_next_manifest(portal, as_use
                                                  "publicatie_basis": "nee", "publicatie_facultatief": "nee"})
     assert response.status_code == 303
     assert portal.store.consent("GM0358")["2024-H2"][:2] == (False, False)
-
-    from portal import delivery
 
     written = {}
     original = delivery.manifest_text

@@ -6,13 +6,25 @@ Every refusal must say why in Dutch, land in the `weigeringen` table, and change
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
+import httpx
 import pytest
 
-from tests.portal.conftest import (
-    MAX_BYTES, PASSWORD, PERIODE, csrf_of, good_file, login, make_home, serve, snapshot, upload,
+from portal import lockout
+from portal.config import parse_moment
+from portal.security import hash_password
+from tests.fixtures.portal import (
+    PASSWORD, PERIODE, csrf_of, good_file, login, make_app, make_config, make_home, serve, snapshot, upload,
 )
+
+
+def main_of(html: str) -> str:
+    return html[html.index("<main>"):html.index("</main>")]
 
 
 def refusals(portal) -> list:
@@ -140,7 +152,7 @@ def test_path_traversal_file_names_are_refused(portal, as_user, unchanged, name)
 def test_oversized_file_is_refused(portal, as_user, unchanged):
     client = as_user("aalsmeer")
     big = good_file("wmo", 3000)
-    assert len(big) > MAX_BYTES
+    assert len(big) > portal.config.max_upload_bytes
     count = len(refusals(portal))
     response = upload(client, {"wmo": ("GM0358_wmo.csv", big)})
     assert_refused(portal, response, count, "bestand te groot", 413)
@@ -184,28 +196,26 @@ def test_unknown_form_fields_and_periodes_are_refused(portal, as_user, unchanged
 # --- brute force -----------------------------------------------------------------------------
 
 def test_repeated_failed_logins_lock_the_account_with_a_growing_delay(portal):
-    from portal.security import hash_password
-
     portal.store.add_account("doelwit", "GM0358", False, hash_password(PASSWORD))
     with portal.client() as client:
         for _ in range(portal.config.account_threshold):
             assert login(client, "doelwit", "fout-wachtwoord-123").status_code == 401
         locked = login(client, "doelwit")  # now even the right password is refused
         assert locked.status_code == 429 and "Te veel mislukte pogingen" in locked.text
-        first = portal.store.attempt("gebruiker:doelwit")
+        first = lockout.state(portal.store, "gebruiker:doelwit")
         assert first["geblokkeerd_tot"] - first["laatste"] == pytest.approx(portal.config.lock_base_seconds)
         # Time passes (the lock expires), one more wrong guess: the next lock is twice as long.
         with portal.store.connect() as con:
             con.execute("UPDATE inlogpogingen SET geblokkeerd_tot = 0 WHERE sleutel = 'gebruiker:doelwit'")
         assert login(client, "doelwit", "nog-een-fout-wachtwoord").status_code == 401
-        second = portal.store.attempt("gebruiker:doelwit")
+        second = lockout.state(portal.store, "gebruiker:doelwit")
         assert second["geblokkeerd_tot"] - second["laatste"] == pytest.approx(2 * portal.config.lock_base_seconds)
         assert login(client, "doelwit").status_code == 429
         # After the lock-out a successful log-in clears the account's counter.
         with portal.store.connect() as con:
             con.execute("UPDATE inlogpogingen SET geblokkeerd_tot = 0 WHERE sleutel = 'gebruiker:doelwit'")
         assert login(client, "doelwit").status_code == 303
-        assert portal.store.attempt("gebruiker:doelwit") is None
+        assert lockout.state(portal.store, "gebruiker:doelwit") is None
 
 
 def test_repeated_failed_logins_from_one_client_lock_that_client(portal):
@@ -225,12 +235,10 @@ def test_unknown_user_and_wrong_password_get_the_same_answer(portal):
         wrong = login(client, "aalten", "wat-dan-ook-123", headers={"X-Forwarded-For": "203.0.113.5"})
         assert unknown.status_code == wrong.status_code == 401
         assert "Gebruikersnaam of wachtwoord onjuist" in unknown.text and "Gebruikersnaam of wachtwoord onjuist" in wrong.text
-    portal.store.clear_failures("gebruiker:aalten")
+    lockout.forget(portal.store, "gebruiker:aalten")
 
 
 def test_disabled_account_cannot_log_in_and_loses_its_session(portal):
-    from portal.security import hash_password
-
     portal.store.add_account("vertrokken", "GM0358", False, hash_password(PASSWORD))
     with portal.client() as client:
         assert login(client, "vertrokken").status_code == 303
@@ -252,7 +260,8 @@ def test_other_gemeente_cannot_read_history_reports_or_results(portal, as_user, 
         count = len(refusals(portal))
         response = aalten.get(url)
         assert response.status_code in (403, 404), url
-        assert "GM0358_2025-H1" not in response.text and "afgekeurd" not in response.text.replace("Geweigerd", "")
+        shown = main_of(response.text)  # the page's own content (not the help block every page has)
+        assert "GM0358_2025-H1" not in response.text and "afgekeurd" not in shown.replace("Geweigerd", "")
         if response.status_code == 403:
             new = refusals(portal)[: len(refusals(portal)) - count]
             assert new and new[0]["gebruiker"] == "aalten" and new[0]["gemeente_code"] == "GM0197"
@@ -293,25 +302,17 @@ def test_operator_sees_all_gemeenten_and_who_still_has_to_deliver(portal, as_use
 # --- delivery window ---------------------------------------------------------------------------
 
 def test_upload_outside_the_delivery_window_is_refused(tmp_path):
-    from portal.app import create_app
-    from portal.config import PortalConfig, parse_moment
-    from portal.security import hash_password
-
     home = make_home(tmp_path / "home")
-    config = PortalConfig(home=home, window_start=parse_moment("2020-01-01"), window_end=parse_moment("2020-03-31", end=True))
-    app = create_app(config)
-    app.state.store.add_account("aalsmeer", "GM0358", False, hash_password(PASSWORD))
-    with serve(app) as url:
-        import httpx
-
-        with httpx.Client(base_url=url) as client:
-            assert login(client, "aalsmeer").status_code == 303
-            assert "Aanleveren is nu niet mogelijk" in client.get("/aanleveren").text
-            before = snapshot(home.root)
-            response = upload(client, {"wmo": ("wmo.csv", good_file())})
-            assert response.status_code == 403 and "aanlevervenster" in response.text
-            assert snapshot(home.root) == before
-            assert app.state.store.refusals()[0]["reden"] == "buiten aanleverperiode"
+    config = make_config(home, window_start=parse_moment("2020-01-01"), window_end=parse_moment("2020-03-31", end=True))
+    app = make_app(config, {"aalsmeer": "GM0358"})
+    with serve(app) as url, httpx.Client(base_url=url) as client:
+        assert login(client, "aalsmeer").status_code == 303
+        assert "Aanleveren is nu niet mogelijk" in client.get("/aanleveren").text
+        before = snapshot(home.root)
+        response = upload(client, {"wmo": ("wmo.csv", good_file())})
+        assert response.status_code == 403 and "aanlevervenster" in response.text
+        assert snapshot(home.root) == before
+        assert app.state.store.refusals()[0]["reden"] == "buiten aanleverperiode"
 
 
 def test_reports_are_not_served_statically(portal, as_user, first_delivery):
@@ -320,20 +321,68 @@ def test_reports_are_not_served_statically(portal, as_user, first_delivery):
         assert client.get(url).status_code == 404
 
 
+# --- the lock-out cannot be raced (issue 13, item 4) ------------------------------------------
 
-def test_consent_cannot_change_after_the_operator_closed_the_periode(portal, as_user):
-    beheer, aalsmeer = as_user("beheer"), as_user("aalsmeer")
-    page = beheer.get("/beheer?periode=2023-H1")
-    assert beheer.post("/beheer/periode", data={"csrf": csrf_of(page.text), "periode": "2023-H1", "actie": "sluiten"}).status_code == 303
-    assert "2023-H1" in portal.store.closed_periodes()
-    page = aalsmeer.get("/geschiedenis/GM0358")
-    count = len(refusals(portal))
-    response = aalsmeer.post("/toestemming", data={"csrf": csrf_of(page.text), "gemeente": "GM0358", "periode": "2023-H1",
-                                                   "publicatie_basis": "nee", "publicatie_facultatief": "nee"})
-    assert_refused(portal, response, count, "periode gesloten", 400)
-    assert "2023-H1" not in portal.store.consent("GM0358")
-    # A gemeente account cannot close or reopen a periode.
-    count = len(refusals(portal))
-    response = aalsmeer.post("/beheer/periode", data={"csrf": csrf_of(page.text), "periode": "2023-H1", "actie": "heropenen"})
-    assert_refused(portal, response, count, "geen beheerder", 403)
-    assert "2023-H1" in portal.store.closed_periodes()
+def _parallel_logins(portal, attempts: list[tuple[str, str, str]]) -> list[int]:
+    """Log in with every (user, password, client address) at the same moment; the status codes."""
+    clients = [portal.client() for _ in attempts]
+    try:
+        forms = [client.get("/inloggen", headers={"X-Forwarded-For": address}) for client, (_, _, address) in zip(clients, attempts)]
+        start = threading.Barrier(len(attempts))
+
+        def attempt(index: int) -> int:
+            client, (user, password, address) = clients[index], attempts[index]
+            start.wait()
+            return client.post("/inloggen", data={"csrf": csrf_of(forms[index].text), "gebruiker": user, "wachtwoord": password},
+                               headers={"X-Forwarded-For": address}).status_code
+
+        with ThreadPoolExecutor(max_workers=len(attempts)) as pool:
+            return list(pool.map(attempt, range(len(attempts))))
+    finally:
+        for client in clients:
+            client.close()
+
+
+def test_parallel_wrong_passwords_get_at_most_the_threshold_of_guesses(portal):
+    portal.store.add_account("gelijktijdig", "GM0358", False, hash_password(PASSWORD))
+    # Twelve guesses at once, each from its own address, so only the account's lock-out can stop them.
+    statuses = _parallel_logins(portal, [("gelijktijdig", f"geraden-{i}-wachtwoord", f"198.51.100.{i + 1}") for i in range(12)])
+    checked = statuses.count(401)
+    assert checked <= portal.config.account_threshold, statuses
+    assert statuses.count(429) == 12 - checked and checked >= 1
+    assert lockout.state(portal.store, "gebruiker:gelijktijdig")["mislukt"] == checked
+    with portal.client() as client:  # the account is locked now, even for the right password
+        assert login(client, "gelijktijdig", headers={"X-Forwarded-For": "198.51.100.99"}).status_code == 429
+
+
+def test_parallel_guesses_from_one_address_get_at_most_its_threshold(portal):
+    address = "203.0.113.200"
+    statuses = _parallel_logins(portal, [(f"iemand-anders-{i}", "raden-raden-raden", address) for i in range(12)])
+    assert statuses.count(401) <= portal.config.client_threshold, statuses
+    assert statuses.count(401) + statuses.count(429) == 12
+
+
+def test_successful_log_ins_do_not_count_against_the_address(portal):
+    address = {"X-Forwarded-For": "203.0.113.201"}
+    with portal.client() as client:
+        for _ in range(portal.config.client_threshold + 2):
+            assert login(client, "aalten", headers=address).status_code == 303
+            client.cookies.clear()
+    assert lockout.state(portal.store, "client:203.0.113.201")["mislukt"] == 0
+
+
+# --- CSV files are safe to open in a spreadsheet (issue 13, item 5) ------------------------------
+
+def test_report_csv_is_served_with_formulas_neutralised(portal, as_user):
+    folder = portal.home.reports / "GM0358" / "2024-H1"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = "20240101T000000000000Z_wmo.csv"
+    attack = ["=HYPERLINK(\"http://example.invalid\";\"klik\")", "=cmd|' /C calc'!A0", "@SUM(1)", "+SUM(1+1)", "-2+3", "\tx"]
+    lines = ["rij;kolom;waarde;reden"] + [f"{i + 2};bsn;\"{value.replace(chr(34), chr(34) * 2)}\";test" for i, value in enumerate(attack)]
+    (folder / name).write_bytes(("\ufeff" + "\n".join(lines) + "\n").encode("utf-8"))
+    response = as_user("aalsmeer").get(f"/rapport/GM0358/2024-H1/{name}")
+    assert response.status_code == 200 and "attachment" in response.headers["content-disposition"]
+    served = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert served[0] == ["rij", "kolom", "waarde", "reden"]
+    assert [row[2] for row in served[1:]] == ["'" + value for value in attack]
+    assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in served for cell in row)
