@@ -1,8 +1,8 @@
 """A gemeente's history: every delivery (who, when, files, verdicts, reports), what is in force, consent.
 
 Also the one place to change consent without delivering files (`POST /toestemming`): an explicit
-choice (nothing pre-set), recorded with who and when in `toestemming` and the `logboek`, that goes
-with the next delivery of that periode. For a published periode the consent in force is fixed for
+choice (nothing pre-set), recorded with who and when in the clearinghouse's consent decisions
+(clearinghouse.consent.record_decision, in force from the next round) and in the portal's `logboek`. For a published periode the consent in force is fixed for
 the gemeente's accounts; an operator can still record a change (logged as made after publication).
 """
 
@@ -19,6 +19,7 @@ from portal.periodes import open_periodes, publications
 from portal.refusal import Refusal
 from portal.session import CsrfForm, Visitor, require_access, require_account
 from portal.state import state_of
+from clearinghouse.consent import record_decision
 from clearinghouse.normalise import canonical_gemeentecode_text
 from vocabulary.periode import Periode, PeriodeError
 
@@ -38,7 +39,8 @@ def history(request: Request, gemeente: str, visitor: Visitor = Depends(require_
     state = state_of(request)
     config, store = state.config, state.store
     if request.query_params.get("toestemming") == "vastgelegd":
-        visitor.flash.append("Uw keuze over publicatie is vastgelegd. Ze gaat mee met uw volgende aanlevering voor die periode.")
+        visitor.flash.append("Uw keuze over publicatie is vastgelegd. Ze geldt vanaf de volgende verwerking; "
+                             "de cijfers veranderen pas bij de volgende publicatie.")
     audit = load_audit(config.home, gemeente)
     uploads = store.uploads(gemeente)
     published = publications(config.home.releases)
@@ -85,6 +87,8 @@ def change_consent(request: Request, visitor: Visitor = Depends(require_account)
                       "niet meer worden gewijzigd. Neem contact op met de beheerder als dit niet klopt.")
     basis, facultatief = answers
     state.store.set_consent(gemeente, periode, basis, facultatief, visitor.gebruiker)
+    record_decision(state.config.home.toestemmingen, gemeente_code=gemeente, periode=periode, basis=basis, facultatief=facultatief,
+                    door=f"portaal: {visitor.gebruiker}", reden="keuze in het aanleverportaal" + (" (na publicatie)" if published else ""))
     state.store.log(gebruiker=visitor.gebruiker, gemeente_code=gemeente, client=visitor.client, gebeurtenis="toestemming gewijzigd",
                     details=f"{periode}: basis={'ja' if basis else 'nee'}, facultatief={'ja' if facultatief else 'nee'}"
                             + (" (na publicatie)" if published else ""))
