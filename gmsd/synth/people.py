@@ -25,15 +25,17 @@ DAY = np.timedelta64(1, "D")
 
 
 
-def fake_bsns(rng: np.random.Generator, count: int, exclude: set[str] | None = None) -> np.ndarray:
-    """`count` distinct random 9-digit strings passing the 11-proef.
+def fake_bsns(rng: np.random.Generator, count: int, taken: set[str] | None = None) -> np.ndarray:
+    """`count` distinct random 9-digit strings passing the 11-proef, none of them in `taken`
+    (BSNs already given out; the new ones are added to it).
 
     About 9 % start with 0, never with 00: a real BSN has at most one leading zero for Excel to
     drop (the spec reads an 8-digit value as a BSN that lost it).
     """
+    taken = taken if taken is not None else set()
+    drawn: set[str] = set()  # candidates of this call, also those left over
     out: list[np.ndarray] = []
     have = 0
-    seen = set(exclude or ())
     while have < count:
         stems = rng.integers(10**6, 10**8, size=int((count - have) * 1.15) + 16)
         digits = (stems[:, None] // 10 ** np.arange(7, -1, -1)) % 10
@@ -41,11 +43,13 @@ def fake_bsns(rng: np.random.Generator, count: int, exclude: set[str] | None = N
         ok = check < 10
         numbers = stems[ok] * 10 + check[ok]
         text = np.char.zfill(numbers.astype(str), 9)
-        fresh = [t for t in dict.fromkeys(text.tolist()) if t not in seen]
-        seen.update(fresh)
+        fresh = [t for t in dict.fromkeys(text.tolist()) if t not in taken and t not in drawn]
+        drawn.update(fresh)
         out.append(np.array(fresh[: count - have], dtype=object))
         have += len(out[-1])
-    return np.concatenate(out) if out else np.array([], dtype=object)
+    result = np.concatenate(out) if out else np.array([], dtype=object)
+    taken.update(result.tolist())
+    return result
 
 
 def draw(rng: np.random.Generator, options: tuple[tuple[str, float], ...], size: int) -> np.ndarray:
@@ -79,8 +83,7 @@ class People:
 
     def add(self, rng: np.random.Generator, birth: np.ndarray, address: np.ndarray, taken: set[str]) -> np.ndarray:
         n = len(birth)
-        bsns = fake_bsns(rng, n, exclude=taken)
-        taken.update(bsns.tolist())
+        bsns = fake_bsns(rng, n, taken)
         self.bsn.append(bsns)
         self.geboortedatum.append(birth)
         self.geslacht.append(draw(rng, (("M", 0.49), ("V", 0.505), ("O", 0.005)), n))
