@@ -2,7 +2,7 @@
 
 One hash per gemeente over its rows in a published table (default `publish.indicatoren`): the rows
 of the gemeente itself and of its wijken, every column except the release's own bookkeeping
-(release id, publication time), in a fixed order. National and peer-group figures are left out on
+(release id, release status, publication time), in a fixed order. National and peer-group figures are left out on
 purpose: they include the re-delivering gemeente and may change with it.
 """
 
@@ -14,8 +14,9 @@ from pathlib import Path
 import duckdb
 
 DEFAULT_TABLE = "publish.indicatoren"
-# Columns that say which release a row belongs to, not what it says.
-BOOKKEEPING = re.compile(r"^(release|gepubliceerd|verwerkt|bijgewerkt|gemaakt)|_op$|_id_release$")
+# Columns that say which release a row belongs to, not what it says: the release id and its
+# status, which a republication changes on every row ("voorlopig" → "nader voorlopig").
+BOOKKEEPING = re.compile(r"^(release|status|gepubliceerd|verwerkt|bijgewerkt|gemaakt)|_op$")
 OWN_LEVELS = ("gemeente", "wijk")
 
 

@@ -185,11 +185,12 @@ def scenario_heraanlevering(bench: Bench, args) -> Run:
     bench.stage(run, "genereer heraanlevering", [*GMSD, "generate", "--gemeente", gemeente, "--seed", str(args.seed),
                                                   "--periode", periode, "--home", str(bench.home)])
     out = bench.workdir / "vloer-heraanlevering.json"
+    rows = None
     if bench.stage(run, "vloer DuckDB heraanlevering", [*FLOOR, "--inbox", str(bench.home / "inbox"), "--json", str(out)]).exit_code == 0:
         floor = json.loads(out.read_text())
-        run.stages[-1].rows = floor["rows"]
-    intake = bench.stage(run, "gmsd run heraanlevering", [*GMSD, "run", "--home", str(bench.home)])
-    publish = bench.stage(run, "gmsd publish heraanlevering", [*GMSD, "publish", "--home", str(bench.home)])
+        rows = run.stages[-1].rows = floor["rows"] + floor["xlsx_rows_left_out"]
+    intake = bench.stage(run, "gmsd run heraanlevering", [*GMSD, "run", "--home", str(bench.home)], rows=rows)
+    publish = bench.stage(run, "gmsd publish heraanlevering", [*GMSD, "publish", "--home", str(bench.home)], rows=rows)
     after = published_hashes(warehouse, args.tabel)
     different = changed(before, after)
     seconds = intake.seconds + publish.seconds
