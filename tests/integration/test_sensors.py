@@ -41,8 +41,9 @@ def test_inbox_sensor_requests_a_run_per_new_or_changed_delivery(home):
         assert isinstance(again, dg.SkipReason)
 
         manifest = home.inbox / "GM0060" / "2025-H1" / "manifest.yaml"
-        stamp = manifest.stat().st_mtime + 10
-        os.utime(manifest, (stamp, stamp))  # a re-delivery
+        # A re-delivery: newer than anything in the folder (a checkout does not order file times).
+        stamp = max(path.stat().st_mtime for path in manifest.parent.iterdir()) + 10
+        os.utime(manifest, (stamp, stamp))
         changed = inbox_sensor(dg.build_sensor_context(instance=instance, resources=resources, cursor=context.cursor))
         assert [request.partition_key for request in changed.run_requests] == ["GM0060|2025-H1"]
 
