@@ -1,73 +1,289 @@
-"""Benchmark a whole delivery round: generate synthetic deliveries, run intake → warehouse → site.
+"""Benchmark a delivery round with the real commands, against the DuckDB floor. Run by hand, never in CI.
 
-Run by hand (not in CI), e.g.
+    uv run --frozen python benchmarks/round.py --scenario landelijk                 # national half-year
+    uv run --frozen python benchmarks/round.py --scenario landelijk --schaal 3      # x3 rows (and --schaal 10)
+    uv run --frozen python benchmarks/round.py --scenario heraanlevering --werkmap /tmp/b1
+    uv run --frozen python benchmarks/round.py --scenario geschiedenis              # 13 national periodes
+    uv run --frozen python benchmarks/round.py --scenario check                     # gmsd check, 50,000 rows
 
-    uv run python benchmarks/round.py --schaal 1            # the sample's size (15 gemeenten, 2 periodes)
-    uv run python benchmarks/round.py --schaal 10 --formaat parquet
-
-Prints one Markdown table row with the figures to paste into docs/benchmarks.md. Peak memory is the
-maximum resident set size of this process (intake, warehouse and site all run in it).
+Every stage is its own process (benchmarks/measure.py): `gmsd generate … --home H`, the DuckDB
+floor on the same files (benchmarks/floor.py, before the intake deletes them), `gmsd run --home H`,
+`gmsd publish --home H`. The harness only calls the commands, so it measures whatever engine the
+checkout has. It prints one table per run and writes it as Markdown and JSON to
+benchmarks/resultaten/ (docs/benchmarks.md quotes them). `--stappen genereer,vloer` measures the
+generator and the floor only.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
-import resource
 import secrets
+import shutil
+import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from gmsd.synth import generate
-from pipelines.runner import run_round
-from vocabulary.home import Home
+import duckdb
+
+from figures import DEFAULT_TABLE, changed, published_hashes
+from measure import Stage, run_stage
+
+REPO = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "resultaten"
+GMSD = [sys.executable, "-m", "gmsd.cli"]
+FLOOR = [sys.executable, str(Path(__file__).resolve().parent / "floor.py")]
+HISTORY = [f"{year}-H{half}" for year in range(2020, 2027) for half in (1, 2)][:13]  # 2020-H1 … 2026-H1
+ALL_STEPS = ("genereer", "vloer", "run", "publiceer")
+TARGET_RATIO = 20
+TARGET_REDELIVERY_SECONDS = 15
+TARGET_CHECK_SECONDS = 3
+TARGET_PEAK_GIB = 4
+
+
+@dataclass
+class Run:
+    scenario: str
+    title: str
+    stages: list[Stage] = field(default_factory=list)
+    facts: dict = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)  # verdicts under the table
+
+
+def machine() -> dict:
+    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
+    cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), platform.processor())
+    mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
+    return {
+        "cores": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gib": round(mem_kb / 2**20, 1),
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        "commit": os.popen(f"git -C {REPO} rev-parse --short HEAD").read().strip(),
+    }
+
+
+def nl(number: float, decimals: int = 0) -> str:
+    text = f"{number:,.{decimals}f}"
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+class Bench:
+    """One benchmark invocation: a work folder with a home and a key, and the stages run in it."""
+
+    def __init__(self, workdir: Path, steps: tuple[str, ...]):
+        self.workdir = workdir
+        self.home = workdir / "home"
+        self.steps = steps
+        key = workdir / "sleutel.key"
+        if not key.exists():
+            key.write_text(secrets.token_hex(32) + "\n")
+            key.chmod(0o600)
+        self.env = {k: v for k, v in os.environ.items() if k not in ("GMSD_PSEUDONYM_KEY", "GMSD_HOME", "GMSD_PC6_TABLE")}
+        self.env["GMSD_PSEUDONYM_KEY_FILE"] = str(key)
+
+    def stage(self, run: Run, name: str, command: list[str], rows: int | None = None) -> Stage:
+        log = self.workdir / "logs" / f"{len(run.stages) + 1:02d}-{name.replace(' ', '-')}.log"
+        print(f"… {name}: {' '.join(command[2:] if command[:2] == GMSD[:2] else command)}", flush=True)
+        stage = run_stage(name, command, log=log, env=self.env, rows=rows)
+        run.stages.append(stage)
+        if stage.exit_code not in (0, 1) or (stage.exit_code == 1 and not name.startswith("gmsd check")):
+            print(f"   exitcode {stage.exit_code}; zie {log}:\n" + "".join(log.read_text(errors="replace").splitlines(True)[-15:]), flush=True)
+        return stage
+
+    def national_round(self, run: Run, periodes: list[str], schaal: float, label: str = "") -> dict | None:
+        """generate → floor → run → publish on the home; returns the floor's figures."""
+        floor = None
+        if "genereer" in self.steps:
+            command = [*GMSD, "generate", "--landelijk", "--home", str(self.home), "--schaal", f"{schaal:g}"]
+            for periode in periodes:
+                command += ["--periode", periode]
+            self.stage(run, f"genereer{label}", command)
+        if "vloer" in self.steps:
+            out = self.workdir / f"vloer{label.replace(' ', '-')}.json"
+            stage = self.stage(run, f"vloer DuckDB{label}", [*FLOOR, "--inbox", str(self.home / "inbox"), "--json", str(out)])
+            if stage.exit_code == 0:
+                floor = json.loads(out.read_text())
+                rows = floor["rows"] + floor["xlsx_rows_left_out"]
+                stage.rows = floor["rows"]
+                for earlier in run.stages:
+                    if earlier.name == f"genereer{label}":
+                        earlier.rows = rows
+        rows = floor and floor["rows"] + floor["xlsx_rows_left_out"]
+        if "run" in self.steps:
+            self.stage(run, f"gmsd run{label}", [*GMSD, "run", "--home", str(self.home)], rows=rows)
+        if "publiceer" in self.steps:
+            self.stage(run, f"gmsd publish{label}", [*GMSD, "publish", "--home", str(self.home)], rows=rows)
+        return floor
+
+
+def _engine_verdict(run: Run, floor: dict | None, label: str = "") -> None:
+    engine = [s for s in run.stages if s.name in (f"gmsd run{label}", f"gmsd publish{label}")]
+    if floor:
+        run.facts["vloer_s"] = floor["seconds_scaled_to_all_rows"]
+        run.facts["rijen"] = floor["rows"] + floor["xlsx_rows_left_out"]
+        run.lines.append(
+            f"Vloer: DuckDB leest {nl(floor['files'])} CSV- en Parquetbestanden ({nl(floor['rows'])} regels) in "
+            f"{nl(floor['seconds'], 2)} s op {floor['threads']} threads; {floor['xlsx_files_left_out']} XLSX-bestanden "
+            f"({nl(floor['xlsx_rows_left_out'])} regels) kan DuckDB niet lezen: de vloer is naar alle regels opgeschaald "
+            f"tot {nl(floor['seconds_scaled_to_all_rows'], 2)} s."
+        )
+    if len(engine) == 2 and floor:
+        seconds = sum(s.seconds for s in engine)
+        ratio = seconds / floor["seconds_scaled_to_all_rows"]
+        peak = max(s.peak_tree_rss_mb for s in engine)
+        ok = all(s.exit_code == 0 for s in engine)
+        run.facts.update(run_publish_s=seconds, ratio=round(ratio, 1), piek_mb=peak, motor_ok=ok)
+        run.lines.append(
+            f"run + publish: {nl(seconds, 1)} s = **{nl(ratio, 1)}× de vloer** (doel ≤ {TARGET_RATIO}×); piek-RSS "
+            f"{nl(peak)} MB (doel ≤ {TARGET_PEAK_GIB} GiB){'' if ok else '; LET OP: niet alles is verwerkt (exitcode)'}."
+        )
+
+
+def scenario_landelijk(bench: Bench, args) -> Run:
+    periodes = args.periode or ["2026-H1"]
+    run = Run("landelijk", f"Landelijk ×{args.schaal:g} ({', '.join(periodes)}), 342 gemeenten")
+    floor = bench.national_round(run, periodes, args.schaal)
+    run.facts.update(schaal=args.schaal, periodes=periodes)
+    _engine_verdict(run, floor)
+    return run
+
+
+def scenario_geschiedenis(bench: Bench, args) -> Run:
+    run = Run("geschiedenis", f"13 landelijke periodes ({HISTORY[0]} … {HISTORY[-1]}), ×{args.schaal:g}")
+    floor = bench.national_round(run, HISTORY, args.schaal)
+    run.facts.update(schaal=args.schaal, periodes=HISTORY)
+    _engine_verdict(run, floor)
+    one = _last_result("landelijk", args.schaal)
+    engine_peak = run.facts.get("piek_mb")
+    if one and one["facts"].get("piek_mb") and engine_peak:
+        run.lines.append(
+            f"Geheugen: piek {nl(engine_peak)} MB voor 13 periodes tegen {nl(one['facts']['piek_mb'])} MB voor één periode "
+            f"({one['file']}): {nl(engine_peak / one['facts']['piek_mb'], 1)}× (begrensd door één periode = dicht bij 1×)."
+        )
+    return run
+
+
+def scenario_heraanlevering(bench: Bench, args) -> Run:
+    periode = (args.periode or ["2026-H1"])[0]
+    gemeente = args.gemeente
+    run = Run("heraanlevering", f"Heraanlevering van {gemeente} in een landelijke ronde ({periode}, ×{args.schaal:g})")
+    if not bench.home.joinpath("warehouse.duckdb").exists():
+        floor = bench.national_round(run, [periode], args.schaal, label=" (ronde)")
+        _engine_verdict(run, floor, label=" (ronde)")
+    warehouse = bench.home / "warehouse.duckdb"
+    if not warehouse.exists():
+        run.lines.append("Geen warehouse: de landelijke ronde is niet verwerkt, dus geen heraanlevering te meten.")
+        return run
+    before = published_hashes(warehouse, args.tabel)
+    bench.stage(run, "genereer heraanlevering", [*GMSD, "generate", "--gemeente", gemeente, "--seed", str(args.seed),
+                                                  "--periode", periode, "--home", str(bench.home)])
+    out = bench.workdir / "vloer-heraanlevering.json"
+    rows = None
+    if bench.stage(run, "vloer DuckDB heraanlevering", [*FLOOR, "--inbox", str(bench.home / "inbox"), "--json", str(out)]).exit_code == 0:
+        floor = json.loads(out.read_text())
+        rows = run.stages[-1].rows = floor["rows"] + floor["xlsx_rows_left_out"]
+    intake = bench.stage(run, "gmsd run heraanlevering", [*GMSD, "run", "--home", str(bench.home)], rows=rows)
+    publish = bench.stage(run, "gmsd publish heraanlevering", [*GMSD, "publish", "--home", str(bench.home)], rows=rows)
+    after = published_hashes(warehouse, args.tabel)
+    different = changed(before, after)
+    seconds = intake.seconds + publish.seconds
+    others = sorted(set(before) - {gemeente})
+    unchanged = [code for code in others if code not in different]
+    run.facts.update(gemeente=gemeente, heraanlevering_s=seconds, gewijzigd=different, ongewijzigd=len(unchanged), andere=len(others))
+    run.lines.append(
+        f"Heraanlevering: run + publish {nl(seconds, 1)} s (doel ≤ {TARGET_REDELIVERY_SECONDS} s). Gepubliceerde cijfers "
+        f"({args.tabel}, gemeente- en wijkrijen, hash per gemeente): {len(unchanged)} van de {len(others)} andere gemeenten "
+        f"ongewijzigd; gewijzigd: {', '.join(different) or 'geen'}."
+    )
+    return run
+
+
+def scenario_check(bench: Bench, args) -> Run:
+    rows_wanted = 50_000
+    run = Run("check", f"gmsd check van één bestand met {nl(rows_wanted)} regels")
+    folder = bench.workdir / "check"
+    # Rotterdam's Wmo file of a half-year has ~59,000 rows: its first 50,000, as CSV (what most gemeenten upload).
+    bench.stage(run, "genereer", [*GMSD, "generate", "--gemeente", "GM0599", "--periode", "2026-H1", "--formaat", "csv", "--uit", str(folder)])
+    source = folder / "inbox" / "GM0599" / "2026-H1" / "GM0599_2026-H1_wmo.csv"
+    lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
+    target = bench.workdir / "GM0599_2026-H1_wmo.csv"
+    target.write_text("".join(lines[: rows_wanted + 1]), encoding="utf-8")
+    rows = min(rows_wanted, len(lines) - 1)
+    stage = bench.stage(run, "gmsd check", [*GMSD, "check", str(target), "--gemeente", "GM0599", "--periode", "2026-H1",
+                                            "--rapport", str(bench.workdir / "rapport")], rows=rows)
+    run.facts.update(rijen=rows, check_s=stage.seconds, exitcode=stage.exit_code)
+    run.lines.append(f"gmsd check: {nl(rows)} regels in {nl(stage.seconds, 2)} s (doel ≤ {TARGET_CHECK_SECONDS} s), exitcode {stage.exit_code} (0/1 = goedgekeurd).")
+    return run
+
+
+SCENARIOS = {"landelijk": scenario_landelijk, "heraanlevering": scenario_heraanlevering, "geschiedenis": scenario_geschiedenis, "check": scenario_check}
+
+
+def _last_result(scenario: str, schaal: float) -> dict | None:
+    for path in sorted(RESULTS.glob(f"*-{scenario}-x{schaal:g}.json"), reverse=True):
+        data = json.loads(path.read_text())
+        return {**data, "file": path.name}
+    return None
+
+
+def table(run: Run, info: dict) -> str:
+    header = [
+        f"### {run.title}",
+        "",
+        f"{time.strftime('%Y-%m-%d %H:%M')}, commit {info['commit']}; {info['cores']} kernen ({info['cpu']}), {nl(info['memory_gib'], 1)} GiB, "
+        f"Python {info['python']}, DuckDB {info['duckdb']}; load average bij de start {', '.join(nl(x, 2) for x in info['load_average_at_start'])}.",
+        "",
+        "| stap | regels | seconden | CPU-seconden | regels/s | piek-RSS grootste proces (MB) | piek-RSS alle processen (MB) | exitcode |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    body = [
+        f"| {s.name} | {nl(s.rows) if s.rows else ''} | {nl(s.seconds, 1)} | {nl(s.cpu_seconds, 1)} | "
+        f"{nl(s.rows_per_second) if s.rows_per_second else ''} | {nl(s.peak_rss_mb)} | {nl(s.peak_tree_rss_mb)} | {s.exit_code} |"
+        for s in run.stages
+    ]
+    return "\n".join(header + body + [""] + [f"- {line}" for line in run.lines]) + "\n"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--schaal", type=float, default=1.0)
-    parser.add_argument("--formaat", default="gemengd")
-    parser.add_argument("--gemeente", action="append")
-    parser.add_argument("--periode", action="append")
-    parser.add_argument("--werkmap", type=Path, help="keep data here instead of a temporary folder")
+    parser = argparse.ArgumentParser(description="Meet een ronde met de echte commando's tegen de DuckDB-vloer (met de hand, nooit in CI).")
+    parser.add_argument("--scenario", choices=sorted(SCENARIOS), default="landelijk")
+    parser.add_argument("--schaal", type=float, default=1.0, help="vermenigvuldigt het aantal cliënten (×3, ×10 voor de schaalcurve)")
+    parser.add_argument("--periode", action="append", help="periode(s) van de landelijke ronde (standaard 2026-H1)")
+    parser.add_argument("--gemeente", default="GM0034", help="de gemeente die heraanlevert (standaard Almere)")
+    parser.add_argument("--seed", type=int, default=7, help="seed van de heraanlevering")
+    parser.add_argument("--tabel", default=DEFAULT_TABLE, help="gepubliceerde tabel voor de hash per gemeente")
+    parser.add_argument("--stappen", default=",".join(ALL_STEPS), help=f"welke stappen van de ronde ({','.join(ALL_STEPS)})")
+    parser.add_argument("--werkmap", type=Path, help="houd de gegevens hier (anders een tijdelijke map die na afloop weg is)")
+    parser.add_argument("--resultaten", type=Path, default=RESULTS, help="waar de Markdown- en JSON-resultaten komen")
     args = parser.parse_args()
+    steps = tuple(s.strip() for s in args.stappen.split(",") if s.strip())
+    if unknown := set(steps) - set(ALL_STEPS):
+        parser.error(f"onbekende stap(pen): {', '.join(sorted(unknown))}; kies uit {', '.join(ALL_STEPS)}")
 
     workdir = args.werkmap or Path(tempfile.mkdtemp(prefix="gmsd-bench-"))
-    started = time.perf_counter()
-    kwargs = {"schaal": args.schaal, "formaat": args.formaat}
-    if args.gemeente:
-        kwargs["gemeenten"] = args.gemeente
-    if args.periode:
-        kwargs["periodes"] = args.periode
-    summary = generate(workdir / "sample", **kwargs)
-    seconds_generate = time.perf_counter() - started
-    rows = sum(summary.rows.values())
-
-    home = Home(workdir / "home")
-    home.root.mkdir(parents=True, exist_ok=True)
-    if home.inbox.exists():
-        raise SystemExit(f"{home.inbox} exists already; give an empty --werkmap")
-    os.replace(workdir / "sample" / "inbox", home.inbox)
-    home.ensure()
-    (home.root / "reference").mkdir(exist_ok=True)
-    for table in (workdir / "sample" / "geo").glob("pc6hnr*_gwb.csv"):
-        (home.root / "reference" / table.name).write_bytes(table.read_bytes())
-    os.environ["GMSD_PSEUDONYM_KEY"] = secrets.token_hex(32)
-    started = time.perf_counter()
-    result = run_round(home)
-    total = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    status = "ok" if result.published and not result.failed_partitions else f"FOUT: {result.error or result.failed_partitions}"
-    print("| date | machine | schaal | formaat | partitions | rows | generate s | intake s | warehouse+site s | rows/s (intake) | peak MB | status |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
-    print(
-        f"| {time.strftime('%Y-%m-%d')} | {os.cpu_count()} cores, {platform.python_version()} | {args.schaal:g} | {args.formaat} | "
-        f"{result.partitions} | {rows:,} | {seconds_generate:.1f} | {result.seconds_intake:.1f} | {result.seconds_publish:.1f} | "
-        f"{rows / max(result.seconds_intake, 1e-9):,.0f} | {peak_mb:,.0f} | {status} |"
-    )
-    print(f"(total {total:.1f} s; data in {workdir})")
+    workdir.mkdir(parents=True, exist_ok=True)
+    info = machine()
+    try:
+        run = SCENARIOS[args.scenario](Bench(workdir, steps), args)
+    finally:
+        if args.werkmap is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+    text = table(run, info)
+    print("\n" + text)
+    args.resultaten.mkdir(parents=True, exist_ok=True)
+    base = args.resultaten / f"{time.strftime('%Y%m%d-%H%M%S')}-{run.scenario}-x{args.schaal:g}"
+    Path(f"{base}.md").write_text(text, encoding="utf-8")
+    payload = {"scenario": run.scenario, "title": run.title, "machine": info, "steps": list(steps),
+               "stages": [s.as_dict() for s in run.stages], "facts": run.facts, "lines": run.lines}
+    Path(f"{base}.json").write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"Resultaten: {base}.md en .json" + (f"; gegevens in {workdir}" if args.werkmap else ""))
 
 
 if __name__ == "__main__":

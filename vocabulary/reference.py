@@ -94,6 +94,7 @@ def age_shares() -> pd.DataFrame:
     return frame[["leeftijd_van", "leeftijd_tot", "aandeel"]]
 
 
+@lru_cache(maxsize=64)
 def share_of_ages(van: int, tot: int) -> float:
     """Fraction of the population aged van..tot (inclusive); bands must align with the table."""
     shares = age_shares()

@@ -10,10 +10,12 @@ import typer
 from clearinghouse.intake import check_file
 from clearinghouse.normalise import canonical_gemeentecode_text
 from clearinghouse.reports import write_report
-from gmsd.console import console, fail
+from gmsd.console import RUN, console, fail
+from gmsd.synth import DEFAULT_SEED, Destination
 from gmsd.synth import generate as generate_deliveries
 from vocabulary.domeinen import DOMEINEN, from_file_name
 from vocabulary.formatting import fmt_int
+from vocabulary.home import get_home
 from vocabulary.oordelen import oordeel
 from vocabulary.periode import Periode, PeriodeError
 
@@ -59,15 +61,23 @@ def check(
 
 
 def generate(
-    uit: Annotated[Path, typer.Option("--uit", help="Doelmap (verplicht; data/sample alleen als u dat uitdrukkelijk opgeeft).")],
+    uit: Annotated[Optional[Path], typer.Option("--uit", help="Doelmap: <map>/inbox en <map>/geo (data/sample alleen als u dat uitdrukkelijk opgeeft).")] = None,
+    home: Annotated[Optional[Path], typer.Option("--home", help="Thuismap: aanleveringen in <thuismap>/inbox, adressen erbij in de postcodetabel in <thuismap>/reference.")] = None,
+    landelijk: Annotated[bool, typer.Option("--landelijk", help="Alle 342 gemeenten op hun echte wijken en inwonertallen.")] = False,
     gemeente: Annotated[Optional[list[str]], typer.Option("--gemeente", help="GM-code; herhaal voor meer. Standaard: de 15 van het voorbeeld.")] = None,
-    periode: Annotated[Optional[list[str]], typer.Option("--periode", help="Periode zoals 2025-H1; herhaal voor meer.")] = None,
-    seed: Annotated[int, typer.Option(help="Startwaarde van de toevalsgenerator.")] = 20250701,
+    periode: Annotated[Optional[list[str]], typer.Option("--periode", help="Periode zoals 2025-H1; herhaal voor meer. Standaard: 2024-H2 en 2025-H1.")] = None,
+    seed: Annotated[int, typer.Option(help="Startwaarde van de toevalsgenerator (cliënten; adressen liggen per gemeente vast).")] = DEFAULT_SEED,
     schaal: Annotated[float, typer.Option(help="Vermenigvuldigt het aantal cliënten (benchmarks).")] = 1.0,
     formaat: Annotated[str, typer.Option(help="gemengd, csv of parquet.")] = "gemengd",
+    processen: Annotated[Optional[int], typer.Option("--processen", min=1, help="Aantal processen (standaard: aantal kernen); de bestanden zijn hetzelfde.")] = None,
 ) -> None:
-    """Maak synthetische aanleveringen (nep-BSN's, echte gemeenten en wijken)."""
-    kwargs = {"seed": seed, "schaal": schaal, "formaat": formaat}
+    """Maak synthetische aanleveringen (nep-BSN's, echte gemeenten en wijken).
+
+    Met --home komen ze direct in de inbox van een thuismap, klaar voor `gmsd run --home`; een latere aanroep voor één gemeente (bijvoorbeeld --gemeente GM0034 --seed 7 --periode 2026-H1) is een heraanlevering.
+    """
+    if (uit is None) == (home is None):
+        fail("geef precies één bestemming op: --uit MAP (een losse map) of --home THUISMAP (direct in de inbox).")
+    kwargs = {"seed": seed, "schaal": schaal, "formaat": formaat, "landelijk": landelijk, "processes": processen}
     if gemeente:
         codes = [canonical_gemeentecode_text(g) for g in gemeente]
         if None in codes:
@@ -75,11 +85,14 @@ def generate(
         kwargs["gemeenten"] = codes
     if periode:
         kwargs["periodes"] = periode
+    destination = Destination.folder(uit) if uit is not None else Destination.home(get_home(home))
     try:
-        summary = generate_deliveries(uit, **kwargs)
+        summary = generate_deliveries(destination, **kwargs)
     except ValueError as exc:
         fail(str(exc))
     console.print(str(summary), highlight=False)
+    if home is not None:
+        console.print(f"Verwerk ze met: {RUN} run --home {get_home(home).root}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

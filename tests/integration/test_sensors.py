@@ -45,8 +45,9 @@ def test_inbox_sensor_requests_one_run_per_box_of_new_or_changed_deliveries(home
         assert isinstance(again, dg.SkipReason)
 
         manifest = home.inbox / "GM0060" / "2025-H1" / "manifest.yaml"
-        stamp = manifest.stat().st_mtime + 10
-        os.utime(manifest, (stamp, stamp))  # a re-delivery: a run of just that partition
+        # A re-delivery (a run of just that partition): newer than anything in the folder.
+        stamp = max(path.stat().st_mtime for path in manifest.parent.iterdir()) + 10
+        os.utime(manifest, (stamp, stamp))
         changed = inbox_sensor(dg.build_sensor_context(instance=instance, resources=resources, cursor=context.cursor))
         assert [(r.tags[RANGE_START], r.tags[RANGE_END]) for r in changed.run_requests] == [("GM0060|2025-H1", "GM0060|2025-H1")]
 
