@@ -16,6 +16,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from contracts.delivery import UNKNOWN_BSN
@@ -106,16 +107,16 @@ def write_new_key(path: Path) -> PseudonymKey:
 def pseudonymise(bsns: pd.Series, key: PseudonymKey) -> pd.Series:
     """HMAC-SHA-256 pseudonyms (32 hex chars) of canonical 9-digit BSNs; unknown/empty → <NA>.
 
-    Hashes each distinct BSN once (a person has several trajecten), then maps back.
+    Hashes each distinct BSN once (a person has several trajecten) with the one-shot `hmac.digest`
+    (~0.5 µs each, against ~3 µs for `hmac.new`), then maps back by position.
     """
     values = bsns.astype("string")
-    linkable = values.notna() & (values != UNKNOWN_BSN)
-    distinct = values[linkable].unique()
+    linkable = (values.notna() & (values != UNKNOWN_BSN)).to_numpy(dtype=bool)
+    codes, distinct = pd.factorize(values.where(linkable))
     secret = key.secret
-    table = {
-        bsn: hmac.new(secret, bsn.encode("ascii"), hashlib.sha256).hexdigest()[:PSEUDONYM_HEX_CHARS] for bsn in distinct
-    }
-    return values.map(table).astype("string").where(linkable)
+    digests = [hmac.digest(secret, bsn.encode("ascii"), "sha256").hex()[:PSEUDONYM_HEX_CHARS] for bsn in distinct]
+    table = np.array(digests + [None], dtype=object)  # code -1 (not linkable) → None
+    return pd.Series(table[codes], index=bsns.index, dtype="string")
 
 
 def use_key_file(path: Path) -> None:
