@@ -157,13 +157,15 @@ def check_file(
 
 
 def core_contract_problem(core: pd.DataFrame) -> str | None:
-    """Why records fail `CoreTraject` (checks and columns only, never values: they may hold a BSN), or None."""
+    """Why records fail `CoreTraject`, or None. Names checks and columns, never a value (it may be a
+    BSN); for a check on the whole table the failure case *is* a column name (`column_in_schema: bsn`)."""
     try:
         CoreTraject.validate(core, lazy=True)
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases
-        found = cases.assign(column=cases["column"].astype(str), check=cases["check"].astype(str))
-        listed = found.groupby(["column", "check"]).size().sort_values(ascending=False).head(5)
+        names_a_column = cases["check"].astype(str).isin(["column_in_schema", "column_in_dataframe"])
+        where = cases["column"].astype(str).where(~names_a_column, cases["failure_case"].astype(str))
+        listed = pd.DataFrame({"where": where, "check": cases["check"].astype(str)}).value_counts().head(5)
         return "; ".join(f"{column}: {check} ({count}×)" for (column, check), count in listed.items())
     return None
 
