@@ -76,10 +76,19 @@ class ColumnHint:
     geleverd: str | None  # the header as delivered, None when nothing resembles it
     oorzaak: str  # the export setting that usually causes it, in Dutch
 
-    def zin(self) -> str:
+    def vraag(self) -> str:
         if self.geleverd is None:
-            return f"`{self.verwacht}` ontbreekt. {self.oorzaak}"
-        return f"kolom `{self.geleverd}`: bedoelt u `{self.verwacht}`? {self.oorzaak}"
+            return f"Kolom `{self.verwacht}` ontbreekt."
+        return f"Kolom `{self.geleverd}`: bedoelt u `{self.verwacht}`?"
+
+    def zin(self) -> str:
+        return f"{self.vraag()} {self.oorzaak}"
+
+
+def explain(hints: list[ColumnHint]) -> str:
+    """The hints as one text: every question, then each cause once."""
+    causes = list(dict.fromkeys(hint.oorzaak for hint in hints))
+    return " ".join([hint.vraag() for hint in hints] + causes)
 
 
 def _key(name: str) -> str:

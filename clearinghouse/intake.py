@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from clearinghouse.columns import hints_for_missing, hints_for_unused, unused_columns
+from clearinghouse.columns import explain, hints_for_missing, hints_for_unused, unused_columns
 from clearinghouse.geography import Geography
 from clearinghouse.manifest import MANIFEST_NAMES, ManifestError, find_manifest, read_manifest
 from clearinghouse.masking import mask_value
@@ -100,7 +100,7 @@ def check_file(
     outcome.ongebruikte_kolommen = unused_columns(delivered.headers, domein)
     outcome.bestandsmeldingen = [
         {"kolom": hint.geleverd, "regel": UNKNOWN_COLUMN_RULE, "ernst": WAARSCHUWING,
-         "melding": f"Kolom `{hint.geleverd}` staat niet in het gegevenswoordenboek en wordt niet gebruikt: bedoelt u `{hint.verwacht}`? {hint.oorzaak}"}
+         "melding": f"Kolom `{hint.geleverd}` staat niet in het gegevenswoordenboek en wordt niet gebruikt. {hint.zin()}"}
         for hint in hints_for_unused(delivered.headers, domein)
     ]  # fmt: skip
     if raw.empty:
@@ -111,9 +111,8 @@ def check_file(
         outcome.bestandsmeldingen = []  # the hints below say the same, about the missing columns
         return _reject(
             outcome, "kolom_ontbreekt",
-            f"{path.name}: verplichte kolom(men) ontbreken: {', '.join(missing)}. "
-            + " ".join(hint.zin()[0].upper() + hint.zin()[1:] for hint in hints)
-            + " Controleer de kolomnamen in de kopregel (zie het gegevenswoordenboek).",
+            f"{path.name}: verplichte kolom(men) ontbreken: {', '.join(missing)}. {explain(hints)} "
+            "Controleer de kolomnamen in de kopregel (zie het gegevenswoordenboek).",
         )  # fmt: skip
     normalised = normalise(raw, periode=periode)
     codes_in_file = set(normalised.frame["gemeentecode"].dropna().unique()) - {gemeente_code}

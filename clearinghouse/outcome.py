@@ -43,10 +43,16 @@ class FileOutcome:
     def rijen_geaccepteerd(self) -> int:
         return 0 if self.oordeel == AFGEKEURD else self.rijen_gelezen - self.rijen_afgekeurd
 
+    @property
+    def rijen_gecontroleerd(self) -> bool:
+        """Were the rows checked? Not when the file was refused before (unreadable, column missing, other gemeente)."""
+        return self.regel in (None, "te_veel_fouten", "andere_periode")
+
     def aantal(self, ernst: str) -> int:
-        """Number of findings of one severity (row findings and findings about the file)."""
+        """Number of findings of one severity: row findings, findings about the file and the file-level reason."""
         in_rows = int((self.failures["ernst"] == ernst).sum()) if len(self.failures) else 0
-        return in_rows + sum(1 for note in self.bestandsmeldingen if note["ernst"] == ernst)
+        about_file = sum(1 for note in self.bestandsmeldingen if note["ernst"] == ernst)
+        return in_rows + about_file + (1 if ernst == FOUT and self.regel is not None else 0)
 
     def samenvatting(self) -> str:
         """The verdict in one sentence with the counts: the same in the CLI, the HTML and the CSV."""
@@ -56,7 +62,7 @@ class FileOutcome:
         parts = [f"{fmt_int(self.rijen_gelezen)} regels gelezen", f"{fmt_int(self.rijen_geaccepteerd)} gebruikt"]
         if self.oordeel == AFGEKEURD:
             parts.append(f"{fmt_int(self.rijen_gelezen - self.rijen_geaccepteerd)} niet gebruikt (het hele bestand is afgekeurd)")
-        if self.regel in (None, "te_veel_fouten", "andere_periode"):
+        if self.rijen_gecontroleerd:
             parts.append(f"{fmt_int(self.rijen_afgekeurd)} met een fout")
             parts.append(f"{fmt_int(self.rijen_met_waarschuwing)} met alleen een waarschuwing")
         return f"{verdict}: " + ", ".join(parts) + "."

@@ -31,6 +31,7 @@ from vocabulary.oordelen import AFGEKEURD, FOUT, WAARSCHUWING, css_class, oordee
 from vocabulary.reference import gemeente_names
 
 EXAMPLES_PER_RULE = 10
+NOT_CHECKED = "niet gecontroleerd: het bestand is als geheel afgekeurd"
 DICTIONARY = "docs/gegevenswoordenboek.md in de broncode, of de pagina Gegevenswoordenboek op de website van de monitor"
 
 _env = Environment(loader=PackageLoader("clearinghouse", "templates"), autoescape=select_autoescape(["html", "j2"]))
@@ -52,6 +53,11 @@ def report_base(reports_dir: Path, gemeente_code: str, periode: str, stamp: str,
 
 def anchor(column: str) -> str:
     return "woordenboek-" + re.sub(r"[^a-z0-9_]", "-", column.lower())
+
+
+def shows_melding(outcome: FileOutcome) -> bool:
+    """The melding says more than the verdict sentence only for a rejected or quarantined file."""
+    return bool(outcome.melding) and (outcome.oordeel == AFGEKEURD or outcome.quarantaine is not None)
 
 
 def what_now(outcome: FileOutcome, *, max_rejected_share: float = 0.05) -> list[str]:
@@ -124,7 +130,8 @@ def _per_rule(outcome: FileOutcome) -> list[dict]:
     for record in grouped.to_dict("records"):
         rule = rules.get(record["regel"])
         columns = [c for c in (rule.kolommen if rule else ()) if not c.startswith("_")]
-        out.append({**record, "verwacht": rule.verwacht if rule else "", "links": [(c, anchor(c)) for c in columns]})
+        out.append({**record, "aantal_tekst": fmt_int(record["aantal"]), "verwacht": rule.verwacht if rule else "",
+                    "links": [(c, anchor(c)) for c in columns]})
     return out
 
 
@@ -172,14 +179,16 @@ def write_report(outcome: FileOutcome, *, gemeente_code: str, periode: str, base
         css=verdict.css,
         samenvatting=outcome.samenvatting(),
         melding=outcome.melding,
+        toon_melding=shows_melding(outcome),
         regel=outcome.regel,
         regel_uitleg=FILE_RULES.get(outcome.regel or "", ""),
         wat_nu=what_now(outcome, max_rejected_share=max_rejected_share),
         telling=[
             ("Regels gelezen", fmt_int(outcome.rijen_gelezen)),
             ("Regels gebruikt", fmt_int(outcome.rijen_geaccepteerd)),
-            ("Regels met een fout (niet gebruikt)", fmt_int(outcome.rijen_afgekeurd)),
-            ("Regels met alleen een waarschuwing (wel gebruikt)", fmt_int(outcome.rijen_met_waarschuwing)),
+            ("Regels met een fout (niet gebruikt)", fmt_int(outcome.rijen_afgekeurd) if outcome.rijen_gecontroleerd else NOT_CHECKED),
+            ("Regels met alleen een waarschuwing (wel gebruikt)",
+             fmt_int(outcome.rijen_met_waarschuwing) if outcome.rijen_gecontroleerd else NOT_CHECKED),
             ("Meldingen: fouten", fmt_int(outcome.aantal(FOUT))),
             ("Meldingen: waarschuwingen", fmt_int(outcome.aantal(WAARSCHUWING))),
         ],

@@ -9,7 +9,7 @@ import typer
 
 from clearinghouse.intake import check_file
 from clearinghouse.normalise import canonical_gemeentecode_text
-from clearinghouse.reports import what_now, write_report
+from clearinghouse.reports import shows_melding, what_now, write_report
 from gmsd.console import console, fail
 from gmsd.synth import generate as generate_deliveries
 from vocabulary.domeinen import DOMEINEN, from_file_name
@@ -50,7 +50,7 @@ def check(
     colour = {"goedgekeurd": "green", "afgekeurd": "red"}.get(verdict.css, "yellow")
     # The same sentence as the first line of the HTML and CSV reports: the three always agree.
     console.print(f"[bold {colour}]{outcome.samenvatting()}[/]", highlight=False)
-    if outcome.melding:
+    if shows_melding(outcome):
         console.print(outcome.melding, highlight=False)
     console.print("Wat nu?", style="bold")
     for step in what_now(outcome):
