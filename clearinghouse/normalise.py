@@ -76,13 +76,18 @@ def _string_series(text: pa.Array, index: pd.Index) -> pd.Series:
 # ---- dates --------------------------------------------------------------------------------------
 
 
-def _days(text: pa.Array, year: tuple[int, int], month: tuple[int, int], day: tuple[int, int]) -> np.ndarray:
-    """datetime64[us] from fixed positions in digit strings; NaT where the day does not exist."""
+def _days(text: pa.Array, year: tuple[int, int], month: tuple[int, int], day: tuple[int, int], *, unknown_parts: bool) -> np.ndarray:
+    """datetime64[us] from fixed positions in digit strings; NaT where the day does not exist.
+
+    With `unknown_parts`, day 00 is the 15th and month-and-day 0000 is 1 July (birth dates)."""
     def part(span: tuple[int, int]) -> np.ndarray:
         piece = pc.utf8_slice_codeunits(pc.fill_null(text, "00000000000"), span[0], span[1])
         return pc.cast(piece, pa.int64()).to_numpy(zero_copy_only=False)
 
     years, months, days = part(year), part(month), part(day)
+    if unknown_parts:
+        month_unknown = (months == 0) & (days == 0)
+        months, days = np.where(month_unknown, 7, months), np.where(month_unknown, 1, np.where(days == 0, 15, days))
     leap = ((years % 4 == 0) & (years % 100 != 0)) | (years % 400 == 0)
     month_ok = (months >= 1) & (months <= 12)
     longest = _DAYS_IN_MONTH[np.clip(months - 1, 0, 11)] + ((months == 2) & leap)
@@ -92,31 +97,54 @@ def _days(text: pa.Array, year: tuple[int, int], month: tuple[int, int], day: tu
     return np.where(valid, dates, np.datetime64("NaT", "us"))
 
 
+# The three spec formats: where year, month and day sit in the text.
+_DATE_SHAPES = (
+    ("compact", ((0, 4), (4, 6), (6, 8))),  # JJJJMMDD
+    ("iso", ((0, 4), (5, 7), (8, 10))),  # JJJJ-MM-DD
+    ("dutch", ((6, 10), (3, 5), (0, 2))),  # DD-MM-JJJJ
+)
+
+
+def _date_shapes(text: pa.Array) -> dict[str, pa.Array]:
+    """Per spec format: which cells have exactly its shape (digits and dashes in the right places)."""
+    length = pc.utf8_length(text)
+    digits = pc.utf8_is_digit(pc.replace_substring(text, "-", ""))
+
+    def dash(at: int) -> pa.Array:
+        return pc.equal(pc.utf8_slice_codeunits(text, at, at + 1), "-")
+
+    ten = pc.and_(pc.equal(length, 10), digits)
+    return {
+        "compact": pc.fill_null(pc.and_(pc.equal(length, 8), pc.utf8_is_digit(text)), False),
+        "iso": pc.fill_null(pc.and_(ten, pc.and_(dash(4), dash(7))), False),
+        "dutch": pc.fill_null(pc.and_(ten, pc.and_(dash(2), dash(5))), False),
+    }
+
+
 def parse_dates(values: pd.Series, *, allow_unknown_parts: bool = False) -> pd.Series:
     """Parse `JJJJMMDD`, `JJJJ-MM-DD` or `DD-MM-JJJJ` (also with `/`, and `D-M-JJJJ`); unparseable → NaT.
 
     With allow_unknown_parts (birth dates), `JJJJMM00` means day unknown (the 15th is used) and
     `JJJJ0000` month unknown (1 July is used): the middle of what is known, for age only.
     """
-    text = pc.replace_substring(_text(values), "/", "-")
-    # Excel sometimes adds a time: `2024-03-01 00:00:00`.
-    text = _replace(text, r"^(\d{4}-\d{2}-\d{2})[ T]00:00(:00)?$", r"\1")
-    if allow_unknown_parts:
-        text = _replace(text, r"^(\d{4})0000$", r"\10701")
-        text = _replace(text, r"^(\d{6})00$", r"\115")
-    # Dutch Excel writes D-M-JJJJ without leading zeros (`1-2-2025`): pad to DD-MM-JJJJ.
-    text = _replace(text, r"^(\d)-(\d{1,2}-\d{4})$", r"0\1-\2")
-    text = _replace(text, r"^(\d{2})-(\d)-(\d{4})$", r"\1-0\2-\3")
+    text = _text(values)
+    if pc.any(pc.match_substring(text, "/")).as_py():
+        text = pc.replace_substring(text, "/", "-")
+    shapes = _date_shapes(text)
+    shaped = pc.or_(pc.or_(shapes["compact"], shapes["iso"]), shapes["dutch"])
+    if pc.any(pc.and_(pc.is_valid(text), pc.invert(shaped))).as_py():
+        # Rarer forms, by pattern: Excel's time (`2024-03-01 00:00:00`), Dutch Excel's `1-2-2025`.
+        text = _replace(text, r"^(\d{4}-\d{2}-\d{2})[ T]00:00(:00)?$", r"\1")
+        text = _replace(text, r"^(\d)-(\d{1,2}-\d{4})$", r"0\1-\2")
+        text = _replace(text, r"^(\d{2})-(\d)-(\d{4})$", r"\1-0\2-\3")
+        shapes = _date_shapes(text)
     result = np.full(len(text), np.datetime64("NaT", "us"))
-    for pattern, spans in (
-        (r"^\d{8}$", ((0, 4), (4, 6), (6, 8))),
-        (r"^\d{4}-\d{2}-\d{2}$", ((0, 4), (5, 7), (8, 10))),
-        (r"^\d{2}-\d{2}-\d{4}$", ((6, 10), (3, 5), (0, 2))),
-    ):
-        shaped = _matches(text, pattern)
-        if pc.any(shaped).as_py():
-            chosen = pc.if_else(shaped, text, pa.scalar(None, pa.large_string()))
-            result = np.where(shaped.to_numpy(zero_copy_only=False), _days(chosen, *spans), result)
+    for shape, spans in _DATE_SHAPES:
+        mask = shapes[shape]
+        if pc.any(mask).as_py():
+            chosen = pc.if_else(mask, text, pa.scalar(None, pa.large_string()))
+            parsed = _days(chosen, *spans, unknown_parts=allow_unknown_parts and shape == "compact")
+            result = np.where(mask.to_numpy(zero_copy_only=False), parsed, result)
     return pd.Series(result, index=values.index, dtype="datetime64[us]")
 
 
@@ -126,6 +154,9 @@ def parse_dates(values: pd.Series, *, allow_unknown_parts: bool = False) -> pd.S
 def _canonical_bsn_text(values: pd.Series) -> tuple[pa.Array, pa.Array]:
     """(canonical BSN text, whether zeros were added)."""
     text = _text(values)
+    nine_digits = pc.and_(pc.equal(pc.utf8_length(text), 9), pc.utf8_is_digit(text))
+    if pc.all(pc.fill_null(nine_digits, True)).as_py():
+        return text, pa.array(np.zeros(len(text), dtype=bool))  # the common case: nothing to repair
     # A number column exported with a gap (float) writes `12345678.0`; dropping the dot below would
     # turn it into the different BSN `123456780`. Drop such a `.0` fraction first.
     text = _replace(text, r"^(\d{7,9})\.0+$", r"\1")
@@ -144,6 +175,8 @@ def canonical_bsn(values: pd.Series) -> pd.Series:
 
 def _canonical_gemeentecode(text: pa.Array) -> pa.Array:
     text = pc.replace_substring(pc.utf8_upper(text), " ", "")
+    if pc.all(pc.fill_null(pc.starts_with(text, "GM"), True)).as_py():
+        return text
     return pc.if_else(_matches(text, r"^\d{1,4}$"), pc.binary_join_element_wise(pa.scalar("GM", pa.large_string()), pc.utf8_lpad(text, 4, "0"), pa.scalar("", pa.large_string())), text)
 
 
@@ -158,7 +191,10 @@ def canonical_gemeentecode_text(text: str) -> str | None:
 
 
 def canonical_postcode(values: pd.Series) -> pd.Series:
-    return _string_series(pc.utf8_upper(_replace(_text(values), r"\s+", "")), values.index)
+    text = pc.utf8_upper(_text(values))
+    if not pc.all(pc.fill_null(pc.utf8_is_alnum(text), True)).as_py():
+        text = _replace(text, r"\s+", "")  # a space (or tab) inside: `1234 AB`
+    return _string_series(text, values.index)
 
 
 def _parse_numbers(values: pd.Series, *, integer: bool) -> tuple[pd.Series, pd.Series]:
@@ -169,6 +205,12 @@ def _parse_numbers(values: pd.Series, *, integer: bool) -> tuple[pd.Series, pd.S
         both = pc.and_(_matches(text, ","), _matches(text, r"\."))
         text = pc.if_else(both, pc.replace_substring(text, ".", ""), text)
         text = pc.replace_substring(text, ",", ".")
+    if integer and pc.all(pc.fill_null(pc.utf8_is_digit(text), True)).as_py() and pc.all(
+        pc.fill_null(pc.less_equal(pc.utf8_length(text), 15), True)
+    ).as_py():
+        numbers = pc.cast(text, pa.int64()).to_pandas()  # the common case: plain digits
+        numbers.index = values.index
+        return numbers.astype("Int64"), pd.Series(False, index=values.index)
     readable = _matches(text, _INTEGER if integer else _DECIMAL)
     chosen = _replace(pc.if_else(readable, text, pa.scalar(None, pa.large_string())), r"^\+", "")
     if integer:
@@ -183,9 +225,10 @@ def _codes(column: str, values: pd.Series) -> pd.Series:
     text = _text(values)
     if column in UPPER_CODES:
         text = pc.utf8_upper(text)
-    if column in TWO_DIGIT_CODES:
+    length = pc.utf8_length(text)
+    if column in TWO_DIGIT_CODES and pc.any(pc.equal(length, 1)).as_py():
         text = _replace(text, r"^(\d)$", r"0\1")
-    if column == "aanbieder_id":
+    if column == "aanbieder_id" and pc.any(pc.equal(length, 7)).as_py():
         # An AGB/KvK number that lost its leading zero in Excel (7 digits): restore it, as for BSN.
         text = _replace(text, r"^(\d{7})$", r"0\1")
     return _string_series(text, values.index)
@@ -214,10 +257,13 @@ def normalise(raw: pd.DataFrame, *, periode: Periode) -> Normalised:
         elif column == "huisnummer":
             # A toevoeging (12a, 12-2) does not change the buurt: keep the number.
             text = _text(values)
-            leading = _matches(text, r"^\d")
-            digits = pc.if_else(leading, _replace(text, r"^(\d+).*$", r"\1"), pa.scalar(None, pa.large_string()))
-            out[column], failures[column] = _parse_numbers(_string_series(digits, index).fillna(""), integer=True)
-            failures[column] |= _mask(pc.and_(pc.is_valid(text), pc.invert(leading)), index)
+            if pc.all(pc.fill_null(pc.utf8_is_digit(text), True)).as_py():
+                out[column], failures[column] = _parse_numbers(values, integer=True)
+            else:
+                leading = _matches(text, r"^\d")
+                digits = pc.if_else(leading, _replace(text, r"^(\d+).*$", r"\1"), pa.scalar(None, pa.large_string()))
+                out[column], failures[column] = _parse_numbers(_string_series(digits, index).fillna(""), integer=True)
+                failures[column] |= _mask(pc.and_(pc.is_valid(text), pc.invert(leading)), index)
         elif column in INT_COLUMNS:
             out[column], failures[column] = _parse_numbers(values, integer=True)
         elif column in FLOAT_COLUMNS:

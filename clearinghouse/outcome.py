@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import pandas as pd
+import pyarrow as pa
 
 from clearinghouse.manifest import Manifest
 from clearinghouse.validation import FAILURE_COLUMNS, empty_failures
@@ -36,6 +37,8 @@ class FileOutcome:
     headers: dict[str, str] = field(default_factory=dict)  # column → header as delivered
     ongebruikte_kolommen: list[str] = field(default_factory=list)  # delivered headers the contract does not know
     gecontroleerd_op: datetime | None = None  # when the check ran (UTC)
+    core_probleem: str | None = None  # why `core` fails the core contract (checked in memory), else None
+    core_table: pa.Table | None = None  # `core` as an Arrow table, when it was made for many files at once (for writing)
     opgenomen: bool = False  # the records entered core/ (set by process_partition)
     quarantaine: str | None = None  # where the records went instead, when they failed the core contract
 

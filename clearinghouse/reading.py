@@ -67,6 +67,7 @@ class Delivered:
     frame: pd.DataFrame
     headers: dict[str, str]
     sha256: str = ""
+    table: pa.Table | None = None  # the same cells as an Arrow table (for stacking many files without copies)
 
 
 @dataclass
@@ -76,6 +77,15 @@ class _Grid:
     header: list[str]
     columns: list[pa.Array]
     rows: np.ndarray
+
+
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file, read in blocks (for files that are not read as a delivery)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _empty_file(name: str) -> DeliveryFileError:
@@ -380,11 +390,10 @@ def _tidy(grid: _Grid, name: str) -> Delivered:
         if not filled.all():
             cells = [column.filter(pa.array(filled)) for column in cells]
             rows = rows[filled]
-    table = pa.table(cells, names=[f"c{i}" for i in range(len(cells))]) if cells else pa.table({})
+    table = pa.table(cells, names=names) if cells else pa.table({})
     frame = table.to_pandas() if cells else pd.DataFrame(index=range(len(rows)))
-    frame.columns = names
     frame.index = pd.Index(rows - 2, dtype="int64")
-    return Delivered(frame, dict(zip(names, delivered)))
+    return Delivered(frame, dict(zip(names, delivered)), table=table)
 
 
 def read_delivery(path: Path, *, max_bytes: int | None = None) -> Delivered:

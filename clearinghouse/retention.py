@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from clearinghouse.audit import load_audit
-from clearinghouse.intake import sha256_of
+from clearinghouse.reading import sha256_of
 from vocabulary import files
 
 RETENTION_ENV = "GMSD_RETENTIE_DAGEN"

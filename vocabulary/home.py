@@ -79,11 +79,6 @@ class Home:
         return self.root / "bewaard"
 
     @property
-    def quarantaine(self) -> Path:
-        """Pseudonymised records that failed the core contract: never in `core/`; for the operator to inspect."""
-        return self.root / "quarantaine"
-
-    @property
     def reference(self) -> Path:
         """The CBS postcode-huisnummer table in use (`pc6hnrJJJJ0801_gwb.csv`)."""
         return self.root / "reference"

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pandas as pd
 import pytest
 
-from clearinghouse import intake
+from clearinghouse import filecheck, intake
 from clearinghouse.audit import load_audit
 from clearinghouse.geography import Geography
 from clearinghouse.inbox import scan_inbox
@@ -48,7 +48,7 @@ def home(tmp_path) -> Home:
 def _process(home: Home, now: datetime = NOW):
     return intake.process_partition(
         home.inbox / "GM0358" / "2025-H1", gemeente_code="GM0358", periode="2025-H1", key=KEY, geography=GEOGRAPHY,
-        core_dir=home.core, intake_dir=home.intake, reports_dir=home.reports, now=now, quarantine_dir=home.quarantaine,
+        core_dir=home.core, intake_dir=home.intake, reports_dir=home.reports, now=now, quarantine_dir=(home.root / "quarantaine"),
     )  # fmt: skip
 
 
@@ -67,19 +67,19 @@ def test_accepted_records_enter_core_and_the_audit_says_so(home):
 def test_records_that_fail_the_core_contract_never_enter_core(home, monkeypatch):
     """Issue 13 (2): a BSN column that survived minimisation. Before: written to core/, raw deleted,
     then the check failed. Now: checked in memory, quarantined, raw kept, audit says not taken in."""
-    real = intake.minimise
+    real = filecheck.minimise
 
     def leaky(valid, **options):
         core = real(valid, **options)
         core["bsn"] = valid["bsn"].to_numpy()
         return core
 
-    monkeypatch.setattr(intake, "minimise", leaky)
+    monkeypatch.setattr(filecheck, "minimise", leaky)
     result = _process(home)
     outcome = result.files[0]
     assert outcome.oordeel == "goedgekeurd" and not outcome.opgenomen and result.quarantined == [outcome]
     assert not any(home.core.rglob("*.parquet"))
-    held = list(home.quarantaine.rglob("*.parquet"))
+    held = list((home.root / "quarantaine").rglob("*.parquet"))
     assert len(held) == 1 and "bsn" in pd.read_parquet(held[0]).columns
     note = held[0].with_suffix(".txt").read_text(encoding="utf-8")
     assert "core-contract" in note and "bsn" in note and "gmsd run" in note
@@ -92,7 +92,7 @@ def test_records_that_fail_the_core_contract_never_enter_core(home, monkeypatch)
     page = write_operator_page(home.intake, home.reports).read_text(encoding="utf-8")
     assert "in quarantaine" in page and str(held[0]) in page
     # After the fix, a rerun takes the delivery in.
-    monkeypatch.setattr(intake, "minimise", real)
+    monkeypatch.setattr(filecheck, "minimise", real)
     assert _process(home, NOW + timedelta(minutes=5)).files[0].opgenomen
     assert (home.core / "2025-H1" / "GM0358" / "wmo.parquet").is_file()
 
