@@ -93,7 +93,6 @@ def _record(result: PartitionResult, *, key, core_dir, intake_dir, reports_dir, 
                 records = outcome.core_table if outcome.core_table is not None else outcome.core
                 files.write_parquet(records, core_path(core_dir, result.periode, result.gemeente_code, outcome.domein))
                 outcome.opgenomen = True
-                outcome.core_table = None  # written; a slice would keep the whole batch's table alive
             else:
                 target = quarantine_path(quarantine_dir, result.periode, result.gemeente_code, stamp, outcome.domein)
                 files.write_parquet(outcome.core, target)
@@ -103,6 +102,8 @@ def _record(result: PartitionResult, *, key, core_dir, intake_dir, reports_dir, 
                     f"{outcome.melding} Het bestand is goedgekeurd, maar de clearinghouse kon de gegevens door een interne fout "
                     "nog niet opnemen; de vorige levering blijft gelden. De beheerder is gewaarschuwd; u hoeft niets te doen."
                 ).strip()
+        # The records are on disk now (core/ or quarantine): release them, so a round's memory is one chunk's.
+        outcome.core = outcome.core_table = None
         base = report_base(reports_dir, result.gemeente_code, result.periode, stamp, outcome.domein)
         report = write_report(outcome, gemeente_code=result.gemeente_code, periode=result.periode, base=base, max_rejected_share=max_rejected_share)
         outcome.rapport = str(report)
@@ -129,23 +130,43 @@ def process_partitions(
     """
     now = now or datetime.now(timezone.utc)
     quarantine_dir = quarantine_dir or core_dir.parent / "quarantaine"
-    planned = []
-    for folder, gemeente_code, periode in deliveries:
-        parsed = Periode.halfjaar(periode)
-        manifest, tasks = _delivery_tasks(folder, gemeente_code, parsed)
-        planned.append((folder, gemeente_code, parsed, manifest, tasks))
-    every_task = [task for *_, tasks in planned if isinstance(tasks, list) for task in tasks]
-    outcomes = iter(check_files(every_task, key=key, geography=geography, max_rejected_share=max_rejected_share, now=now))
-    results = []
-    for folder, gemeente_code, parsed, manifest, tasks in planned:
-        if isinstance(tasks, str):
-            result = _manifest_refusal(folder, gemeente_code, parsed.code, tasks, now)
-        else:
-            result = PartitionResult(gemeente_code, parsed.code, manifest, [next(outcomes) for _ in tasks])
-        _record(result, key=key, core_dir=core_dir, intake_dir=intake_dir, reports_dir=reports_dir,
-                quarantine_dir=quarantine_dir, max_rejected_share=max_rejected_share, now=now)  # fmt: skip
-        results.append(result)
+    results: list[PartitionResult] = []
+    for chunk in _chunks(deliveries):
+        planned = []
+        for folder, gemeente_code, periode in chunk:
+            parsed = Periode.halfjaar(periode)
+            manifest, tasks = _delivery_tasks(folder, gemeente_code, parsed)
+            planned.append((folder, gemeente_code, parsed, manifest, tasks))
+        every_task = [task for *_, tasks in planned if isinstance(tasks, list) for task in tasks]
+        outcomes = iter(check_files(every_task, key=key, geography=geography, max_rejected_share=max_rejected_share, now=now))
+        for folder, gemeente_code, parsed, manifest, tasks in planned:
+            if isinstance(tasks, str):
+                result = _manifest_refusal(folder, gemeente_code, parsed.code, tasks, now)
+            else:
+                result = PartitionResult(gemeente_code, parsed.code, manifest, [next(outcomes) for _ in tasks])
+            _record(result, key=key, core_dir=core_dir, intake_dir=intake_dir, reports_dir=reports_dir,
+                    quarantine_dir=quarantine_dir, max_rejected_share=max_rejected_share, now=now)  # fmt: skip
+            results.append(result)
     return results
+
+
+# Deliveries are checked together in chunks of about this many bytes of delivery files (~400,000
+# rows of CSV): large enough that per-operation costs vanish, small enough that memory stays bounded
+# by a chunk, not by the round.
+CHUNK_BYTES = 48 * 1024 * 1024
+
+
+def _chunks(deliveries: list[tuple[Path, str, str]]):
+    chunk, size = [], 0
+    for delivery in deliveries:
+        folder = delivery[0]
+        chunk.append(delivery)
+        size += sum(p.stat().st_size for p in folder.iterdir() if p.is_file()) if folder.is_dir() else 0
+        if size >= CHUNK_BYTES:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
 
 
 def process_partition(

@@ -140,11 +140,9 @@ def parse_dates(values: pd.Series, *, allow_unknown_parts: bool = False) -> pd.S
         shapes = _date_shapes(text)
     result = np.full(len(text), np.datetime64("NaT", "us"))
     for shape, spans in _DATE_SHAPES:
-        mask = shapes[shape]
-        if pc.any(mask).as_py():
-            chosen = pc.if_else(mask, text, pa.scalar(None, pa.large_string()))
-            parsed = _days(chosen, *spans, unknown_parts=allow_unknown_parts and shape == "compact")
-            result = np.where(mask.to_numpy(zero_copy_only=False), parsed, result)
+        rows = np.flatnonzero(shapes[shape].to_numpy(zero_copy_only=False))
+        if rows.size:  # only the cells of this shape are cut up and read
+            result[rows] = _days(pc.take(text, pa.array(rows)), *spans, unknown_parts=allow_unknown_parts and shape == "compact")
     return pd.Series(result, index=values.index, dtype="datetime64[us]")
 
 

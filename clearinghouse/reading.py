@@ -313,7 +313,7 @@ def _excel_grid(data: bytes, name: str) -> _Grid:
     try:
         # header=None, as for CSV: pandas would otherwise rename a repeated column to `bsn.1`
         # (silently ignored) instead of letting the tidying refuse the duplicate.
-        cells = pd.read_excel(io.BytesIO(data), sheet_name=0, header=None, dtype=str, keep_default_na=False, engine="openpyxl")
+        cells = pd.read_excel(io.BytesIO(data), sheet_name=0, header=None, dtype=str, keep_default_na=False, engine="calamine")
     except Exception as exc:  # openpyxl raises many types for corrupt files
         raise DeliveryFileError(f"{name}: het Excel-bestand kan niet worden gelezen ({type(exc).__name__}). Sla het opnieuw op als .xlsx.") from exc
     cells = cells.fillna("").astype(str)
@@ -341,13 +341,23 @@ def _parquet_grid(data: bytes, name: str) -> _Grid:
     if width > MAX_COLUMNS:
         raise _too_wide(name, width)
     try:
-        frame = pd.read_parquet(io.BytesIO(data))
+        table = pq.read_table(io.BytesIO(data))
     except Exception as exc:
         raise DeliveryFileError(f"{name}: het Parquet-bestand kan niet worden gelezen ({type(exc).__name__}).") from exc
-    # Cells as text, exactly as for CSV, so one normaliser serves every format.
-    text = frame.apply(_parquet_text).fillna("").astype(str) if len(frame.columns) else frame
-    columns = [pc.utf8_trim_whitespace(pa.array(text.iloc[:, i].to_numpy(dtype=object), type=pa.string())) for i in range(text.shape[1])]
-    return _Grid([str(column) for column in frame.columns], columns, np.arange(len(frame)) + 2)
+    # A pandas index saved in the file (`__index_level_0__`) is not a delivered column.
+    index_columns = {c for c in (table.schema.pandas_metadata or {}).get("index_columns", []) if isinstance(c, str)}
+    table = table.select([c for c in table.column_names if c not in index_columns])
+    # Cells as text, exactly as for CSV, so one normaliser serves every format. Text columns are
+    # used as they are; numbers and dates are written as text the way pandas does (`_parquet_text`).
+    columns = []
+    for field, column in zip(table.schema, table.columns):
+        if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
+            text = pc.fill_null(column.combine_chunks(), "")
+        else:
+            values = _parquet_text(column.to_pandas()).fillna("").astype(str)
+            text = pa.array(values.to_numpy(dtype=object), type=pa.string())
+        columns.append(pc.utf8_trim_whitespace(text))
+    return _Grid([str(field.name) for field in table.schema], columns, np.arange(table.num_rows) + 2)
 
 
 # --------------------------------------------------------------------------------------------
@@ -390,7 +400,8 @@ def _tidy(grid: _Grid, name: str) -> Delivered:
         if not filled.all():
             cells = [column.filter(pa.array(filled)) for column in cells]
             rows = rows[filled]
-    table = pa.table(cells, names=names) if cells else pa.table({})
+    # One text type for every reader (Arrow's CSV gives `string`, a Parquet file may hold `large_string`).
+    table = pa.table([pc.cast(column, pa.large_string()) for column in cells], names=names) if cells else pa.table({})
     frame = table.to_pandas() if cells else pd.DataFrame(index=range(len(rows)))
     frame.index = pd.Index(rows - 2, dtype="int64")
     return Delivered(frame, dict(zip(names, delivered)), table=table)

@@ -122,8 +122,9 @@ def _per_rule(outcome: FileOutcome) -> list[dict]:
     if not len(failures):
         return []
     rules = rules_by_name(outcome.domein) if outcome.domein in CONTRACTS else {}
+    # A rule is reported once per row, so its number of findings is its number of rows.
     grouped = (
-        failures.groupby(["ernst", "regel", "kolom", "melding"], sort=False).agg(aantal=("rij", "nunique")).reset_index()
+        failures.value_counts(["ernst", "regel", "kolom", "melding"], sort=False).rename("aantal").reset_index()
         .sort_values(["ernst", "aantal"], ascending=[True, False], kind="stable")
     )  # fmt: skip
     out = []
