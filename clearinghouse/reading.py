@@ -436,6 +436,34 @@ def read_delivery(path: Path, *, max_bytes: int | None = None) -> Delivered:
     return delivered
 
 
+def check_shape(path: Path, *, max_bytes: int | None = None) -> None:
+    """Refuse an absurd file (size, columns, line length, an XLSX that unpacks to gigabytes) in
+    milliseconds and little memory, without reading its rows: for an upload, before it is queued.
+    Raises DeliveryFileError with the same Dutch message the intake would give."""
+    max_bytes = MAX_FILE_BYTES if max_bytes is None else max_bytes
+    name, size, suffix = path.name, path.stat().st_size, path.suffix.lower()
+    if size > max_bytes:
+        raise DeliveryFileError(
+            f"{name}: het bestand is {size / 1e6:.0f} MB, veel groter dan een echte aanlevering "
+            f"(maximum {max_bytes / 1e6:.0f} MB). Controleer of u het juiste bestand levert."
+        )
+    if size == 0:
+        raise _empty_file(name)
+    data = path.read_bytes()
+    if suffix in CSV_SUFFIXES and not data.startswith(tuple(_MAGIC)):
+        text, utf8 = _decode(data, name)
+        _check_csv_shape(text, utf8, name)
+    elif suffix in EXCEL_SUFFIXES:
+        _check_xlsx_shape(data, name)
+    elif suffix in PARQUET_SUFFIXES:
+        try:
+            width = pq.ParquetFile(io.BytesIO(data)).metadata.num_columns
+        except Exception as exc:
+            raise DeliveryFileError(f"{name}: het Parquet-bestand kan niet worden gelezen ({type(exc).__name__}).") from exc
+        if width > MAX_COLUMNS:
+            raise _too_wide(name, width)
+
+
 def read_table(path: Path, *, max_bytes: int | None = None) -> pd.DataFrame:
     """Read a delivery file into a DataFrame of stripped strings with lower-cased column names.
 
