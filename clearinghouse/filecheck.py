@@ -34,7 +34,7 @@ from contracts.checking import summary, violations
 from contracts.core import CoreTraject
 from contracts.delivery import delivered_columns, required_columns
 from contracts.regels import UNKNOWN_COLUMN_RULE
-from vocabulary.formatting import fmt_int
+from vocabulary.formatting import fmt_decimal, fmt_int
 from vocabulary.oordelen import AFGEKEURD, FOUT, MET_AFWIJKINGEN, WAARSCHUWING
 from vocabulary.periode import Periode
 
@@ -186,8 +186,8 @@ def _check_group(
         if outcome.oordeel == AFGEKEURD:
             share = validation.rows_rejected / max(read, 1)
             _reject(outcome, "te_veel_fouten",
-                    f"{task.path.name}: {fmt_int(validation.rows_rejected)} van de {fmt_int(read)} regels ({share:.1%}) "
-                    f"hebben een fout, meer dan de toegestane {max_rejected_share:.0%}. Meest voorkomend: "
+                    f"{task.path.name}: {fmt_int(validation.rows_rejected)} van de {fmt_int(read)} regels ({fmt_decimal(100 * share)} %) "
+                    f"hebben een fout, meer dan de toegestane {fmt_decimal(100 * max_rejected_share, 0)} %. Meest voorkomend: "
                     f"{_main_reasons(validation.failures)}. Herstel de regels in het rapport en lever opnieuw aan.")  # fmt: skip
             continue
         accepted[number] = True

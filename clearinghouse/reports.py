@@ -63,7 +63,7 @@ def shows_melding(outcome: FileOutcome) -> bool:
 def what_now(outcome: FileOutcome, *, max_rejected_share: float = 0.05) -> list[str]:
     """'Wat nu?': what to change, whether the file can be delivered as it is, and the 5 % rule (Dutch)."""
     share = outcome.rijen_afgekeurd / outcome.rijen_gelezen if outcome.rijen_gelezen else 0.0
-    limit = f"{max_rejected_share:.0%}".replace("%", " %")
+    limit = f"{fmt_decimal(100 * max_rejected_share, 0)} %"
     five = (
         f"De {limit}-regel: heeft meer dan {limit} van de regels een fout, dan wordt het hele bestand afgekeurd. "
         f"In dit bestand heeft {fmt_decimal(100 * share)} % van de regels een fout. Waarschuwingen tellen hiervoor niet mee."
