@@ -20,7 +20,6 @@ import argparse
 import os
 import platform
 import resource
-import secrets
 import tempfile
 import time
 from collections import defaultdict

@@ -26,7 +26,7 @@ from clearinghouse.normalise import Normalised
 from contracts.checking import dtype_matches, passes
 from contracts.delivery import CONTRACTS, elfproef
 from contracts.regels import BSN_REPAIRED, Regel, rules
-from vocabulary.oordelen import AFGEKEURD, FOUT, GOEDGEKEURD, MET_AFWIJKINGEN, WAARSCHUWING
+from vocabulary.oordelen import AFGEKEURD, FOUT, GOEDGEKEURD, MET_AFWIJKINGEN
 
 DEFAULT_MAX_REJECTED_SHARE = 0.05
 
@@ -220,8 +220,3 @@ def validate(normalised: Normalised, domein: str, *, headers: dict[str, str] | N
     result.valid = checked.valid
     return result
 
-
-def severity_counts(failures: pd.DataFrame) -> dict[str, int]:
-    """Number of findings per severity (fout, waarschuwing)."""
-    counts = failures["ernst"].value_counts() if len(failures) else pd.Series(dtype="int64")
-    return {ernst: int(counts.get(ernst, 0)) for ernst in (FOUT, WAARSCHUWING)}
