@@ -4,14 +4,19 @@ With a huisnummer the buurt is exact. Without one (or when the number is not in 
 buurt with most addresses is used — a PC6 rarely spans buurten, and when it does, it is mostly
 within one wijk. An address outside the delivering gemeente, or a postcode the table does not know,
 gets no wijk: the record still counts for the gemeente (spec: "Geography").
+
+Lookups are joins on integer keys against indexes built once per table (a PC6 `1234AB` is the
+number 1234·676 + 0·26 + 1; with the huisnummer it is one int64), so locating a delivery costs a
+hash probe per row, not a merge against the whole national table (~10 million addresses).
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from vocabulary.home import Home
@@ -24,10 +29,50 @@ class GeographyError(FileNotFoundError):
     """No postcode-huisnummer table; the message says where to put it (Dutch)."""
 
 
+HUISNUMMER_LIMIT = 1_000_000  # a huisnummer at or above this has no exact match (none exist)
+
+
+def postcode_numbers(postcodes: pd.Series) -> np.ndarray:
+    """PC6 `1234AB` → 1234·676 + 0·26 + 1 (int64); -1 for anything that is not a canonical PC6."""
+    text = postcodes.astype("string").fillna("")
+    valid = text.str.fullmatch(r"[1-9]\d{3}[A-Z]{2}").fillna(False).to_numpy(dtype=bool)
+    numbers = np.full(len(text), -1, dtype=np.int64)
+    if valid.any():
+        raw = text[valid].to_numpy(dtype="U6").view(np.uint32).reshape(-1, 6).astype(np.int64)
+        digits = (raw[:, 0] - 48) * 1000 + (raw[:, 1] - 48) * 100 + (raw[:, 2] - 48) * 10 + (raw[:, 3] - 48)
+        numbers[valid] = digits * 676 + (raw[:, 4] - 65) * 26 + (raw[:, 5] - 65)
+    return numbers
+
+
+def _address_numbers(postcode: np.ndarray, huisnummer: pd.Series) -> np.ndarray:
+    number = huisnummer.astype("Int64")
+    usable = (postcode >= 0) & number.notna().to_numpy() & (number.fillna(-1).to_numpy(dtype=np.int64) >= 0)
+    usable &= number.fillna(0).to_numpy(dtype=np.int64) < HUISNUMMER_LIMIT
+    return np.where(usable, postcode * HUISNUMMER_LIMIT + number.fillna(0).to_numpy(dtype=np.int64), -1)
+
+
 @dataclass(frozen=True)
 class Geography:
     exact: pd.DataFrame  # postcode, huisnummer, buurt_code, wijk_code, gemeente_code
     by_postcode: pd.DataFrame  # postcode → dominant buurt_code, wijk_code, gemeente_code
+    _exact_index: pd.Index = field(init=False, repr=False, compare=False)
+    _postcode_index: pd.Index = field(init=False, repr=False, compare=False)
+    _codes: dict = field(init=False, repr=False, compare=False)  # (table, column) → codes as an array, plus a None at the end
+
+    def __post_init__(self) -> None:
+        # Only usable, distinct keys go into an index (a row without huisnummer has no exact key).
+        keys = {
+            "exact": _address_numbers(postcode_numbers(self.exact["postcode"]), self.exact["huisnummer"]),
+            "postcode": postcode_numbers(self.by_postcode["postcode"]),
+        }
+        frames = {"exact": self.exact, "postcode": self.by_postcode}
+        codes = {}
+        for table, key in keys.items():
+            usable = (key >= 0) & ~pd.Index(key).duplicated()
+            object.__setattr__(self, f"_{table}_index" if table == "exact" else "_postcode_index", pd.Index(key[usable]))
+            for name in ("buurt_code", "wijk_code", "gemeente_code"):
+                codes[table, name] = np.append(frames[table][name].to_numpy(dtype=object)[usable], None)
+        object.__setattr__(self, "_codes", codes)
 
     @classmethod
     def from_table(cls, table: pd.DataFrame) -> "Geography":
@@ -41,28 +86,23 @@ class Geography:
     def from_file(cls, path: Path) -> "Geography":
         return cls.from_table(read_pc6_table(path))
 
-    def locate(self, postcode: pd.Series, huisnummer: pd.Series | None, gemeente_code: str) -> pd.DataFrame:
-        """buurt_code and wijk_code per row (<NA> where unknown or outside the gemeente)."""
-        frame = pd.DataFrame({"postcode": postcode.astype("string")})
-        frame["huisnummer"] = huisnummer.astype("Int64") if huisnummer is not None else pd.array([pd.NA] * len(frame), dtype="Int64")
-        frame["_row"] = range(len(frame))
-        exact = frame.merge(self.exact, on=["postcode", "huisnummer"], how="left")
-        fallback = frame.merge(self.by_postcode, on="postcode", how="left")
-        exact = exact.set_index("_row").reindex(range(len(frame)))
-        fallback = fallback.set_index("_row").reindex(range(len(frame)))
-        use_exact = exact["buurt_code"].notna()
-        result = pd.DataFrame(
-            {
-                "buurt_code": exact["buurt_code"].where(use_exact, fallback["buurt_code"]),
-                "wijk_code": exact["wijk_code"].where(use_exact, fallback["wijk_code"]),
-                "gemeente_code": exact["gemeente_code"].where(use_exact, fallback["gemeente_code"]),
-            }
+    def locate(self, postcode: pd.Series, huisnummer: pd.Series | None, gemeente_code: str | np.ndarray) -> pd.DataFrame:
+        """buurt_code and wijk_code per row (<NA> where unknown or outside the gemeente; `gemeente_code`
+        may be given per row, for rows of several deliveries at once)."""
+        codes = postcode_numbers(postcode)
+        numbers = huisnummer if huisnummer is not None else pd.Series(pd.NA, index=postcode.index, dtype="Int64")
+        exact = self._exact_index.get_indexer(_address_numbers(codes, numbers))  # -1: not found
+        fallback = self._postcode_index.get_indexer(codes)
+        columns = {}
+        for name in ("buurt_code", "wijk_code", "gemeente_code"):
+            # Position -1 picks the None appended at the end of each code array: unknown.
+            columns[name] = np.where(exact >= 0, self._codes["exact", name][exact], self._codes["postcode", name][fallback])
+        inside = columns["gemeente_code"] == np.asarray(gemeente_code, dtype=object)
+        located = pd.DataFrame(
+            {name: pd.array(np.where(inside, columns[name], None), dtype="string") for name in ("buurt_code", "wijk_code")},
+            index=postcode.index,
         )
-        inside = result["gemeente_code"] == gemeente_code
-        result.index = postcode.index
-        inside.index = postcode.index
-        located = result[["buurt_code", "wijk_code"]].astype("string")
-        return located.where(inside.fillna(False).astype(bool), other=pd.NA)
+        return located
 
 
 def pc6_table_path(home: Home) -> Path:

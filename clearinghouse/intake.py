@@ -1,127 +1,172 @@
-"""Intake of one delivery (gemeente × periode): every file to a verdict, accepted rows to records.
+"""Intake of deliveries (gemeente × periode): every file to a verdict, accepted rows to records.
 
-For each file in the manifest: read → normalise → check structure → validate against the contract →
-verdict. An accepted file (goedgekeurd, with or without afwijkingen) replaces the earlier records of
-its (gemeente, periode, domein) atomically; a rejected one changes nothing, so the last good state
-stays in force. Every file, accepted or not, leaves an audit record and a report.
+For each delivery: read the manifest, check every file it names (`clearinghouse.filecheck`, which
+checks many files in one pass), and record the outcome. An accepted file (goedgekeurd, with or
+without afwijkingen) replaces the earlier records of its (gemeente, periode, domein) atomically; a
+rejected one changes nothing, so the last good state stays in force. Every file, accepted or not,
+leaves an audit record and a report.
+
+The pseudonymised records are checked against `contracts.core.CoreTraject` in memory, before
+anything is written: records that fail it (a bug that let a BSN column through, say) never enter
+`core/`. They go to the quarantine folder for the operator, the raw delivery stays in the inbox
+for a rerun, and the audit record says `opgenomen = False`, so nothing downstream counts them.
+
+`process_partitions` takes a whole round at once (fast: one pass per domein and periode);
+`process_partition` is the same for one delivery.
 """
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
 
+from clearinghouse.filecheck import FileTask, check_file, check_files, core_contract_problem
 from clearinghouse.geography import Geography
-from clearinghouse.masking import mask_value
-from clearinghouse.manifest import Manifest, ManifestError, read_manifest
-from clearinghouse.minimise import minimise
-from clearinghouse.normalise import normalise
-from vocabulary.periode import Periode
-from clearinghouse.pseudonym import PseudonymKey
-from clearinghouse.reading import DeliveryFileError, read_table
+from clearinghouse.manifest import MANIFEST_NAMES, Manifest, ManifestError, find_manifest, read_manifest
 from clearinghouse.outcome import FileOutcome, PartitionResult
+from clearinghouse.pseudonym import PseudonymKey
+from clearinghouse.reading import sha256_of
 from clearinghouse.reports import report_base, write_report
-from clearinghouse.validation import DEFAULT_MAX_REJECTED_SHARE, FAILURE_COLUMNS, validate
-from vocabulary.oordelen import AFGEKEURD
+from clearinghouse.validation import DEFAULT_MAX_REJECTED_SHARE
 from contracts import CONTRACT_VERSION
-from contracts.delivery import required_columns
 from vocabulary import files
+from vocabulary.periode import Periode
+
+__all__ = ["check_file", "check_files", "core_contract_problem", "process_partition", "process_partitions", "sha256_of"]
 
 AUDIT_COLUMNS = [
     "gemeente_code", "periode", "domein", "bestand", "sha256", "rijen_gelezen", "rijen_geaccepteerd",
-    "rijen_afgekeurd", "oordeel", "melding", "contract_versie", "key_id", "publicatie_basis",
-    "publicatie_facultatief", "rapport", "verwerkt_op",
+    "rijen_afgekeurd", "rijen_met_waarschuwing", "oordeel", "regel", "melding", "opgenomen", "quarantaine",
+    "contract_versie", "key_id", "publicatie_basis", "publicatie_facultatief", "rapport", "verwerkt_op",
 ]  # fmt: skip
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def check_file(
-    path: Path,
-    *,
-    domein: str,
-    gemeente_code: str,
-    periode: Periode,
-    key: PseudonymKey | None,
-    geography: Geography | None,
-    max_rejected_share: float = DEFAULT_MAX_REJECTED_SHARE,
-) -> FileOutcome:
-    """Verdict for one delivery file, and its pseudonymised records when accepted and a key is given.
-
-    Without key and geography (the gemeente's local pre-check) only the verdict and report are made.
-    """
-    outcome = FileOutcome(domein=domein, bestand=path.name, sha256=sha256_of(path) if path.is_file() else None)
-    if not path.is_file():
-        outcome.melding = f"{path.name} staat in het manifest maar is niet aangeleverd. Lever het bestand mee of haal het uit het manifest."
-        return outcome
-    try:
-        raw = read_table(path)
-    except DeliveryFileError as exc:
-        outcome.melding = str(exc)
-        return outcome
-    outcome.rijen_gelezen = len(raw)
-    if raw.empty:
-        outcome.melding = f"{path.name} bevat geen gegevensregels. Lever het bestand opnieuw aan."
-        return outcome
-    missing = [column for column in required_columns(domein) if column not in raw.columns]
-    if missing:
-        outcome.melding = (
-            f"{path.name}: verplichte kolom(men) ontbreken: {', '.join(missing)}. "
-            "Controleer de kolomnamen in de kopregel (zie het gegevenswoordenboek)."
-        )
-        return outcome
-    normalised = normalise(raw, periode=periode)
-    codes_in_file = set(normalised.frame["gemeentecode"].dropna().unique()) - {gemeente_code}
-    if codes_in_file:
-        outcome.melding = (
-            # Masked: with shifted columns the 'gemeentecode' holds BSNs, which must not reach the report.
-            f"{path.name} bevat gegevens van een andere gemeente "
-            f"({', '.join(mask_value('gemeentecode', code) for code in sorted(codes_in_file)[:3])}). "
-            f"Een gemeente levert alleen haar eigen gegevens ({gemeente_code}); het hele bestand is afgekeurd."
-        )
-        return outcome
-    validation = validate(normalised, domein)
-    outcome.failures = validation.failures
-    outcome.rijen_afgekeurd = validation.rows_rejected
-    outside = (validation.failures["regel"] == "overlapt_periode").sum()
-    if outside > 0.5 * len(raw):
-        outcome.melding = (
-            f"{path.name}: {outside} van de {len(raw)} regels vallen buiten {periode.code}. "
-            "Het bestand lijkt bij een andere periode te horen; lever het aan bij de juiste periode."
-        )
-        return outcome
-    outcome.oordeel = validation.verdict(max_rejected_share)
-    if outcome.oordeel == AFGEKEURD:
-        share = validation.rows_rejected / max(validation.rows_read, 1)
-        # Name the most frequent reasons, so the message says what is wrong, not only how much.
-        reasons = validation.failures.drop_duplicates(["rij", "melding"])["melding"].value_counts().head(3)
-        main_reasons = "Meest voorkomend: " + "; ".join(f"{text} ({count}×)" for text, count in reasons.items()) + ". "
-        outcome.melding = (
-            f"{path.name}: {validation.rows_rejected} van de {validation.rows_read} regels ({share:.1%}) zijn afgekeurd, "
-            f"meer dan de toegestane {max_rejected_share:.0%}. {main_reasons}"
-            "Herstel de regels in het rapport en lever opnieuw aan."
-        )
-        return outcome
-    if validation.rows_rejected:
-        outcome.melding = f"{validation.rows_rejected} regel(s) afgekeurd; de overige {outcome.rijen_geaccepteerd} regels worden gebruikt."
-    if key is not None and geography is not None:
-        outcome.core = minimise(
-            validation.valid, domein=domein, gemeente_code=gemeente_code, periode=periode.code, key=key, geography=geography
-        )
-    return outcome
+def quarantine_note(gemeente_code: str, periode: str, bestand: str, problem: str) -> str:
+    """What the operator reads beside quarantined records (Dutch)."""
+    return (
+        f"{gemeente_code} {periode} {bestand}: de gepseudonimiseerde records voldoen niet aan het core-contract "
+        f"(contracts/core.py): {problem}.\nZe zijn NIET opgenomen in core/; de vorige levering blijft gelden. Het ruwe bestand "
+        "staat nog in de inbox. Zoek de oorzaak (een fout in de clearinghouse, niet in de levering), herstel die en verwerk "
+        "de levering opnieuw (gmsd run). Verwijder daarna deze quarantainemap: de records kunnen persoonsgegevens bevatten.\n"
+    )
 
 
 def core_path(core_dir: Path, periode: str, gemeente_code: str, domein: str) -> Path:
     return core_dir / periode / gemeente_code / f"{domein}.parquet"
+
+
+def quarantine_path(quarantine_dir: Path, periode: str, gemeente_code: str, stamp: str, domein: str) -> Path:
+    return quarantine_dir / periode / gemeente_code / f"{stamp}_{domein}.parquet"
+
+
+def _manifest_refusal(folder: Path, gemeente_code: str, periode: str, reason: str, now: datetime) -> PartitionResult:
+    """Every file of a delivery whose manifest is refused, each with its checksum: so the raw files
+    get the same retention and deletion record as a processed delivery (and leave the inbox)."""
+    manifest = find_manifest(folder)
+    outcomes = [FileOutcome(None, manifest.name if manifest else "manifest", sha256_of(manifest) if manifest else None,
+                            regel="manifest", melding=reason, gecontroleerd_op=now)]  # fmt: skip
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and p.name not in MANIFEST_NAMES and not p.name.startswith(".")):
+        outcomes.append(FileOutcome(
+            None, path.name, sha256_of(path), regel="manifest", gecontroleerd_op=now,
+            melding=f"{path.name} is niet gecontroleerd, omdat het manifest is afgekeurd: {reason}",
+        ))  # fmt: skip
+    return PartitionResult(gemeente_code, periode, None, outcomes)
+
+
+def _delivery_tasks(folder: Path, gemeente_code: str, periode: Periode) -> tuple[Manifest | None, list[FileTask] | str]:
+    try:
+        manifest = read_manifest(folder, gemeente_code=gemeente_code, periode=periode.code)
+    except ManifestError as exc:
+        return None, str(exc)
+    return manifest, [FileTask(folder / entry.bestand, entry.domein, gemeente_code, periode) for entry in manifest.bestanden]
+
+
+def _record(result: PartitionResult, *, key, core_dir, intake_dir, reports_dir, quarantine_dir, max_rejected_share, now) -> None:
+    """Write what a checked delivery produced: records (or quarantine), reports, the audit record."""
+    stamp = now.strftime("%Y%m%dT%H%M%S%fZ")
+    for outcome in result.files:
+        if outcome.core is not None:
+            problem = outcome.core_probleem
+            if problem is None:
+                records = outcome.core_table if outcome.core_table is not None else outcome.core
+                files.write_parquet(records, core_path(core_dir, result.periode, result.gemeente_code, outcome.domein))
+                outcome.opgenomen = True
+            else:
+                target = quarantine_path(quarantine_dir, result.periode, result.gemeente_code, stamp, outcome.domein)
+                files.write_parquet(outcome.core, target)
+                files.write_text(target.with_suffix(".txt"), quarantine_note(result.gemeente_code, result.periode, outcome.bestand, problem))
+                outcome.quarantaine = str(target)
+                outcome.melding = (
+                    f"{outcome.melding} Het bestand is goedgekeurd, maar de clearinghouse kon de gegevens door een interne fout "
+                    "nog niet opnemen; de vorige levering blijft gelden. De beheerder is gewaarschuwd; u hoeft niets te doen."
+                ).strip()
+        # The records are on disk now (core/ or quarantine): release them, so a round's memory is one chunk's.
+        outcome.core = outcome.core_table = None
+        base = report_base(reports_dir, result.gemeente_code, result.periode, stamp, outcome.domein)
+        report = write_report(outcome, gemeente_code=result.gemeente_code, periode=result.periode, base=base, max_rejected_share=max_rejected_share)
+        outcome.rapport = str(report)
+    files.write_parquet(audit_frame(result, key=key, now=now), intake_dir / result.periode / result.gemeente_code / f"{stamp}.parquet")
+
+
+def process_partitions(
+    deliveries: list[tuple[Path, str, str]],
+    *,
+    key: PseudonymKey,
+    geography: Geography,
+    core_dir: Path,
+    intake_dir: Path,
+    reports_dir: Path,
+    max_rejected_share: float = DEFAULT_MAX_REJECTED_SHARE,
+    now: datetime | None = None,
+    quarantine_dir: Path | None = None,
+) -> list[PartitionResult]:
+    """Process several deliveries `(folder, gemeente_code, periode)` (folders `inbox/<gemeente>/<periode>/`)
+    in one pass, and record each outcome as `process_partition` does; results in the same order.
+
+    `quarantine_dir` (default: `quarantaine/` beside `core_dir`, i.e. in the home) receives records
+    that fail the core contract; they never enter `core_dir`.
+    """
+    now = now or datetime.now(timezone.utc)
+    quarantine_dir = quarantine_dir or core_dir.parent / "quarantaine"
+    results: list[PartitionResult] = []
+    for chunk in _chunks(deliveries):
+        planned = []
+        for folder, gemeente_code, periode in chunk:
+            parsed = Periode.halfjaar(periode)
+            manifest, tasks = _delivery_tasks(folder, gemeente_code, parsed)
+            planned.append((folder, gemeente_code, parsed, manifest, tasks))
+        every_task = [task for *_, tasks in planned if isinstance(tasks, list) for task in tasks]
+        outcomes = iter(check_files(every_task, key=key, geography=geography, max_rejected_share=max_rejected_share, now=now))
+        for folder, gemeente_code, parsed, manifest, tasks in planned:
+            if isinstance(tasks, str):
+                result = _manifest_refusal(folder, gemeente_code, parsed.code, tasks, now)
+            else:
+                result = PartitionResult(gemeente_code, parsed.code, manifest, [next(outcomes) for _ in tasks])
+            _record(result, key=key, core_dir=core_dir, intake_dir=intake_dir, reports_dir=reports_dir,
+                    quarantine_dir=quarantine_dir, max_rejected_share=max_rejected_share, now=now)  # fmt: skip
+            results.append(result)
+    return results
+
+
+# Deliveries are checked together in chunks of about this many bytes of delivery files (~400,000
+# rows of CSV): large enough that per-operation costs vanish, small enough that memory stays bounded
+# by a chunk, not by the round.
+CHUNK_BYTES = 48 * 1024 * 1024
+
+
+def _chunks(deliveries: list[tuple[Path, str, str]]):
+    chunk, size = [], 0
+    for delivery in deliveries:
+        folder = delivery[0]
+        chunk.append(delivery)
+        size += sum(p.stat().st_size for p in folder.iterdir() if p.is_file()) if folder.is_dir() else 0
+        if size >= CHUNK_BYTES:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
 
 
 def process_partition(
@@ -136,36 +181,13 @@ def process_partition(
     reports_dir: Path,
     max_rejected_share: float = DEFAULT_MAX_REJECTED_SHARE,
     now: datetime | None = None,
+    quarantine_dir: Path | None = None,
 ) -> PartitionResult:
     """Process the delivery in `folder` (inbox/<gemeente>/<periode>/) and record the outcome."""
-    now = now or datetime.now(timezone.utc)
-    parsed_periode = Periode.halfjaar(periode)
-    try:
-        manifest = read_manifest(folder, gemeente_code=gemeente_code, periode=parsed_periode.code)
-    except ManifestError as exc:
-        result = PartitionResult(gemeente_code, parsed_periode.code, None, [FileOutcome(None, "manifest", None, melding=str(exc))])
-    else:
-        outcomes = [
-            check_file(
-                folder / entry.bestand,
-                domein=entry.domein,
-                gemeente_code=gemeente_code,
-                periode=parsed_periode,
-                key=key,
-                geography=geography,
-                max_rejected_share=max_rejected_share,
-            )
-            for entry in manifest.bestanden
-        ]
-        result = PartitionResult(gemeente_code, parsed_periode.code, manifest, outcomes)
-    stamp = now.strftime("%Y%m%dT%H%M%S%fZ")
-    for outcome in result.files:
-        base = report_base(reports_dir, gemeente_code, parsed_periode.code, stamp, outcome.domein)
-        outcome.rapport = str(write_report(outcome, gemeente_code=gemeente_code, periode=parsed_periode.code, base=base))
-        if outcome.core is not None:
-            files.write_parquet(outcome.core, core_path(core_dir, parsed_periode.code, gemeente_code, outcome.domein))
-    files.write_parquet(audit_frame(result, key=key, now=now), intake_dir / parsed_periode.code / gemeente_code / f"{stamp}.parquet")
-    return result
+    return process_partitions(
+        [(folder, gemeente_code, periode)], key=key, geography=geography, core_dir=core_dir, intake_dir=intake_dir,
+        reports_dir=reports_dir, max_rejected_share=max_rejected_share, now=now, quarantine_dir=quarantine_dir,
+    )[0]  # fmt: skip
 
 
 def audit_frame(result: PartitionResult, *, key: PseudonymKey, now: datetime) -> pd.DataFrame:
@@ -180,8 +202,12 @@ def audit_frame(result: PartitionResult, *, key: PseudonymKey, now: datetime) ->
             "rijen_gelezen": outcome.rijen_gelezen,
             "rijen_geaccepteerd": outcome.rijen_geaccepteerd,
             "rijen_afgekeurd": outcome.rijen_afgekeurd,
+            "rijen_met_waarschuwing": outcome.rijen_met_waarschuwing,
             "oordeel": outcome.oordeel,
+            "regel": outcome.regel,
             "melding": outcome.melding,
+            "opgenomen": outcome.opgenomen,
+            "quarantaine": outcome.quarantaine,
             "contract_versie": CONTRACT_VERSION,
             "key_id": key.key_id,
             "publicatie_basis": manifest.publicatie_basis if manifest else None,
@@ -192,6 +218,8 @@ def audit_frame(result: PartitionResult, *, key: PseudonymKey, now: datetime) ->
         for outcome in result.files
     ]
     frame = pd.DataFrame(rows, columns=AUDIT_COLUMNS)
-    frame["publicatie_basis"] = frame["publicatie_basis"].astype("boolean")
-    frame["publicatie_facultatief"] = frame["publicatie_facultatief"].astype("boolean")
+    for column in ("publicatie_basis", "publicatie_facultatief", "opgenomen"):
+        frame[column] = frame[column].astype("boolean")
+    for column in ("regel", "quarantaine", "domein", "sha256", "rapport"):
+        frame[column] = frame[column].astype("string")
     return frame

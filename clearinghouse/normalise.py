@@ -1,10 +1,15 @@
 """Turn a delivery's raw text cells into typed, canonical values the contract can check.
 
-Canonicalisation follows the spec and the ways real exports differ: `0363` → `GM0363`; an 8-digit
-BSN whose leading zero Excel dropped → 9 digits; postcode upper-case without space; `X` → `O`;
-single-digit codes Excel turned into numbers (`1` → `01`); dates in the three spec formats with
-unknown day/month in birth dates; decimal comma. A non-empty cell that cannot be read is recorded
-as a parse failure (so the report can name it) and becomes missing.
+Canonicalisation follows the spec and the ways real exports differ: `0363` → `GM0363`; a 7- or
+8-digit BSN whose leading zeros Excel dropped → 9 digits (recorded as a repair, so the report can
+say so); postcode upper-case without space; `X` → `O`; single-digit codes Excel turned into numbers
+(`1` → `01`); dates in the three spec formats with unknown day/month in birth dates; decimal comma.
+A non-empty cell that cannot be read is recorded as a parse failure (so the report can name it) and
+becomes missing.
+
+Every step is a column operation (Arrow compute, NumPy): no Python runs per row, because a
+national round is millions of rows. Dates are checked field by field (a 30 February is unreadable,
+not the 1st of March as some date parsers make of it).
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from vocabulary.periode import Periode
 
@@ -23,19 +30,95 @@ BSN_COLUMNS = ("bsn", "bsn_gezagdrager")
 TWO_DIGIT_CODES = ("voorziening", "verwijzer", "reden_einde")
 UPPER_CODES = ("herkomst", "iq_indicatie", "voorziening", "leveringsvorm", "erkende_interventie", "aanbieder_id")
 
+_INTEGER = r"^[+-]?\d{1,15}(\.0*)?$"
+_DECIMAL = r"^[+-]?(\d{1,15}(\.\d*)?|\.\d+)$"
+_DAYS_IN_MONTH = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+
 
 @dataclass
 class Normalised:
-    """The typed frame plus, per column, the rows whose non-empty value could not be read."""
+    """The typed frame; the raw text; per column the rows whose non-empty value could not be read
+    (`parse_failures`) and the rows whose value was repaired, such as a BSN with its zeros restored (`repairs`)."""
 
     frame: pd.DataFrame
     raw: pd.DataFrame
     parse_failures: dict[str, pd.Series] = field(default_factory=dict)
+    repairs: dict[str, pd.Series] = field(default_factory=dict)
 
 
-def _empty_to_na(values: pd.Series) -> pd.Series:
-    values = values.astype("string")
-    return values.mask(values == "")
+# ---- Arrow helpers ------------------------------------------------------------------------------
+
+
+def _text(values: pd.Series) -> pa.Array:
+    """A column as Arrow text with empty cells as null."""
+    text = pa.array(values, type=pa.large_string(), from_pandas=True)
+    return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.large_string()), text)
+
+
+def _matches(text: pa.Array, pattern: str) -> pa.Array:
+    """Boolean per cell (null cells: False)."""
+    return pc.fill_null(pc.match_substring_regex(text, pattern), False)
+
+
+def _replace(text: pa.Array, pattern: str, replacement: str) -> pa.Array:
+    return pc.replace_substring_regex(text, pattern=pattern, replacement=replacement)
+
+
+def _mask(mask: pa.Array | np.ndarray, index: pd.Index) -> pd.Series:
+    values = mask.to_numpy(zero_copy_only=False) if isinstance(mask, (pa.Array, pa.ChunkedArray)) else mask
+    return pd.Series(np.asarray(values, dtype=bool), index=index)
+
+
+def _string_series(text: pa.Array, index: pd.Index) -> pd.Series:
+    return pd.Series(pd.arrays.ArrowStringArray(pc.cast(text, pa.large_string())), index=index)
+
+
+# ---- dates --------------------------------------------------------------------------------------
+
+
+def _days(text: pa.Array, year: tuple[int, int], month: tuple[int, int], day: tuple[int, int], *, unknown_parts: bool) -> np.ndarray:
+    """datetime64[us] from fixed positions in digit strings; NaT where the day does not exist.
+
+    With `unknown_parts`, day 00 is the 15th and month-and-day 0000 is 1 July (birth dates)."""
+    def part(span: tuple[int, int]) -> np.ndarray:
+        piece = pc.utf8_slice_codeunits(pc.fill_null(text, "00000000000"), span[0], span[1])
+        return pc.cast(piece, pa.int64()).to_numpy(zero_copy_only=False)
+
+    years, months, days = part(year), part(month), part(day)
+    if unknown_parts:
+        month_unknown = (months == 0) & (days == 0)
+        months, days = np.where(month_unknown, 7, months), np.where(month_unknown, 1, np.where(days == 0, 15, days))
+    leap = ((years % 4 == 0) & (years % 100 != 0)) | (years % 400 == 0)
+    month_ok = (months >= 1) & (months <= 12)
+    longest = _DAYS_IN_MONTH[np.clip(months - 1, 0, 11)] + ((months == 2) & leap)
+    valid = month_ok & (days >= 1) & (days <= longest) & pc.is_valid(text).to_numpy(zero_copy_only=False)
+    first_of_month = ((years - 1970) * 12 + np.clip(months - 1, 0, 11)).astype("datetime64[M]").astype("datetime64[D]")
+    dates = (first_of_month + (np.clip(days, 1, 31) - 1).astype("timedelta64[D]")).astype("datetime64[us]")
+    return np.where(valid, dates, np.datetime64("NaT", "us"))
+
+
+# The three spec formats: where year, month and day sit in the text.
+_DATE_SHAPES = (
+    ("compact", ((0, 4), (4, 6), (6, 8))),  # JJJJMMDD
+    ("iso", ((0, 4), (5, 7), (8, 10))),  # JJJJ-MM-DD
+    ("dutch", ((6, 10), (3, 5), (0, 2))),  # DD-MM-JJJJ
+)
+
+
+def _date_shapes(text: pa.Array) -> dict[str, pa.Array]:
+    """Per spec format: which cells have exactly its shape (digits and dashes in the right places)."""
+    length = pc.utf8_length(text)
+    digits = pc.utf8_is_digit(pc.replace_substring(text, "-", ""))
+
+    def dash(at: int) -> pa.Array:
+        return pc.equal(pc.utf8_slice_codeunits(text, at, at + 1), "-")
+
+    ten = pc.and_(pc.equal(length, 10), digits)
+    return {
+        "compact": pc.fill_null(pc.and_(pc.equal(length, 8), pc.utf8_is_digit(text)), False),
+        "iso": pc.fill_null(pc.and_(ten, pc.and_(dash(4), dash(7))), False),
+        "dutch": pc.fill_null(pc.and_(ten, pc.and_(dash(2), dash(5))), False),
+    }
 
 
 def parse_dates(values: pd.Series, *, allow_unknown_parts: bool = False) -> pd.Series:
@@ -44,46 +127,59 @@ def parse_dates(values: pd.Series, *, allow_unknown_parts: bool = False) -> pd.S
     With allow_unknown_parts (birth dates), `JJJJMM00` means day unknown (the 15th is used) and
     `JJJJ0000` month unknown (1 July is used): the middle of what is known, for age only.
     """
-    text = _empty_to_na(values).str.replace("/", "-", regex=False)
-    result = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
-    compact = text.str.fullmatch(r"\d{8}").fillna(False)
-    if allow_unknown_parts:
-        month_unknown = compact & text.str.endswith("0000").fillna(False)
-        day_unknown = compact & text.str.endswith("00").fillna(False) & ~month_unknown
-        text = text.mask(month_unknown, text.str[:4] + "0701")
-        text = text.mask(day_unknown, text.str[:6] + "15")
-    # Dutch Excel writes D-M-JJJJ without leading zeros (`1-2-2025`): pad to DD-MM-JJJJ.
-    short = text.str.fullmatch(r"\d{1,2}-\d{1,2}-\d{4}").fillna(False)
-    if short.any():
-        parts = text[short].str.split("-", expand=True)
-        text = text.mask(short, parts[0].str.zfill(2) + "-" + parts[1].str.zfill(2) + "-" + parts[2])
-    for pattern, fmt in ((r"\d{8}", "%Y%m%d"), (r"\d{4}-\d{2}-\d{2}", "%Y-%m-%d"), (r"\d{2}-\d{2}-\d{4}", "%d-%m-%Y")):
-        mask = text.str.fullmatch(pattern).fillna(False)
-        if mask.any():
-            result[mask] = pd.to_datetime(text[mask], format=fmt, errors="coerce")
-    # Excel sometimes adds a time: `2024-03-01 00:00:00`.
-    with_time = text.str.fullmatch(r"\d{4}-\d{2}-\d{2}[ T]00:00(:00)?").fillna(False)
-    if with_time.any():
-        result[with_time] = pd.to_datetime(text[with_time].str[:10], format="%Y-%m-%d", errors="coerce")
-    return result
+    text = _text(values)
+    if pc.any(pc.match_substring(text, "/")).as_py():
+        text = pc.replace_substring(text, "/", "-")
+    shapes = _date_shapes(text)
+    shaped = pc.or_(pc.or_(shapes["compact"], shapes["iso"]), shapes["dutch"])
+    if pc.any(pc.and_(pc.is_valid(text), pc.invert(shaped))).as_py():
+        # Rarer forms, by pattern: Excel's time (`2024-03-01 00:00:00`), Dutch Excel's `1-2-2025`.
+        text = _replace(text, r"^(\d{4}-\d{2}-\d{2})[ T]00:00(:00)?$", r"\1")
+        text = _replace(text, r"^(\d)-(\d{1,2}-\d{4})$", r"0\1-\2")
+        text = _replace(text, r"^(\d{2})-(\d)-(\d{4})$", r"\1-0\2-\3")
+        shapes = _date_shapes(text)
+    result = np.full(len(text), np.datetime64("NaT", "us"))
+    for shape, spans in _DATE_SHAPES:
+        rows = np.flatnonzero(shapes[shape].to_numpy(zero_copy_only=False))
+        if rows.size:  # only the cells of this shape are cut up and read
+            result[rows] = _days(pc.take(text, pa.array(rows)), *spans, unknown_parts=allow_unknown_parts and shape == "compact")
+    return pd.Series(result, index=values.index, dtype="datetime64[us]")
+
+
+# ---- codes and numbers --------------------------------------------------------------------------
+
+
+def _canonical_bsn_text(values: pd.Series) -> tuple[pa.Array, pa.Array]:
+    """(canonical BSN text, whether zeros were added)."""
+    text = _text(values)
+    nine_digits = pc.and_(pc.equal(pc.utf8_length(text), 9), pc.utf8_is_digit(text))
+    if pc.all(pc.fill_null(nine_digits, True)).as_py():
+        return text, pa.array(np.zeros(len(text), dtype=bool))  # the common case: nothing to repair
+    # A number column exported with a gap (float) writes `12345678.0`; dropping the dot below would
+    # turn it into the different BSN `123456780`. Drop such a `.0` fraction first.
+    text = _replace(text, r"^(\d{7,9})\.0+$", r"\1")
+    text = _replace(text, r"[\s.]", "")
+    # `000000000` (unknown) in a number column arrives as `0`: keep it the unknown marker.
+    text = _replace(text, r"^0{1,8}$", "000000000")
+    # Excel drops every leading zero of a BSN typed as a number: 7 or 8 digits are padded to 9.
+    short = _matches(text, r"^\d{7,8}$")
+    return pc.if_else(short, pc.utf8_lpad(text, 9, "0"), text), short
 
 
 def canonical_bsn(values: pd.Series) -> pd.Series:
-    """Strip spaces and dots, left-pad an 8-digit BSN to 9 digits. Other shapes are left for the contract."""
-    text = _empty_to_na(values)
-    # A number column exported with a gap (float) writes `12345678.0`; dropping the dot below would
-    # turn it into the different BSN `123456780`. Drop such a `.0` fraction first.
-    text = text.str.replace(r"^(\d{7,9})\.0+$", r"\1", regex=True)
-    text = text.str.replace(r"[\s.]", "", regex=True)
-    # `000000000` (unknown) in a number column arrives as `0`: keep it the unknown marker.
-    text = text.mask(text.str.fullmatch(r"0{1,8}").fillna(False), "000000000")
-    return text.mask(text.str.fullmatch(r"\d{8}").fillna(False), "0" + text)
+    """Strip spaces and dots, left-pad a 7- or 8-digit BSN to 9 digits. Other shapes are left for the contract."""
+    return _string_series(_canonical_bsn_text(values)[0], values.index)
+
+
+def _canonical_gemeentecode(text: pa.Array) -> pa.Array:
+    text = pc.replace_substring(pc.utf8_upper(text), " ", "")
+    if pc.all(pc.fill_null(pc.starts_with(text, "GM"), True)).as_py():
+        return text
+    return pc.if_else(_matches(text, r"^\d{1,4}$"), pc.binary_join_element_wise(pa.scalar("GM", pa.large_string()), pc.utf8_lpad(text, 4, "0"), pa.scalar("", pa.large_string())), text)
 
 
 def canonical_gemeentecode(values: pd.Series) -> pd.Series:
-    text = _empty_to_na(values).str.upper().str.replace(" ", "", regex=False)
-    digits = text.str.fullmatch(r"\d{1,4}").fillna(False)
-    return text.mask(digits, "GM" + text.str.zfill(4))
+    return _string_series(_canonical_gemeentecode(_text(values)), values.index)
 
 
 def canonical_gemeentecode_text(text: str) -> str | None:
@@ -93,71 +189,97 @@ def canonical_gemeentecode_text(text: str) -> str | None:
 
 
 def canonical_postcode(values: pd.Series) -> pd.Series:
-    return _empty_to_na(values).str.replace(r"\s+", "", regex=True).str.upper()
+    text = pc.utf8_upper(_text(values))
+    if not pc.all(pc.fill_null(pc.utf8_is_alnum(text), True)).as_py():
+        text = _replace(text, r"\s+", "")  # a space (or tab) inside: `1234 AB`
+    return _string_series(text, values.index)
 
 
 def _parse_numbers(values: pd.Series, *, integer: bool) -> tuple[pd.Series, pd.Series]:
-    text = _empty_to_na(values)
+    """(numbers, failed): Int64 or float64; `failed` marks non-empty cells that are no number."""
+    text = _text(values)
     if not integer:
         # Decimal comma; a dot before a comma is a thousands separator (1.234,50).
-        both = text.str.contains(",", regex=False).fillna(False) & text.str.contains(".", regex=False).fillna(False)
-        text = text.mask(both, text.str.replace(".", "", regex=False))
-        text = text.str.replace(",", ".", regex=False)
-    numbers = pd.to_numeric(text, errors="coerce")
-    failed = text.notna() & numbers.isna()
+        both = pc.and_(_matches(text, ","), _matches(text, r"\."))
+        text = pc.if_else(both, pc.replace_substring(text, ".", ""), text)
+        text = pc.replace_substring(text, ",", ".")
+    if integer and pc.all(pc.fill_null(pc.utf8_is_digit(text), True)).as_py() and pc.all(
+        pc.fill_null(pc.less_equal(pc.utf8_length(text), 15), True)
+    ).as_py():
+        numbers = pc.cast(text, pa.int64()).to_pandas()  # the common case: plain digits
+        numbers.index = values.index
+        return numbers.astype("Int64"), pd.Series(False, index=values.index)
+    readable = _matches(text, _INTEGER if integer else _DECIMAL)
+    chosen = _replace(pc.if_else(readable, text, pa.scalar(None, pa.large_string())), r"^\+", "")
     if integer:
-        whole = numbers.notna() & (numbers % 1 == 0)
-        failed |= numbers.notna() & ~whole
-        numbers = numbers.where(whole).astype("Int64")
-    else:
-        numbers = numbers.astype("float64")
-    return numbers, failed
+        chosen = _replace(chosen, r"\.0*$", "")
+    numbers = pc.cast(chosen, pa.int64() if integer else pa.float64()).to_pandas()
+    failed = pc.and_(pc.is_valid(text), pc.invert(readable))
+    numbers.index = values.index
+    return (numbers.astype("Int64") if integer else numbers.astype("float64")), _mask(failed, values.index)
+
+
+def _codes(column: str, values: pd.Series) -> pd.Series:
+    text = _text(values)
+    if column in UPPER_CODES:
+        text = pc.utf8_upper(text)
+    length = pc.utf8_length(text)
+    if column in TWO_DIGIT_CODES and pc.any(pc.equal(length, 1)).as_py():
+        text = _replace(text, r"^(\d)$", r"0\1")
+    if column == "aanbieder_id" and pc.any(pc.equal(length, 7)).as_py():
+        # An AGB/KvK number that lost its leading zero in Excel (7 digits): restore it, as for BSN.
+        text = _replace(text, r"^(\d{7})$", r"0\1")
+    return _string_series(text, values.index)
 
 
 def normalise(raw: pd.DataFrame, *, periode: Periode) -> Normalised:
     """Typed, canonical copy of `raw` (already tidied by `reading.read_table`)."""
-    out = pd.DataFrame(index=raw.index)
+    out: dict[str, pd.Series] = {}
     failures: dict[str, pd.Series] = {}
+    repairs: dict[str, pd.Series] = {}
+    index = raw.index
     for column in raw.columns:
         values = raw[column]
         if column == "gemeentecode":
             out[column] = canonical_gemeentecode(values)
         elif column in BSN_COLUMNS:
-            out[column] = canonical_bsn(values)
+            text, padded = _canonical_bsn_text(values)
+            out[column] = _string_series(text, index)
+            repairs[column] = _mask(padded, index)
         elif column == "postcode":
             out[column] = canonical_postcode(values)
         elif column == "geboortedatum" or column in DATE_COLUMNS:
             parsed = parse_dates(values, allow_unknown_parts=column == "geboortedatum")
-            failures[column] = (values != "") & parsed.isna()
+            failures[column] = _mask(pc.is_valid(_text(values)), index) & parsed.isna()
             out[column] = parsed
         elif column == "huisnummer":
             # A toevoeging (12a, 12-2) does not change the buurt: keep the number.
-            digits = values.str.extract(r"^(\d+)", expand=False).fillna("")
-            out[column], failures[column] = _parse_numbers(digits, integer=True)
-            failures[column] |= (values != "") & (digits == "")
+            text = _text(values)
+            if pc.all(pc.fill_null(pc.utf8_is_digit(text), True)).as_py():
+                out[column], failures[column] = _parse_numbers(values, integer=True)
+            else:
+                leading = _matches(text, r"^\d")
+                digits = pc.if_else(leading, _replace(text, r"^(\d+).*$", r"\1"), pa.scalar(None, pa.large_string()))
+                out[column], failures[column] = _parse_numbers(_string_series(digits, index).fillna(""), integer=True)
+                failures[column] |= _mask(pc.and_(pc.is_valid(text), pc.invert(leading)), index)
         elif column in INT_COLUMNS:
             out[column], failures[column] = _parse_numbers(values, integer=True)
         elif column in FLOAT_COLUMNS:
             out[column], failures[column] = _parse_numbers(values, integer=False)
         elif column == "geslacht":
-            out[column] = _empty_to_na(values).str.upper().replace({"X": "O"})
+            text = pc.utf8_upper(_text(values))
+            out[column] = _string_series(pc.if_else(pc.equal(text, "X"), "O", text), index)
         elif column == "resultaat":
-            out[column] = _empty_to_na(values).str.lower()
+            out[column] = _string_series(pc.utf8_lower(_text(values)), index)
         else:
-            text = _empty_to_na(values)
-            if column in UPPER_CODES:
-                text = text.str.upper()
-            if column in TWO_DIGIT_CODES:
-                text = text.mask(text.str.fullmatch(r"\d").fillna(False), text.str.zfill(2))
-            if column == "aanbieder_id":
-                # An AGB/KvK number that lost its leading zero in Excel (7 digits): restore it, as for BSN.
-                text = text.mask(text.str.fullmatch(r"\d{7}").fillna(False), "0" + text)
-            out[column] = text
-    out["_periode_start"] = periode.start
-    out["_periode_einde"] = periode.einde
-    out["_leeftijd"] = age_at(out["geboortedatum"], periode.einde) if "geboortedatum" in out else pd.NA
+            out[column] = _codes(column, values)
+    frame = pd.DataFrame(out, index=index)
+    frame["_periode_start"] = periode.start
+    frame["_periode_einde"] = periode.einde
+    frame["_leeftijd"] = age_at(frame["geboortedatum"], periode.einde) if "geboortedatum" in frame else pd.NA
     failures = {column: mask for column, mask in failures.items() if mask.any()}
-    return Normalised(out, raw, failures)
+    repairs = {column: mask for column, mask in repairs.items() if mask.any()}
+    return Normalised(frame, raw, failures, repairs)
 
 
 def age_at(birth: pd.Series, when: pd.Timestamp) -> pd.Series:

@@ -10,7 +10,7 @@ looks for
 - every PC6 of the input deliveries (`1234AB`, also `1234 AB`),
 - any other 9-digit number that passes the 11-proef (a BSN from somewhere we did not expect).
 
-Allowed: the raw deliveries themselves while they wait in `inbox/` (until processed / retention),
+Allowed: the raw deliveries themselves while they wait in `inbox/` (until processed) or `bewaard/` (retention),
 the key folder, PC6s in the public CBS postcode table under `reference/`, and masked values in reports (`*****6782`, `1234**`), which by construction do not
 match. Third-party static files copied verbatim (plotly.min.js) are skipped for the generic 11-proef
 scan only: minified JavaScript is full of 9-digit numbers.
@@ -36,7 +36,7 @@ EIGHT_DIGITS = re.compile(r"(?<![0-9A-Za-z.,])\d{8}(?![0-9A-Za-z.,])")
 PC6 = re.compile(r"(?<![0-9A-Za-z])([1-9]\d{3}) ?([A-Za-z]{2})(?![0-9A-Za-z])")
 DELIVERY_SUFFIXES = {".csv", ".txt", ".xlsx", ".parquet"}
 VENDOR_FILES = {"plotly.min.js"}
-SKIPPED_FOLDERS = {"inbox", "keys"}
+SKIPPED_FOLDERS = {"inbox", "bewaard", "keys"}
 PUBLIC_POSTCODE_TABLES = {"reference"}  # CBS's postcode-huisnummer table: public, every PC6 of NL
 
 

@@ -16,7 +16,12 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from itertools import repeat
+
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from contracts.delivery import UNKNOWN_BSN
 
@@ -106,16 +111,20 @@ def write_new_key(path: Path) -> PseudonymKey:
 def pseudonymise(bsns: pd.Series, key: PseudonymKey) -> pd.Series:
     """HMAC-SHA-256 pseudonyms (32 hex chars) of canonical 9-digit BSNs; unknown/empty → <NA>.
 
-    Hashes each distinct BSN once (a person has several trajecten), then maps back.
+    Hashes each distinct BSN once (a person has several trajecten) with the one-shot `hmac.digest`
+    (~0.5 µs each, against ~3 µs for `hmac.new`), then maps back by position.
     """
     values = bsns.astype("string")
-    linkable = values.notna() & (values != UNKNOWN_BSN)
-    distinct = values[linkable].unique()
-    secret = key.secret
-    table = {
-        bsn: hmac.new(secret, bsn.encode("ascii"), hashlib.sha256).hexdigest()[:PSEUDONYM_HEX_CHARS] for bsn in distinct
-    }
-    return values.map(table).astype("string").where(linkable)
+    linkable = (values.notna() & (values != UNKNOWN_BSN)).to_numpy(dtype=bool)
+    codes, distinct = pd.factorize(values.where(linkable))
+    # One C-level call per BSN (map, no Python loop body); the digests are cut and hex-encoded all at once.
+    digests = b"".join(map(hmac.digest, repeat(key.secret), map(str.encode, distinct.tolist()), repeat("sha256")))
+    cut = np.frombuffer(digests, dtype=np.uint8).reshape(-1, 32)[:, : PSEUDONYM_HEX_CHARS // 2]
+    hexed = np.frombuffer(cut.tobytes().hex().encode("ascii"), dtype=f"S{PSEUDONYM_HEX_CHARS}").astype(f"U{PSEUDONYM_HEX_CHARS}")
+    table = pa.array(np.append(hexed, ""), pa.large_string())  # code -1 (not linkable) → the extra "" → null
+    chosen = pc.take(table, pa.array(np.where(codes >= 0, codes, len(hexed))))
+    chosen = pc.if_else(pa.array(codes >= 0), chosen, pa.scalar(None, pa.large_string()))
+    return pd.Series(pd.arrays.ArrowStringArray(chosen), index=bsns.index)
 
 
 def use_key_file(path: Path) -> None:

@@ -4,4 +4,4 @@ The gegevenswoordenboek (data dictionary) gemeenten read is generated from these
 rules in the documentation are the rules the code runs.
 """
 
-CONTRACT_VERSION = "2025.1"
+CONTRACT_VERSION = "2025.2"

@@ -41,7 +41,9 @@ class CoreTraject(pa.DataFrameModel):
     geslacht_code: Series[str] = pa.Field(isin=codes.GESLACHT, description="M, V of O.")
     herkomst_code: Series[str] = _opt(isin=codes.HERKOMST, description="NL, EU, NEU of ONB.")
     iq_code: Series[str] = _opt(isin=codes.IQ_INDICATIE, description="IQ-band (alleen jeugd).")
-    aanbieder_id: Series[str] = pa.Field(str_matches=r"^(\d{8}|GEMEENTE)$", description="AGB- of KvK-nummer van de aanbieder.")
+    aanbieder_id: Series[str] = _opt(
+        str_matches=r"^(\d{8}|GEMEENTE)$", description="AGB- of KvK-nummer van de aanbieder; leeg als het geleverde nummer niet klopte."
+    )
     aanvraag_datum: Series[pd.Timestamp] = _opt(description="Datum aanvraag of melding.")
     start_datum: Series[pd.Timestamp] = pa.Field(description="Start van de voorziening.")
     einde_datum: Series[pd.Timestamp] = _opt(description="Einde van de voorziening; leeg = loopt nog.")
@@ -59,8 +61,10 @@ class CoreTraject(pa.DataFrameModel):
 
     @pa.dataframe_check(name="voorziening_past_bij_domein", error="voorziening past niet bij het domein")
     def voorziening_past_bij_domein(cls, df: pd.DataFrame) -> Series[bool]:
-        allowed = df["domein"].map(lambda d: set(codes.VOORZIENINGEN.get(d, ())))
-        return pd.Series([v in a for v, a in zip(df["voorziening_code"], allowed)], index=df.index)
+        fits = pd.Series(False, index=df.index)
+        for domein, allowed in codes.VOORZIENINGEN.items():
+            fits |= (df["domein"] == domein) & df["voorziening_code"].isin(allowed)
+        return fits
 
     class Config:
         strict = True  # minimisation: nothing undeclared survives

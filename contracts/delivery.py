@@ -1,10 +1,16 @@
 """Contracts for a gemeente's delivery (basisset + facultatieve gegevensset), one model per domein.
 
-The models validate a *normalised* delivery (see clearinghouse.reading): column names lower-case,
+The models validate a *normalised* delivery (see clearinghouse.normalise): column names lower-case,
 values stripped, codes canonicalised (GM-prefix, 9-digit BSN, postcode without space), dates parsed.
 Values that could not be parsed arrive as missing, with the original kept by the reader for the
 report. Helper columns starting with `_` (periode bounds, age) are added by the normaliser so that
 cross-column rules can be checked here, in the contract, and not scattered through the code.
+
+Every rule has a severity (spec "Severity of a broken rule"), declared here: on each column in its
+`metadata` (`ernst`, and for a waarschuwing the code that stands for "unknown"), and for the rules
+over several columns in `CROSS_COLUMN_RULES`. A *fout* rejects the row; a *waarschuwing* makes the
+value unknown and the row still counts. `contracts.regels` turns this into the list of rules that
+the intake applies and the gegevenswoordenboek prints.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from vocabulary import codes
+from vocabulary.oordelen import FOUT, WAARSCHUWING
 
 BSN_WEIGHTS = np.array([9, 8, 7, 6, 5, 4, 3, 2, -1])
 UNKNOWN_BSN = "000000000"
@@ -26,15 +33,30 @@ def elfproef(values: pd.Series) -> pd.Series:
     ok_shape = text.str.fullmatch(r"\d{9}").fillna(False).to_numpy(dtype=bool)
     result = np.zeros(len(text), dtype=bool)
     if ok_shape.any():
-        digits = np.frombuffer("".join(text[ok_shape]).encode("ascii"), dtype=np.uint8) - 48
-        digits = digits.reshape(-1, 9).astype(np.int64)
+        # Nine code points per value (a fixed-width NumPy string viewed as integers), no loop per row.
+        digits = text[ok_shape].to_numpy(dtype="U9").view(np.uint32).reshape(-1, 9).astype(np.int64) - 48
         result[ok_shape] = (digits @ BSN_WEIGHTS) % 11 == 0
     return pd.Series(result, index=values.index)
 
 
-def _opt(**kwargs):
+def _ernst(ernst: str, *, onbekend: str | None = None, formaat: str | None = None, gevolg: str | None = None) -> dict:
+    """Column metadata: the severity of every rule on the column; for a waarschuwing the code that
+    means unknown (default: empty) and, where it says more, what an unknown value means (`gevolg`);
+    for a pattern rule the format in words (for the report)."""
+    metadata: dict = {"ernst": ernst}
+    for key, value in (("onbekend", onbekend), ("formaat", formaat), ("gevolg", gevolg)):
+        if value is not None:
+            metadata[key] = value
+    return metadata
+
+
+FOUT_KOLOM = _ernst(FOUT)
+WAARSCHUWING_KOLOM = _ernst(WAARSCHUWING)
+
+
+def _opt(metadata: dict = WAARSCHUWING_KOLOM, **kwargs):
     """An optional column: may be absent from the file, and empty in any row."""
-    return pa.Field(nullable=True, required=False, **kwargs)
+    return pa.Field(nullable=True, required=False, metadata=metadata, **kwargs)
 
 
 class Basisset(pa.DataFrameModel):
@@ -42,37 +64,55 @@ class Basisset(pa.DataFrameModel):
 
     gemeentecode: Series[str] = pa.Field(
         str_matches=r"^GM\d{4}$",
+        metadata=_ernst(FOUT, formaat="`GM` en 4 cijfers (`GM0363`) of alleen de 4 cijfers (`0363`)"),
         description="Code van de aanleverende gemeente, `GM0363` of `0363`; moet gelijk zijn aan de gemeente die levert.",
     )
     bsn: Series[str] = pa.Field(
         str_matches=r"^\d{9}$",
-        description="Burgerservicenummer van de cliënt, 9 cijfers (8 cijfers: voorloopnul door Excel weggevallen). "
+        metadata=_ernst(FOUT, formaat="9 cijfers (7 of 8 cijfers: voorloopnullen worden aangevuld); `000000000` als het BSN onbekend is"),
+        description="Burgerservicenummer van de cliënt, 9 cijfers. 7 of 8 cijfers: de voorloopnullen zijn (door Excel) "
+        "weggevallen; ze worden aangevuld als het BSN dan aan de 11-proef voldoet (waarschuwing). "
         "Moet voldoen aan de 11-proef; `000000000` = onbekend (telt mee in gemeentetotalen, niet koppelbaar).",
     )
     geboortedatum: Series[pd.Timestamp] = pa.Field(
+        metadata=FOUT_KOLOM,
         description="Geboortedatum `JJJJMMDD`, `JJJJ-MM-DD` of `DD-MM-JJJJ`; `JJJJMM00`/`JJJJ0000` = dag/maand onbekend. "
         "Niet in de toekomst, niet voor 1900. Wordt alleen gebruikt voor de leeftijd en niet bewaard.",
     )
-    geslacht: Series[str] = pa.Field(isin=codes.GESLACHT, description="`M`, `V` of `O` (onbekend); `X` wordt gelezen als `O`.")
+    geslacht: Series[str] = pa.Field(
+        isin=codes.GESLACHT,
+        metadata=_ernst(WAARSCHUWING, onbekend="O"),
+        description="`M`, `V` of `O` (onbekend); `X` wordt gelezen als `O`.",
+    )
     postcode: Series[str] = pa.Field(
         nullable=True,
         str_matches=r"^[1-9][0-9]{3}[A-Z]{2}$",
-        description="Postcode (PC6) van het woonadres, bijvoorbeeld `1234AB` (spatie mag). Leeg = adres onbekend: "
+        metadata=_ernst(
+            WAARSCHUWING,
+            formaat="4 cijfers (niet beginnend met 0) en 2 letters, zoals `1234AB` of `1234 ab`",
+            gevolg="Het adres telt als onbekend: de regel telt mee voor de gemeente, niet voor een wijk.",
+        ),
+        description="Postcode (PC6) van het woonadres, bijvoorbeeld `1234AB` (spatie mag). Leeg of onjuist = adres onbekend: "
         "telt mee voor de gemeente, niet voor een wijk. Jeugd: adres van de gezagdrager. Wordt niet bewaard.",
     )
     huisnummer: Series[pd.Int64Dtype] = _opt(
         ge=1, description="Huisnummer (geheel getal), optioneel; maakt de buurt exact als een postcode meerdere buurten beslaat."
     )
-    herkomst: Series[str] = _opt(isin=codes.HERKOMST, description="Optioneel: `NL`, `EU`, `NEU` of `ONB`.")
+    herkomst: Series[str] = _opt(
+        _ernst(WAARSCHUWING, onbekend="ONB"), isin=codes.HERKOMST, description="Optioneel: `NL`, `EU`, `NEU` of `ONB`."
+    )
     aanbieder_id: Series[str] = pa.Field(
         str_matches=r"^(\d{8}|GEMEENTE)$",
+        metadata=_ernst(WAARSCHUWING, formaat="8 cijfers (AGB-code of KvK-nummer) of het woord `GEMEENTE`"),
         description="AGB-code of KvK-nummer (8 cijfers) van de aanbieder; `GEMEENTE` als de gemeente zelf levert.",
     )
     aanbieder_naam: Series[str] = _opt(description="Optioneel: naam van de aanbieder.")
-    datum_aanvraag: Series[pd.Timestamp] = _opt(description="Optioneel: datum van aanvraag of melding (voor de doorlooptijd).")
-    datum_start: Series[pd.Timestamp] = pa.Field(description="Startdatum van de voorziening.")
+    datum_aanvraag: Series[pd.Timestamp] = _opt(
+        FOUT_KOLOM, description="Optioneel: datum van aanvraag of melding (voor de doorlooptijd)."
+    )
+    datum_start: Series[pd.Timestamp] = pa.Field(metadata=FOUT_KOLOM, description="Startdatum van de voorziening.")
     datum_einde: Series[pd.Timestamp] = pa.Field(
-        nullable=True, description="Einddatum van de voorziening; leeg = loopt nog. Niet voor de startdatum."
+        nullable=True, metadata=FOUT_KOLOM, description="Einddatum van de voorziening; leeg = loopt nog. Niet voor de startdatum."
     )
     reden_einde: Series[str] = _opt(description="Optioneel: reden beëindiging.")
     # Facultatieve gegevensset
@@ -89,25 +129,31 @@ class Basisset(pa.DataFrameModel):
     # Cross-column rules below also read helper columns the normaliser adds (`_periode_start`,
     # `_periode_einde`, `_leeftijd`); they are not part of the delivery and never stored.
 
-    @pa.check("bsn", name="bsn_elfproef", error="BSN voldoet niet aan de 11-proef")
+    @pa.check("bsn", name="bsn_elfproef", error="Het BSN voldoet niet aan de 11-proef.")
     def bsn_elfproef(cls, bsn: Series[str]) -> Series[bool]:
         return elfproef(bsn)
 
-    @pa.check("geboortedatum", name="geboortedatum_plausibel", error="geboortedatum ligt in de toekomst of voor 1900")
+    @pa.check("geboortedatum", name="geboortedatum_plausibel", error="De geboortedatum ligt in de toekomst of voor 1900.")
     def geboortedatum_plausibel(cls, value: Series[pd.Timestamp]) -> Series[bool]:
         return (value >= pd.Timestamp("1900-01-01")) & (value <= pd.Timestamp.today())
 
-    @pa.dataframe_check(name="einde_na_start", error="datum_einde ligt voor datum_start")
+    @pa.dataframe_check(name="einde_na_start", error="De einddatum ligt voor de startdatum.")
     def einde_na_start(cls, df: pd.DataFrame) -> Series[bool]:
         return df["datum_einde"].isna() | df["datum_start"].isna() | (df["datum_einde"] >= df["datum_start"])
 
-    @pa.dataframe_check(name="overlapt_periode", error="traject valt buiten de periode (start na einde periode of einde voor begin periode)")
+    @pa.dataframe_check(
+        name="overlapt_periode",
+        error="Het traject valt buiten de periode: het begint na het einde van de periode of eindigt voor het begin ervan.",
+    )
     def overlapt_periode(cls, df: pd.DataFrame) -> Series[bool]:
         starts_in_time = df["datum_start"].isna() | (df["datum_start"] <= df["_periode_einde"])
         not_ended_before = df["datum_einde"].isna() | (df["datum_einde"] >= df["_periode_start"])
         return starts_in_time & not_ended_before
 
-    @pa.dataframe_check(name="resultaat_alleen_bij_einde", error="resultaat ingevuld bij een traject dat nog loopt")
+    @pa.dataframe_check(
+        name="resultaat_alleen_bij_einde",
+        error="Er is een resultaat ingevuld bij een traject dat nog loopt (geen einddatum); het resultaat telt als onbekend.",
+    )
     def resultaat_alleen_bij_einde(cls, df: pd.DataFrame) -> Series[bool]:
         if "resultaat" not in df:
             return pd.Series(True, index=df.index)
@@ -125,7 +171,9 @@ def _leeftijd_check(domein: str):
         return df["_leeftijd"].isna() | df["_leeftijd"].between(low, high)
 
     return pa.dataframe_check(
-        check, name="leeftijd_plausibel", error=f"leeftijd aan het einde van de periode past niet bij {domein} ({low}–{high} jaar)"
+        check,
+        name="leeftijd_plausibel",
+        error=f"De leeftijd aan het einde van de periode past niet bij {domein} ({low} tot en met {high} jaar).",
     )
 
 
@@ -135,23 +183,36 @@ class Jeugd(Basisset):
     bsn_gezagdrager: Series[str] = pa.Field(
         nullable=True,
         str_matches=r"^\d{9}$",
+        metadata=_ernst(FOUT, formaat="9 cijfers (7 of 8 cijfers: voorloopnullen worden aangevuld), of een lege cel"),
         description="BSN van de ouder of gezagdrager; verplicht als de jeugdige jonger is dan 18 jaar. "
         "Wordt gebruikt voor tellingen van huishoudens en daarna gepseudonimiseerd.",
     )
-    iq_indicatie: Series[str] = _opt(isin=codes.IQ_INDICATIE, description="Optioneel: `<70`, `70-85`, `>85` of `ONB`.")
-    voorziening: Series[str] = pa.Field(
-        isin=codes.VOORZIENINGEN["jeugd"], description="Hulpvorm (CBS Beleidsinformatie Jeugd): 01–04, 11–14, JB.., JR.."
+    iq_indicatie: Series[str] = _opt(
+        _ernst(WAARSCHUWING, onbekend="ONB"), isin=codes.IQ_INDICATIE, description="Optioneel: `<70`, `70-85`, `>85` of `ONB`."
     )
-    leveringsvorm: Series[str] = pa.Field(isin=codes.LEVERINGSVORM, description="`ZIN` (zorg in natura) of `PGB`.")
-    verwijzer: Series[str] = pa.Field(isin=codes.VERWIJZER, description="Verwijzer 01–07 (01 gemeentelijke toegang … 07 onbekend).")
+    voorziening: Series[str] = pa.Field(
+        isin=codes.VOORZIENINGEN["jeugd"],
+        metadata=FOUT_KOLOM,
+        description="Hulpvorm (CBS Beleidsinformatie Jeugd): 01–04, 11–14, JB.., JR..",
+    )
+    leveringsvorm: Series[str] = pa.Field(
+        isin=codes.LEVERINGSVORM, metadata=WAARSCHUWING_KOLOM, description="`ZIN` (zorg in natura) of `PGB`."
+    )
+    verwijzer: Series[str] = pa.Field(
+        isin=codes.VERWIJZER,
+        metadata=_ernst(WAARSCHUWING, onbekend="07"),
+        description="Verwijzer 01–07 (01 gemeentelijke toegang … 07 onbekend).",
+    )
     reden_einde: Series[str] = _opt(isin=codes.REDEN_EINDE_JEUGD, description="Optioneel: reden beëindiging 01–05.")
     erkende_interventie: Series[str] = _opt(isin=codes.JA_NEE, description="Facultatief: erkende interventie `J`/`N`.")
 
-    @pa.check("bsn_gezagdrager", name="bsn_gezagdrager_elfproef", error="BSN gezagdrager voldoet niet aan de 11-proef")
+    @pa.check("bsn_gezagdrager", name="bsn_gezagdrager_elfproef", error="Het BSN van de gezagdrager voldoet niet aan de 11-proef.")
     def bsn_gezagdrager_elfproef(cls, bsn: Series[str]) -> Series[bool]:
         return bsn.isna() | elfproef(bsn)
 
-    @pa.dataframe_check(name="gezagdrager_bij_minderjarige", error="bsn_gezagdrager ontbreekt bij een jeugdige jonger dan 18 jaar")
+    @pa.dataframe_check(
+        name="gezagdrager_bij_minderjarige", error="Het BSN van de gezagdrager ontbreekt bij een jeugdige jonger dan 18 jaar."
+    )
     def gezagdrager_bij_minderjarige(cls, df: pd.DataFrame) -> Series[bool]:
         return df["_leeftijd"].isna() | (df["_leeftijd"] >= 18) | df["bsn_gezagdrager"].notna()
 
@@ -162,9 +223,13 @@ class Wmo(Basisset):
     """Wmo 2015: maatwerkvoorzieningen (iWmo productcategorie)."""
 
     voorziening: Series[str] = pa.Field(
-        isin=codes.VOORZIENINGEN["wmo"], description="iWmo-productcategorie 01–18 (CBS-hoofdgroep volgt uit de code)."
+        isin=codes.VOORZIENINGEN["wmo"],
+        metadata=FOUT_KOLOM,
+        description="iWmo-productcategorie 01–18 (CBS-hoofdgroep volgt uit de code).",
     )
-    leveringsvorm: Series[str] = pa.Field(isin=codes.LEVERINGSVORM, description="`ZIN` (zorg in natura) of `PGB`.")
+    leveringsvorm: Series[str] = pa.Field(
+        isin=codes.LEVERINGSVORM, metadata=WAARSCHUWING_KOLOM, description="`ZIN` (zorg in natura) of `PGB`."
+    )
 
     leeftijd_plausibel = _leeftijd_check("wmo")
 
@@ -173,7 +238,9 @@ class Participatie(Basisset):
     """Participatiewet: bijstand, re-integratie, beschut werk, schuldhulp."""
 
     voorziening: Series[str] = pa.Field(
-        isin=codes.VOORZIENINGEN["participatie"], description="Voorziening P01–P06 (P01 algemene bijstand, P02 re-integratie, …)."
+        isin=codes.VOORZIENINGEN["participatie"],
+        metadata=FOUT_KOLOM,
+        description="Voorziening P01–P06 (P01 algemene bijstand, P02 re-integratie, …).",
     )
     leveringsvorm: Series[str] = _opt(isin=codes.LEVERINGSVORM, description="Optioneel: `ZIN` of `PGB`.")
 
@@ -183,6 +250,16 @@ class Participatie(Basisset):
 CONTRACTS: dict[str, type[Basisset]] = {"jeugd": Jeugd, "wmo": Wmo, "participatie": Participatie}
 
 FACULTATIEF = ("resultaat", "zrm_start", "zrm_einde", "clientervaring", "intensiteit_uren_week", "kosten_euro", "erkende_interventie")
+
+# Rules over several columns: their severity, and the columns they read (the report shows their
+# values). For a waarschuwing the first column is the one whose value becomes unknown.
+CROSS_COLUMN_RULES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "einde_na_start": (FOUT, ("datum_start", "datum_einde")),
+    "overlapt_periode": (FOUT, ("datum_start", "datum_einde")),
+    "leeftijd_plausibel": (FOUT, ("geboortedatum", "_leeftijd")),
+    "gezagdrager_bij_minderjarige": (FOUT, ("bsn_gezagdrager", "geboortedatum")),
+    "resultaat_alleen_bij_einde": (WAARSCHUWING, ("resultaat", "datum_einde")),
+}
 
 
 def delivered_columns(domein: str) -> dict[str, bool]:

@@ -111,6 +111,7 @@ LABELS: dict[str, dict[str, str]] = {
     "iq_indicatie": {"<70": "lager dan 70", "70-85": "70 tot en met 85", ">85": "hoger dan 85", "ONB": "onbekend"},
     "leveringsvorm": {"ZIN": "zorg in natura", "PGB": "persoonsgebonden budget"},
     "resultaat": {"behaald": "doel behaald", "deels": "doel deels behaald", "niet": "doel niet behaald", "onbekend": "onbekend"},
+    "erkende_interventie": {"J": "ja, een erkende interventie", "N": "nee"},
 }
 
 LABELLED_CODES: dict[str, tuple[str, ...]] = {
@@ -124,4 +125,5 @@ LABELLED_CODES: dict[str, tuple[str, ...]] = {
     "iq_indicatie": IQ_INDICATIE,
     "leveringsvorm": LEVERINGSVORM,
     "resultaat": RESULTAAT,
+    "erkende_interventie": JA_NEE,
 }

@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 TEMP_MARK = ".tmp-"
 _TEMP_NAME = re.compile(r"^\..+\.tmp-(\d+)(?:-\d+)?$")
@@ -55,9 +57,13 @@ def write_text(target: Path, text: str) -> Path:
     return Path(target)
 
 
-def write_parquet(frame: pd.DataFrame, target: Path) -> Path:
+def write_parquet(frame: pd.DataFrame | pa.Table, target: Path) -> Path:
+    """A DataFrame (without its index) or an Arrow table as Parquet, written atomically."""
     with atomic_path(target) as temporary:
-        frame.to_parquet(temporary, index=False)
+        if isinstance(frame, pa.Table):
+            pq.write_table(frame, temporary)
+        else:
+            frame.to_parquet(temporary, index=False)
     return Path(target)
 
 

@@ -93,6 +93,12 @@ class Home:
         return self.root / "verwijderd"
 
     @property
+    def bewaard(self) -> Path:
+        """Processed raw deliveries kept for the retention period, out of the inbox (so they are never
+        taken in again): `bewaard/<gemeente>/<periode>/<checksum>/<bestand>`; `gmsd purge` deletes them."""
+        return self.root / "bewaard"
+
+    @property
     def reference(self) -> Path:
         """The CBS postcode-huisnummer table in use (`pc6hnrJJJJ0801_gwb.csv`)."""
         return self.root / "reference"

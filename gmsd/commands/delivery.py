@@ -9,12 +9,11 @@ import typer
 
 from clearinghouse.intake import check_file
 from clearinghouse.normalise import canonical_gemeentecode_text
-from clearinghouse.reports import write_report
+from clearinghouse.reports import shows_melding, what_now, write_report
 from gmsd.console import RUN, console, fail
 from gmsd.synth import DEFAULT_SEED, Destination
 from gmsd.synth import generate as generate_deliveries
 from vocabulary.domeinen import DOMEINEN, from_file_name
-from vocabulary.formatting import fmt_int
 from vocabulary.home import get_home
 from vocabulary.oordelen import oordeel
 from vocabulary.periode import Periode, PeriodeError
@@ -29,6 +28,7 @@ def check(
 ) -> None:
     """Controleer een bestand vóór aanlevering, lokaal: geen sleutel en geen warehouse nodig.
 
+    Schrijft een rapport (HTML voor mensen, CSV voor systemen) naast het bestand.
     Exitcode 0 = goedgekeurd, 1 = goedgekeurd met afwijkingen, 2 = afgekeurd.
     """
     if bestand.is_dir():
@@ -50,13 +50,14 @@ def check(
     html = write_report(outcome, gemeente_code=code, periode=parsed.code, base=base)
     verdict = oordeel(outcome.oordeel)
     colour = {"goedgekeurd": "green", "afgekeurd": "red"}.get(verdict.css, "yellow")
-    console.print(
-        f"[bold {colour}]{verdict.zin}[/]: {fmt_int(outcome.rijen_gelezen)} regels gelezen, "
-        f"{fmt_int(outcome.rijen_geaccepteerd)} bruikbaar, {fmt_int(outcome.rijen_afgekeurd)} afgekeurd."
-    )
-    if outcome.melding:
+    # The same sentence as the first line of the HTML and CSV reports: the three always agree.
+    console.print(f"[bold {colour}]{outcome.samenvatting()}[/]", highlight=False)
+    if shows_melding(outcome):
         console.print(outcome.melding, highlight=False)
-    console.print(f"Rapport: {html} (en .csv)", highlight=False)
+    console.print("Wat nu?", style="bold")
+    for step in what_now(outcome):
+        console.print(f"- {step}", highlight=False)
+    console.print(f"Rapport: {html} (en {html.with_suffix('.csv').name})", highlight=False)
     raise typer.Exit(verdict.exitcode)
 
 

@@ -48,10 +48,11 @@ def test_run_refuses_without_a_key_and_makes_concept_figures_with_one(tmp_path, 
     with duckdb.connect(str(home.warehouse), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM concept.indicatoren WHERE gemeente_code = 'GM0060'").fetchone()[0] > 0
         assert con.execute("SELECT count(*) FROM publish.indicatoren").fetchone()[0] == 0  # no release yet
-    assert any(home.inbox.rglob("*.xlsx"))  # within the retention period the raw files stay
+    # Within the retention period the raw files are kept, out of the inbox (never taken in twice).
+    assert any(home.bewaard.rglob("*.xlsx")) and not any(home.inbox.rglob("*.xlsx"))
 
     kept = runner.invoke(app, ["purge", "--home", str(home.root), "--retentie-dagen", "30"])
     assert kept.exit_code == 0 and "0 ruwe bestanden verwijderd" in said(kept)
     purged = runner.invoke(app, ["purge", "--home", str(home.root), "--retentie-dagen", "0"])
     assert purged.exit_code == 0 and "8 ruwe bestanden verwijderd" in said(purged)  # 6 files + 2 manifests
-    assert not any(p.is_file() for p in home.inbox.rglob("*"))
+    assert not any(p.is_file() for p in home.inbox.rglob("*")) and not any(p.is_file() for p in home.bewaard.rglob("*"))

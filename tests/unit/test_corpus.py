@@ -2,7 +2,8 @@
 
 Every case writes its file into tmp_path (nothing binary is committed), then asserts the verdict,
 that the Dutch message names the problem, and that no full BSN reaches the message or the report
-values. Cases are grouped: awkward but valid, whole file rejected, and row-level problems.
+values. Cases are grouped: awkward but valid, whole file rejected, and row-level problems. A rule
+with severity *waarschuwing* leaves the file goedgekeurd; the case names the warnings it expects.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from clearinghouse.outcome import FileOutcome
 from clearinghouse.normalise import normalise
 from vocabulary.periode import Periode
 from clearinghouse.reading import read_table
-from vocabulary.oordelen import AFGEKEURD, GOEDGEKEURD, MET_AFWIJKINGEN
+from vocabulary.oordelen import AFGEKEURD, FOUT, GOEDGEKEURD, MET_AFWIJKINGEN, WAARSCHUWING
 from tests.fixtures.deliveries import fake_bsns, fake_bsns_leading_zero, jeugd_row, participatie_row, wmo_row
 
 H1 = Periode.parse("2025-H1")
@@ -34,9 +35,11 @@ N = 40  # rows per file: one bad row is 2.5 %, under the 5 % threshold
 CLIENTS = fake_bsns(N, seed=11)
 PARENTS = fake_bsns(N, seed=12)
 ZERO_LED = fake_bsns_leading_zero(5, seed=13)
+TWO_ZEROS = "00" + next(stem + str(check) for stem in (f"{n:06d}" for n in range(123456, 999999, 7))
+                        if (check := sum(int(d) * w for d, w in zip("00" + stem, range(9, 1, -1))) % 11) < 10)
 BROKEN = CLIENTS[0][:-1] + str((int(CLIENTS[0][-1]) + 1) % 10)  # fails the 11-proef
 BROKEN_PARENT = PARENTS[0][:-1] + str((int(PARENTS[0][-1]) + 1) % 10)
-EVERY_BSN = set(CLIENTS) | set(PARENTS) | set(ZERO_LED) | {BROKEN, BROKEN_PARENT}
+EVERY_BSN = set(CLIENTS) | set(PARENTS) | set(ZERO_LED) | {BROKEN, BROKEN_PARENT, TWO_ZEROS}
 
 
 # --------------------------------------------------------------------------------------------
@@ -230,11 +233,47 @@ def bsns_are_nine_digits(expected: set[str]) -> Callable[[FileOutcome, Path], No
 
 def only_row_rejected(row: int, rule: str) -> Callable[[FileOutcome, Path], None]:
     def check(outcome: FileOutcome, path: Path) -> None:
+        fouten = outcome.failures[outcome.failures["ernst"] == FOUT]
         assert outcome.rijen_afgekeurd == 1
-        assert set(outcome.failures["rij"]) == {row}
-        assert rule in set(outcome.failures["regel"])
+        assert set(fouten["rij"]) == {row}
+        assert rule in set(fouten["regel"])
 
     return check
+
+
+def every_row_counts(outcome: FileOutcome, path: Path) -> None:
+    """A waarschuwing never costs a row: the client still counts for the gemeente."""
+    assert outcome.rijen_geaccepteerd == outcome.rijen_gelezen == N
+
+
+def wide_header(columns: int) -> Callable[[Path], Path]:
+    def build(folder: Path) -> Path:
+        path = folder / "levering.csv"
+        path.write_text(",".join(f"k{i}" for i in range(columns)) + "\n" + ",".join("1" for _ in range(10)) + "\n", encoding="utf-8")
+        return path
+
+    return build
+
+
+def huge_cell(folder: Path) -> Path:
+    text = csv_bytes(wmo_rows(aanbieder_naam="x")).decode().replace(",x\n", ',"' + "Zorg " * 3000 + '"\n', 1)
+    path = folder / "levering.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def wide_xlsx(folder: Path) -> Path:
+    path = folder / "levering.xlsx"
+    book = Workbook()
+    book.active.append([f"k{i}" for i in range(1_500)])
+    book.save(path)
+    return path
+
+
+def wide_parquet(folder: Path) -> Path:
+    path = folder / "levering.parquet"
+    pd.DataFrame({f"k{i}": ["1"] for i in range(1_500)}).to_parquet(path)
+    return path
 
 
 def cells_read_as(column: str, value: str) -> Callable[[FileOutcome, Path], None]:
@@ -258,6 +297,7 @@ class Case:
     domein: str = "wmo"
     extra: Callable[[FileOutcome, Path], None] | None = None
     needs_monkeypatch: bool = field(default=False)
+    warnings: frozenset[str] = frozenset()  # the waarschuwing rules the file must show
 
 
 UPPER_SPACED = lambda name: f"  {name.upper()} "  # noqa: E731
@@ -276,7 +316,10 @@ VALID = [
          csv_file(with_row(wmo_rows(geboortedatum="19400300"), 1, geboortedatum="19500000")), GOEDGEKEURD, ""),
     Case("decimal-comma", csv_file(with_row(wmo_rows(kosten_euro="1.234,50"), 1, kosten_euro="12,5"), sep=";"), GOEDGEKEURD, ""),
     Case("bsn-8-digits-excel", csv_file(with_row(wmo_rows(), 0, bsn=ZERO_LED[0].lstrip("0"))), GOEDGEKEURD, "",
-         extra=bsns_are_nine_digits({ZERO_LED[0]})),
+         extra=bsns_are_nine_digits({ZERO_LED[0]}), warnings=frozenset({"bsn_aangevuld"})),
+    # Excel drops *every* leading zero of a number: two zeros gone leaves 7 digits.
+    Case("bsn-7-digits-excel", csv_file(with_row(wmo_rows(), 3, bsn=TWO_ZEROS.lstrip("0"))), GOEDGEKEURD, "",
+         extra=bsns_are_nine_digits({TWO_ZEROS}), warnings=frozenset({"bsn_aangevuld"})),
     Case("gemeentecode-without-gm", csv_file(with_row(wmo_rows(gemeentecode="0358"), 1, gemeentecode="358")), GOEDGEKEURD, ""),
     Case("postcode-lower-with-space", csv_file(wmo_rows(postcode="1431 ab")), GOEDGEKEURD, ""),
     Case("trailing-empty-rows-and-columns", csv_file(wmo_rows(), sep=";", trailer=";;;"), GOEDGEKEURD, ""),
@@ -285,9 +328,9 @@ VALID = [
     Case("xlsx-first-sheet-is-data", xlsx_file(pd.DataFrame(wmo_rows()), extra_sheet=True), GOEDGEKEURD, ""),
     Case("parquet-string-columns", parquet_file(wmo_rows()), GOEDGEKEURD, ""),
     Case("parquet-numeric-bsn-and-datetimes", parquet_file(typed_frame(with_row(wmo_rows(datum_einde="2025-05-01"), 0, bsn=ZERO_LED[2]))),
-         GOEDGEKEURD, "", extra=bsns_are_nine_digits({ZERO_LED[2]})),
+         GOEDGEKEURD, "", extra=bsns_are_nine_digits({ZERO_LED[2]}), warnings=frozenset({"bsn_aangevuld"})),
     Case("xlsx-numeric-bsn-and-datetimes", xlsx_file(typed_frame(with_row(wmo_rows(datum_einde="2025-05-01"), 0, bsn=ZERO_LED[3]))),
-         GOEDGEKEURD, "", extra=bsns_are_nine_digits({ZERO_LED[3]})),
+         GOEDGEKEURD, "", extra=bsns_are_nine_digits({ZERO_LED[3]}), warnings=frozenset({"bsn_aangevuld"})),
     Case("geslacht-x", csv_file(wmo_rows(geslacht="X")), GOEDGEKEURD, ""),
     Case("crlf-line-endings", csv_file(wmo_rows(), sep=";", newline="\r\n", encoding="cp1252"), GOEDGEKEURD, ""),
     Case("extra-unknown-column", csv_file(wmo_rows(opmerking="cliënt belt terug", Dossiernummer="D-17")), GOEDGEKEURD, ""),
@@ -333,15 +376,25 @@ REJECTED = [
     Case("unclosed-quote-mid-file", lambda folder: raw_file(csv_bytes(with_row(wmo_rows(aanbieder_naam=""), 3, aanbieder_naam="X")).replace(b",X\n", b',"X\n'))(folder),
          AFGEKEURD, "niet afgesloten"),
     Case("more-than-5-percent-invalid",
-         csv_file(with_row(with_row(with_row(wmo_rows(), 0, geslacht="Q"), 1, geslacht="Q"), 2, geslacht="Q")),
-         AFGEKEURD, "geslacht bevat een onbekende code"),
+         csv_file(with_row(with_row(with_row(wmo_rows(), 0, voorziening="99"), 1, voorziening="99"), 2, voorziening="99")),
+         AFGEKEURD, "Kolom `voorziening` bevat een onbekende code (3×)"),
     Case("participatie-file-delivered-as-wmo", csv_file(participatie_rows(leveringsvorm="ZIN")), AFGEKEURD,
-         "voorziening bevat een onbekende code"),
+         "`voorziening` bevat een onbekende code"),
     Case("duplicate-column", csv_file(wmo_rows(), header=lambda name: "BSN" if name == "postcode" else name), AFGEKEURD,
          "bsn komen meer dan eens voor"),
     Case("corrupt-xlsx", raw_file(b"PK\x03\x04 not really a workbook", "levering.xlsx"), AFGEKEURD, "Excel-bestand kan niet worden gelezen"),
     Case("corrupt-parquet", raw_file(b"PAR1 truncated", "levering.parquet"), AFGEKEURD, "Parquet-bestand kan niet worden gelezen"),
     Case("xlsx-data-not-on-first-sheet", empty_first_sheet, AFGEKEURD, "eerste werkblad is leeg"),
+    Case("misspelled-required-column", csv_file(wmo_rows(), header=lambda name: "EINDDATUM" if name == "datum_einde" else name),
+         AFGEKEURD, "`EINDDATUM`: bedoelt u `datum_einde`?"),
+    Case("header-row-missing", lambda folder: raw_file(csv_bytes(wmo_rows()).split(b"\n", 1)[1])(folder), AFGEKEURD,
+         "de kopregel ontbreekt"),
+    # Absurd shapes are refused before parsing (issue 13: a 1,000,000-column header ran past 300 s and 7 GB).
+    Case("million-column-header", wide_header(1_000_000), AFGEKEURD, "tekens lang"),
+    Case("too-many-columns", wide_header(2_000), AFGEKEURD, "2.000 kolommen"),
+    Case("cell-of-15000-characters", huge_cell, AFGEKEURD, "14.999 tekens lang"),
+    Case("xlsx-too-many-columns", wide_xlsx, AFGEKEURD, "1.500 kolommen"),
+    Case("parquet-too-many-columns", wide_parquet, AFGEKEURD, "1.500 kolommen"),
 ]
 
 ROW_LEVEL = [
@@ -357,19 +410,31 @@ ROW_LEVEL = [
     Case("unknown-voorziening", csv_file(with_row(wmo_rows(), 0, voorziening="99")), MET_AFWIJKINGEN, "voorziening_code"),
     Case("jeugd-code-of-other-list", csv_file(with_row(jeugd_rows(), 0, voorziening="P01")), MET_AFWIJKINGEN, "voorziening_code",
          domein="jeugd"),
-    Case("malformed-postcode", csv_file(with_row(wmo_rows(), 0, postcode="0431 AB")), MET_AFWIJKINGEN, "postcode_formaat"),
-    Case("short-postcode", csv_file(with_row(wmo_rows(), 0, postcode="1431")), MET_AFWIJKINGEN, "postcode_formaat"),
+    # Severity waarschuwing: the row counts, the value becomes unknown (issue 13: `12345` lost the client).
+    Case("malformed-postcode", csv_file(with_row(wmo_rows(), 0, postcode="0431 AB")), GOEDGEKEURD, "",
+         extra=every_row_counts, warnings=frozenset({"postcode_formaat"})),
+    Case("short-postcode", csv_file(with_row(wmo_rows(), 0, postcode="1431")), GOEDGEKEURD, "",
+         extra=every_row_counts, warnings=frozenset({"postcode_formaat"})),
+    Case("postcode-12345-still-counts", csv_file(with_row(wmo_rows(), 5, postcode="12345")), GOEDGEKEURD, "",
+         extra=every_row_counts, warnings=frozenset({"postcode_formaat"})),
+    Case("geslacht-q-on-3-rows-is-a-warning", csv_file(with_row(with_row(with_row(wmo_rows(), 0, geslacht="Q"), 1, geslacht="Q"), 2, geslacht="Q")),
+         GOEDGEKEURD, "", extra=every_row_counts, warnings=frozenset({"geslacht_code"})),
+    Case("unknown-herkomst-and-aanbieder", csv_file(with_row(wmo_rows(herkomst="NL"), 0, herkomst="Marokko", aanbieder_id="AGB-123")),
+         GOEDGEKEURD, "", extra=every_row_counts, warnings=frozenset({"herkomst_code", "aanbieder_id_formaat"})),
+    Case("misspelled-optional-column", csv_file(wmo_rows(herkomt="NL")), GOEDGEKEURD, "", extra=every_row_counts,
+         warnings=frozenset({"kolom_onbekend"})),
     Case("birth-date-in-future", csv_file(with_row(wmo_rows(), 0, geboortedatum="20991231")), MET_AFWIJKINGEN, "geboortedatum_plausibel"),
-    Case("resultaat-on-running-traject", csv_file(with_row(wmo_rows(resultaat=""), 0, resultaat="behaald")), MET_AFWIJKINGEN,
-         "resultaat_alleen_bij_einde"),
-    Case("zrm-start-7", csv_file(with_row(wmo_rows(zrm_start="3"), 0, zrm_start="7")), MET_AFWIJKINGEN, "zrm_start_bereik"),
+    Case("resultaat-on-running-traject", csv_file(with_row(wmo_rows(resultaat=""), 0, resultaat="behaald")), GOEDGEKEURD, "",
+         warnings=frozenset({"resultaat_alleen_bij_einde"})),
+    Case("zrm-start-7", csv_file(with_row(wmo_rows(zrm_start="3"), 0, zrm_start="7")), GOEDGEKEURD, "",
+         warnings=frozenset({"zrm_start_bereik"})),
     Case("impossible-date", csv_file(with_row(wmo_rows(), 0, datum_start="31-02-2025")), MET_AFWIJKINGEN, "datum_start_onleesbaar"),
     Case("empty-bsn", csv_file(with_row(wmo_rows(), 0, bsn="")), MET_AFWIJKINGEN, "bsn_verplicht"),
     # Regression: `12345678.0` from a float column became the different BSN 123456780.
     Case("float-bsn-column-with-gap-parquet", float_bsn_parquet, MET_AFWIJKINGEN, "bsn_verplicht",
-         extra=only_row_rejected(2, "bsn_verplicht")),
+         extra=only_row_rejected(2, "bsn_verplicht"), warnings=frozenset({"bsn_aangevuld"})),
     Case("float-bsn-column-with-gap-csv", float_bsn_csv, MET_AFWIJKINGEN, "bsn_verplicht",
-         extra=only_row_rejected(2, "bsn_verplicht")),
+         extra=only_row_rejected(2, "bsn_verplicht"), warnings=frozenset({"bsn_aangevuld"})),
 ]
 
 
@@ -394,14 +459,19 @@ def test_delivery_file(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     failures = outcome.failures
 
     assert outcome.oordeel == case.verdict, (outcome.melding, failures.head(10).to_string())
+    fouten = failures[failures["ernst"] == FOUT]
+    warned = set(failures.loc[failures["ernst"] == WAARSCHUWING, "regel"]) | {n["regel"] for n in outcome.bestandsmeldingen}
     if case.verdict == GOEDGEKEURD:
-        assert failures.empty and outcome.rijen_afgekeurd == 0 and outcome.rijen_gelezen == N
+        assert fouten.empty and outcome.rijen_afgekeurd == 0 and outcome.rijen_gelezen == N
+        assert warned == set(case.warnings), failures.to_string()
     elif case.verdict == MET_AFWIJKINGEN:
         assert 0 < outcome.rijen_afgekeurd <= 0.05 * outcome.rijen_gelezen
-        assert case.fragment in set(failures["regel"]), failures.to_string()
+        assert case.fragment in set(fouten["regel"]), failures.to_string()
+        assert warned == set(case.warnings), failures.to_string()
         assert failures["melding"].str.len().gt(10).all()  # a reason in words, not only a rule id
     else:
         assert case.fragment in outcome.melding, outcome.melding
+        assert outcome.regel is not None  # the file-level reason, for the CSV and the report
     shown = " ".join([outcome.melding, *failures["regel"].astype(str), *failures["melding"].astype(str)])
     assert case.fragment in shown
 

@@ -5,7 +5,7 @@ import pytest
 
 from clearinghouse.normalise import age_at, canonical_bsn, canonical_gemeentecode, normalise, parse_dates
 from vocabulary.periode import Periode
-from clearinghouse.reading import DeliveryFileError, read_table
+from clearinghouse.reading import DeliveryFileError, check_shape, read_table
 
 HEADER = "gemeentecode;bsn;geboortedatum;geslacht;postcode;aanbieder_id;datum_start;datum_einde;voorziening;leveringsvorm;kosten_euro"
 
@@ -119,3 +119,21 @@ def test_agb_code_that_lost_its_leading_zero_is_restored():
     raw = pd.DataFrame([wmo_row(fake_bsns(1)[0], aanbieder_id="1234567"), wmo_row(fake_bsns(2)[1], aanbieder_id="GEMEENTE")])
     frame = normalise(raw, periode=Periode.parse("2025-H1")).frame
     assert frame["aanbieder_id"].tolist() == ["01234567", "GEMEENTE"]
+
+
+def test_absurd_shapes_are_refused_before_any_row_is_read(tmp_path):
+    """Issue 13 (6): a 9.9 MB CSV with 1,000,000 header columns ran `gmsd check` past 300 s and 7 GB.
+    `check_shape` (for an upload, before it is queued) and the intake refuse it with a Dutch message."""
+    wide = tmp_path / "breed.csv"
+    wide.write_text(",".join(f"kolom{i}" for i in range(1_000_000)) + "\n" + "1,2\n", encoding="utf-8")
+    with pytest.raises(DeliveryFileError, match="tekens lang"):
+        check_shape(wide)
+    with pytest.raises(DeliveryFileError, match="tekens lang"):
+        read_table(wide)
+    many = tmp_path / "veel.csv"
+    many.write_text(";".join("k" for _ in range(5_000)) + "\n", encoding="utf-8")
+    with pytest.raises(DeliveryFileError, match="5.000 kolommen"):
+        check_shape(many)
+    normal = tmp_path / "wmo.csv"
+    normal.write_text(HEADER + "\n" + "GM0358;123456782;19400101;V;1431AB;12345678;2025-01-01;;02;ZIN;\n", encoding="utf-8")
+    check_shape(normal)  # a real delivery passes

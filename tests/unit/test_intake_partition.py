@@ -1,0 +1,120 @@
+"""A delivery through `process_partition` and retention: what enters core/, what the audit trail
+says, and what happens to the raw files (issue 13: the contract check must block; refused
+deliveries must leave the inbox)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pandas as pd
+import pytest
+
+from clearinghouse import filecheck, intake
+from clearinghouse.audit import load_audit
+from clearinghouse.geography import Geography
+from clearinghouse.inbox import scan_inbox
+from clearinghouse.pseudonym import PseudonymKey
+from clearinghouse.reports import write_operator_page
+from clearinghouse.retention import load_deletions, purge
+from tests.fixtures.deliveries import fake_bsns, wmo_row
+from vocabulary.home import Home
+
+NOW = datetime(2025, 8, 1, 12, 0, tzinfo=timezone.utc)
+KEY = PseudonymKey(b"k" * 32, "test")
+GEOGRAPHY = Geography.from_table(
+    pd.DataFrame({"postcode": ["1431AB"], "huisnummer": pd.array([1], dtype="Int64"), "buurt_code": ["BU03580100"],
+                  "wijk_code": ["WK035801"], "gemeente_code": ["GM0358"]})
+)  # fmt: skip
+MANIFEST = """gemeentecode: {code}
+periode: 2025-H1
+bestanden:
+- bestand: wmo.csv
+  domein: wmo
+publicatie_basis: ja
+publicatie_facultatief: nee
+"""
+
+
+@pytest.fixture()
+def home(tmp_path) -> Home:
+    home = Home(tmp_path / "home").ensure()
+    folder = home.inbox / "GM0358" / "2025-H1"
+    folder.mkdir(parents=True)
+    pd.DataFrame([wmo_row(b) for b in fake_bsns(30)]).to_csv(folder / "wmo.csv", index=False)
+    (folder / "manifest.yaml").write_text(MANIFEST.format(code="GM0358"), encoding="utf-8")
+    return home
+
+
+def _process(home: Home, now: datetime = NOW):
+    return intake.process_partition(
+        home.inbox / "GM0358" / "2025-H1", gemeente_code="GM0358", periode="2025-H1", key=KEY, geography=GEOGRAPHY,
+        core_dir=home.core, intake_dir=home.intake, reports_dir=home.reports, now=now, quarantine_dir=(home.root / "quarantaine"),
+    )  # fmt: skip
+
+
+def _purge(home: Home, days: int = 0, now: datetime = NOW):
+    return purge(home.inbox, home.intake, home.deletions, retention_days=days, now=now, held_dir=home.bewaard)
+
+
+def test_accepted_records_enter_core_and_the_audit_says_so(home):
+    result = _process(home)
+    assert [o.opgenomen for o in result.files] == [True]
+    assert (home.core / "2025-H1" / "GM0358" / "wmo.parquet").is_file()
+    audit = load_audit(home.intake)
+    assert audit["opgenomen"].tolist() == [True] and audit["quarantaine"].isna().all()
+
+
+def test_records_that_fail_the_core_contract_never_enter_core(home, monkeypatch):
+    """Issue 13 (2): a BSN column that survived minimisation. Before: written to core/, raw deleted,
+    then the check failed. Now: checked in memory, quarantined, raw kept, audit says not taken in."""
+    real = filecheck.minimise
+
+    def leaky(valid, **options):
+        core = real(valid, **options)
+        core["bsn"] = valid["bsn"].to_numpy()
+        return core
+
+    monkeypatch.setattr(filecheck, "minimise", leaky)
+    result = _process(home)
+    outcome = result.files[0]
+    assert outcome.oordeel == "goedgekeurd" and not outcome.opgenomen and result.quarantined == [outcome]
+    assert not any(home.core.rglob("*.parquet"))
+    held = list((home.root / "quarantaine").rglob("*.parquet"))
+    assert len(held) == 1 and "bsn" in pd.read_parquet(held[0]).columns
+    note = held[0].with_suffix(".txt").read_text(encoding="utf-8")
+    assert "core-contract" in note and "bsn" in note and "gmsd run" in note
+    audit = load_audit(home.intake)
+    assert audit["opgenomen"].tolist() == [False] and audit["quarantaine"].iloc[0] == str(held[0])
+    assert "interne fout" in audit["melding"].iloc[0] and "u hoeft niets te doen" in audit["melding"].iloc[0]
+    # The raw delivery stays in the inbox for a rerun after the fix; retention leaves it alone.
+    _purge(home)
+    assert (home.inbox / "GM0358" / "2025-H1" / "wmo.csv").is_file()
+    page = write_operator_page(home.intake, home.reports).read_text(encoding="utf-8")
+    assert "in quarantaine" in page and str(held[0]) in page
+    # After the fix, a rerun takes the delivery in.
+    monkeypatch.setattr(filecheck, "minimise", real)
+    assert _process(home, NOW + timedelta(minutes=5)).files[0].opgenomen
+    assert (home.core / "2025-H1" / "GM0358" / "wmo.parquet").is_file()
+
+
+def test_a_delivery_refused_for_its_manifest_leaves_the_inbox_and_its_deletion_is_recorded(home):
+    folder = home.inbox / "GM0358" / "2025-H1"
+    (folder / "manifest.yaml").write_text(MANIFEST.format(code="GM0363"), encoding="utf-8")
+    result = _process(home)
+    assert {o.bestand for o in result.files} == {"manifest.yaml", "wmo.csv"}
+    assert all(o.oordeel == "afgekeurd" and o.regel == "manifest" and o.sha256 for o in result.files)
+    summary = _purge(home)
+    assert not folder.exists() and scan_inbox(home.inbox) == {}  # never re-rejected on the next run
+    deleted = load_deletions(home.deletions)
+    assert set(deleted["bestand"]) == {"wmo.csv", "manifest.yaml"} and len(summary.deleted) == 2
+
+
+def test_within_the_retention_period_processed_files_wait_outside_the_inbox(home):
+    _process(home)
+    summary = _purge(home, days=30, now=NOW + timedelta(days=1))
+    assert summary.deleted == [] and scan_inbox(home.inbox) == {}  # not taken in again by the next run
+    assert {p.name for p in summary.kept_retention} == {"wmo.csv", "manifest.yaml"}
+    assert all(p.is_relative_to(home.bewaard) for p in summary.kept_retention)
+    later = _purge(home, days=30, now=NOW + timedelta(days=31))
+    assert {r["bestand"] for r in later.deleted} == {"wmo.csv", "manifest.yaml"}
+    assert not any(p.is_file() for p in home.bewaard.rglob("*"))
