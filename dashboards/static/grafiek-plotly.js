@@ -227,10 +227,20 @@
   var FIGUREN = { trend: trend, staven: staven, verdeling: verdeling };
   function draw(container, spec) {
     var make = FIGUREN[spec.soort], width = 0;
+    /* The picture is an image with a name (its numbers are in the table beside it); the mode bar's
+       download button stays a button. Plotly's second SVG layer (hover labels) is decoration. */
+    function name() {
+      var layers = container.querySelectorAll(".main-svg");
+      if (layers[0]) {
+        layers[0].setAttribute("role", "img");
+        layers[0].setAttribute("aria-label", "Grafiek: " + spec.titel + ". De cijfers staan in de tabel.");
+      }
+      for (var i = 1; i < layers.length; i++) layers[i].setAttribute("aria-hidden", "true");
+    }
     function render() {
       width = Math.max(280, container.clientWidth);
       var figure = make(spec, width);
-      return Plotly.react(container, figure.data, figure.layout, config(spec));
+      return Plotly.react(container, figure.data, figure.layout, config(spec)).then(name);
     }
     render().then(function () {
       if (spec.soort === "verdeling" && spec.links) {
@@ -240,8 +250,6 @@
         });
       }
     });
-    container.setAttribute("role", "img");
-    container.setAttribute("aria-label", "Grafiek: " + spec.titel + ". De cijfers staan in de tabel.");
     var timer = null;
     window.addEventListener("resize", function () {  // text wraps and heights follow the width
       clearTimeout(timer);

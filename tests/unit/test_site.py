@@ -25,20 +25,9 @@ from dashboards.render import PLOTLY_SCRIPTS
 from dashboards.site import VENDOR, build_site
 from indicators.catalogus import load_catalogue
 from tests.fixtures.published import (
-    GENERATED, RELEASES, REVISIONS, SECRET_VALUE, benchmark_table, full_catalogue_indicatoren, indicatoren, tables,
+    GENERATED, RELEASES, REVISIONS, SECRET_VALUE, Declared, benchmark_table, full_catalogue_indicatoren, indicatoren, tables,
 )
 from vocabulary.formatting import fmt_count, fmt_datetime, fmt_number, fmt_periode, fmt_waarde
-
-
-class Declared:
-    """A catalogue indicator with the newer declarations (richting, kanttekeningen) added."""
-
-    def __init__(self, indicator, **extra):
-        self._indicator = indicator
-        self.__dict__.update(extra)
-
-    def __getattr__(self, name):
-        return getattr(self._indicator, name)
 
 
 @pytest.fixture()
