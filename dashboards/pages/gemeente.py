@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from markupsafe import Markup, escape
+
 from dashboards import charts
 from dashboards.cells import Cells
 from dashboards.data import Figure, Groep, SiteData
@@ -101,7 +103,8 @@ def _rate_row(data: SiteData, view: IndicatorView, code: str, periode: str | Non
     row += [cells.group(rate, data.group(view.id, periode, code, soort)) for soort in BAND_SOORTEN]
     nederland = data.nederland(view.id, periode, code)
     row.append(cells.number(rate, nederland.waarde if nederland else None, missing_title="Geen cijfer voor de hele groep"))
-    return {"view": rate, "naam": f"{view.label} {PER_INWONERS}", "periode": periode, "cells": row}
+    naam = Markup(f'{escape(view.label)}<br><span class="toelichting">{PER_INWONERS}</span>')
+    return {"view": rate, "naam": naam, "periode": periode, "cells": row}
 
 
 def kern_rows(data: SiteData, block: Block, code: str, cells: Cells) -> list[dict]:

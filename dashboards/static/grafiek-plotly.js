@@ -50,12 +50,15 @@
       showTips: false
     };
   }
-  /* Title and subtitle (unit and source) at the top, then the legend (one entry per row on a phone,
-     two on a wider screen), then the plot. Returns the layout and the height used above the plot. */
+  /* Title and subtitle (unit and source) at the top, then the legend, then the plot. Returns the
+     layout, the height used above the plot and the width a legend entry's text may take. */
   function frame(spec, W, legendItems) {
     // The title leaves the right end free for the mode bar.
     var title = lines(spec.titel, W - 44, TITEL), sub = lines((spec.eenheid ? "Eenheid: " + spec.eenheid + " · " : "") + BRON, W - 8, KLEIN - 1);
-    var perRow = W < 560 ? 1 : 2, rows = 0, entryW = (W - 16) / perRow;
+    // As many legend entries per row as the longest fits (at most 3): short names share a row on a phone too.
+    var longest = Math.max.apply(null, legendItems.map(function (t) { return String(t).length; }).concat([1]));
+    var perRow = Math.max(1, Math.min(3, legendItems.length, Math.floor((W - 16) / (longest * KLEIN * 0.56 + 60))));
+    var rows = 0, entryW = (W - 16) / perRow;
     for (var i = 0; i < legendItems.length; i += perRow) {
       var tallest = 1;
       for (var j = i; j < Math.min(i + perRow, legendItems.length); j++) tallest = Math.max(tallest, lines(legendItems[j], entryW - 44, KLEIN).length);

@@ -21,7 +21,7 @@ from dashboards.serve import make_server
 from dashboards.site import build_site
 from indicators.catalogus import load_catalogue
 from tests.fixtures.accessibility import axe_findings, serious
-from tests.fixtures.chromium import requires_chromium
+from tests.fixtures.chromium import DRAWN, requires_chromium
 from tests.fixtures.published import (
     GENERATED, RELEASES, REVISIONS, SECRET_VALUE, Declared, benchmark_table, full_catalogue_indicatoren, indicatoren, tables,
 )
@@ -88,10 +88,6 @@ def page(browser):
     page.on("request", lambda request: page.requests.append(request.url))
     yield page
     context.close()
-
-
-DRAWN = """[...document.querySelectorAll('.teken')].filter(t =>
-    (t.classList.contains('js-plotly-plot') && t.querySelector('.main-svg .trace')) || t.querySelector(':scope > svg')).length"""
 
 
 def _wait_for_charts(page, count: int = 1) -> None:

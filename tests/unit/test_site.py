@@ -271,7 +271,7 @@ def test_counts_are_whole_numbers_and_compared_per_1000_inwoners(tmp_path):
     # Aalsmeer 2025-H1: 105 gestarte jeugdtrajecten / 33.279 inwoners (CBS) × 1.000 = 3,2; both gemeenten
     # together: 210 / (33.279 + 931.298) × 1.000 = 0,2 (publish.benchmark, eenheid per_1000).
     assert "Kerncijfers Instroom: gestarte trajecten (aantal en per 1.000 inwoners)" in block
-    row = re.search(r'<th scope="row">Jeugd per 1.000 inwoners</th>(.*?)</tr>', block).group(1)
+    row = re.search(r'<th scope="row">Jeugd<br><span class="toelichting">per 1.000 inwoners</span></th>(.*?)</tr>', block).group(1)
     assert row.startswith('<td class="getal">3,2</td>') and row.endswith('<td class="getal">0,2</td>')
     assert "Een aantal wordt per 1.000 inwoners vergeleken" in block  # the group cells of the count itself
     bars = chart_specs(page)["g-instroom-per-1000"]
@@ -308,7 +308,7 @@ def test_counts_without_a_comparison_per_inwoners_say_so(tmp_path):
     summary = build_site({"indicatoren": df, "benchmark": bench}, tmp_path / "site", generated_at=GENERATED)
     page = read(summary.out_dir / "gemeente" / "GM0358.html")
     block = page[page.index('id="instroom"'):page.index('id="uitstroom"')]
-    assert "Aantallen worden niet met andere gemeenten vergeleken" in block and "per 1.000 inwoners</th>" not in block
+    assert "Aantallen worden niet met andere gemeenten vergeleken" in block and "per 1.000 inwoners</span></th>" not in block
     assert "g-instroom-per-1000" not in chart_specs(page) and "g-instroom" in chart_specs(page)
     indicator = read(summary.out_dir / "indicator" / "instroom_jeugd.html")
     assert "wordt daarom niet met andere gemeenten vergeleken" in indicator and "totaal" not in chart_specs(indicator)
