@@ -12,8 +12,8 @@ looks for
 
 Allowed: the raw deliveries themselves while they wait in `inbox/` (until processed) or `bewaard/` (retention),
 the key folder, PC6s in the public CBS postcode table under `reference/`, and masked values in reports (`*****6782`, `1234**`), which by construction do not
-match. Third-party static files copied verbatim (plotly.min.js) are skipped for the generic 11-proef
-scan only: minified JavaScript is full of 9-digit numbers.
+match. Third-party static files copied verbatim (the site's plotly-basic.min.js) are skipped for the
+generic 11-proef scan only: minified JavaScript is full of 9-digit numbers.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ NINE_DIGITS = re.compile(r"(?<![0-9A-Za-z.,])\d{9}(?![0-9A-Za-z.,])")
 EIGHT_DIGITS = re.compile(r"(?<![0-9A-Za-z.,])\d{8}(?![0-9A-Za-z.,])")
 PC6 = re.compile(r"(?<![0-9A-Za-z])([1-9]\d{3}) ?([A-Za-z]{2})(?![0-9A-Za-z])")
 DELIVERY_SUFFIXES = {".csv", ".txt", ".xlsx", ".parquet"}
-VENDOR_FILES = {"plotly.min.js"}
+VENDOR_FILES = {"plotly-basic.min.js"}  # dashboards/static/vendor/, copied unchanged into the site
 SKIPPED_FOLDERS = {"inbox", "bewaard", "keys"}
 PUBLIC_POSTCODE_TABLES = {"reference"}  # CBS's postcode-huisnummer table: public, every PC6 of NL
 

@@ -1,23 +1,24 @@
-"""Chart specifications: published numbers in, a small JSON-able dict out, drawn by `static/grafiek.js`.
+"""Chart specifications: published numbers in, a small JSON-able dict out, drawn in the browser.
 
-Why not Plotly figures: serialising a Python Plotly figure costs 20–50 ms, and a national site
-has ~7,000 charts; the page then also needs a 1–5 MB plotly.js. A spec here costs microseconds and
-a few hundred bytes, and `grafiek.js` (a few kB) draws it as SVG: light on a phone, printable,
-and downloadable as SVG, PNG or CSV.
+The charts are drawn by Plotly.js (`static/grafiek-plotly.js`, with the vendored
+`plotly-basic.min.js`) and the map by `static/grafiek-kaart.js` (SVG paths: Plotly's `geo` would
+fetch a base map from a CDN). Why specs and not Python Plotly figures: serialising a figure costs
+20–50 ms, and a national site has ~7,000 charts; a spec costs microseconds and a few hundred
+bytes, and the browser draws it from the one cached Plotly bundle.
 
 Each builder gets only numbers that may be shown (None where a figure is secret or not
 delivered), so a secret figure never enters a page's chart data. A missing point is a gap in a
 line; a missing bar is an empty bar labelled ".".
 
-Every spec has: `soort` (trend | staven | lijnen | verdeling | kaart), `titel`, `eenheid` (the
-label, e.g. "%"), `decimalen`, and `bestand` (the file name for downloads). Texts are Dutch.
+Every spec has: `soort` (trend | staven | verdeling | kaart; `lijnen` makes a trend), `titel`,
+`eenheid` (the label, e.g. "%"), `decimalen`, and `bestand` (the file name for downloads). Texts are Dutch.
 """
 
 from __future__ import annotations
 
 from vocabulary.periode import Periode, PeriodeError, label as periode_label
 
-# Roles tell grafiek.js how to draw a series: the gemeente itself stands out, groups are grey.
+# Roles tell grafiek-plotly.js how to draw a series: the gemeente itself stands out, groups are grey.
 EIGEN, GROEP, TOTAAL, EXTRA = "eigen", "groep", "totaal", "extra"
 
 

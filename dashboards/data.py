@@ -180,6 +180,10 @@ class SiteData:
 
         self.releases_shown = sorted(set(df["release"].astype(str))) if "release" in df.columns else []
         self.statuses = sorted(set(df["status"].dropna().astype(str))) if "status" in df.columns else []
+        # A count compared per 1.000 inwoners (publish.benchmark): the gemeente's own figure and all gemeenten together.
+        self.rated: set[str] = set()
+        self.rates: dict[tuple[str, str, str], float | None] = {}  # (indicator, periode, gemeente)
+        self.rate_totals: dict[tuple[str, str], float | None] = {}  # (indicator, periode)
         self.groups = self._index_benchmark(tables.get("benchmark"))
         self._group_cache: dict[tuple[str, str], Groep | None] = {}
         self.members = self._index_members(tables.get("peergroepen"))
@@ -189,7 +193,11 @@ class SiteData:
 
     def _index_benchmark(self, bench: pd.DataFrame | None) -> dict[tuple[str, str, str, str], Groep]:
         """publish.benchmark restricted to published gemeenten and indicators. Required: the site
-        compares every gemeente with its groups, and this is the one place those figures come from."""
+        compares every gemeente with its groups, and this is the one place those figures come from.
+
+        A count (instroom, uitstroom) is compared per 1.000 inwoners: its rows have eenheid
+        per_1000, and their `waarde` (the gemeente's own count per 1.000 inwoners, empty when
+        secret) and the nederland group's pooled value are kept in `rates` and `rate_totals`."""
         if bench is None:
             raise InputError("De benchmarktabel (publish.benchmark) ontbreekt; de site vergelijkt elke gemeente met haar groepen en heeft die tabel nodig.")
         missing = [c for c in BENCHMARK_COLUMNS if c not in bench.columns]
@@ -204,6 +212,17 @@ class SiteData:
         for row in zip(*texts, *(numbers[c].tolist() for c in ("groep_mediaan", "groep_p25", "groep_p75", "groep_waarde", "groep_aantal"))):
             out[(row[0], row[1], row[2], row[3])] = Groep(row[3], row[4], row[5], _none(row[6]), _none(row[7]), _none(row[8]),
                                                           _none(row[9]), int(row[10]) if row[10] == row[10] else 0)
+        counts = {view.id for view in self.views if view.is_count}
+        per_inwoners = rows[rows["indicator_id"].astype(str).isin(counts) & (rows["eenheid"].astype(str) == "per_1000")]
+        own = pd.to_numeric(per_inwoners["waarde"], errors="coerce").astype("float64")
+        keys = ("indicator_id", "periode", "gemeente_code", "groep_soort")
+        self.rated = set(per_inwoners["indicator_id"].astype(str))
+        for indicator_id, periode, code, soort, waarde in zip(*_lists(per_inwoners.astype(dict.fromkeys(keys, str)), *keys), own.tolist()):
+            self.rates[(indicator_id, periode, code)] = _none(waarde)
+            if soort == NEDERLAND:
+                groep = out[(indicator_id, periode, code, soort)]
+                if groep.comparable:
+                    self.rate_totals[(indicator_id, periode)] = groep.waarde
         return out
 
     def _index_members(self, groups: pd.DataFrame | None) -> dict[str, list[str]]:
@@ -246,6 +265,14 @@ class SiteData:
     def all_periodes_of_block(self, block: Block) -> list[str]:
         """Half-years and years of the block (what its table shows), in order."""
         return periodes.sorted_codes({p for view in block.views for p in self.indicator_periodes.get(view.id, [])})
+
+    def has_rate(self, indicator_id: str) -> bool:
+        """Whether a count is compared per 1.000 inwoners (publish.benchmark has per_1000 rows for it)."""
+        return indicator_id in self.rated
+
+    def rate(self, indicator_id: str, periode: str | None, code: str) -> float | None:
+        """A count of the gemeente per 1.000 inwoners, as publish.benchmark compares it (None when secret)."""
+        return self.rates.get((indicator_id, periode, code)) if periode else None
 
     def group(self, indicator_id: str, periode: str | None, code: str, soort: str) -> Groep | None:
         return self.groups.get((indicator_id, periode, code, soort)) if periode else None

@@ -3,7 +3,7 @@
 Why not Plotly `geo` or a map library: those fetch a base map or tiles from a CDN, and the site
 must work offline from disk. The boundaries are small (the 342 generalised CBS gemeenten of
 2025), so the site ships them once as `kaart.js` (path data per gemeente code, cached by the
-browser) and `grafiek.js` colours the paths per indicator. There are no wijk boundaries offline:
+browser) and `grafiek-kaart.js` colours the paths per indicator. There are no wijk boundaries offline:
 wijken get a sortable table, never a fake map.
 
 Projection: the TopoJSON is WGS84 longitude/latitude; at the latitude of the Netherlands a
@@ -116,6 +116,6 @@ def _path(points: list[tuple[float, float]]) -> str:
 
 
 def script() -> str:
-    """kaart.js: the map data for grafiek.js, as a script (a file:// page cannot fetch JSON)."""
+    """kaart.js: the map data for grafiek-kaart.js, as a script (a file:// page cannot fetch JSON)."""
     data = paths()
     return "window.GMSD_KAART = " + json.dumps(data, ensure_ascii=False, separators=(",", ":")) + ";\n"

@@ -3,7 +3,7 @@
 Every page is rendered from `dashboards/templates/` with the same frame (header with search and
 menu, footer). Links are relative (`root` is the way back to the site root), so the site works
 from any folder and from file://. A page with charts carries their specs as one JSON block and
-loads `grafiek.js` with `defer`: the text and tables show at once, charts follow.
+loads its chart scripts with `defer` (`chart_scripts`): the text and tables show at once, charts follow.
 """
 
 from __future__ import annotations
@@ -40,6 +40,27 @@ def environment() -> Environment:
     return env
 
 
+# The vendored Plotly bundle and its Dutch locale, as the site folder names them (dashboards/static/vendor/).
+PLOTLY_SCRIPTS = ("plotly-basic.min.js", "plotly-locale-nl.js")
+
+
+def chart_scripts(specs: dict | None, compare: bool = False) -> list[str]:
+    """The chart scripts a page loads, deferred and in this order. Plotly (1.2 MB, cached after the
+    first page) only where a Plotly chart is drawn; a page with only the map gets the SVG map code."""
+    kinds = {spec["soort"] for spec in (specs or {}).values()}
+    plotly = compare or bool(kinds - {"kaart"})
+    scripts = [*PLOTLY_SCRIPTS] if plotly else []
+    if specs is not None or compare:
+        scripts.append("grafiek.js")
+    if plotly:
+        scripts.append("grafiek-plotly.js")
+    if "kaart" in kinds:
+        scripts.append("grafiek-kaart.js")
+    if compare:
+        scripts.append("vergelijk.js")
+    return scripts
+
+
 def chart_json(specs: dict) -> Markup:
     """The page's chart specs as the content of a <script type="application/json"> block."""
     text = json.dumps(specs, ensure_ascii=False, separators=(",", ":"))
@@ -55,12 +76,14 @@ class Writer:
     env: Environment = field(default_factory=environment)
     pages: list[Path] = field(default_factory=list)
 
-    def write(self, relative: str, template: str, *, title: str, specs: dict | None = None, **context) -> Path:
+    def write(self, relative: str, template: str, *, title: str, specs: dict | None = None, vergelijker: bool = False,
+              **context) -> Path:
         page = self.target / relative
         page.parent.mkdir(parents=True, exist_ok=True)
         root = "../" * relative.count("/")
         html = self.env.get_template(template).render(
-            root=root, title=title, grafieken=chart_json(specs) if specs is not None else None, pad=relative, **self.common, **context
+            root=root, title=title, grafieken=chart_json(specs) if specs is not None else None, pad=relative,
+            scripts=chart_scripts(specs, vergelijker), **self.common, **context
         )
         page.write_text(html, encoding="utf-8")
         self.pages.append(page)

@@ -7,7 +7,8 @@ takes the published tables as DataFrames, keyed by their name in the `publish` s
 
 Why a static site: the published figures change once per release, readers (raadsleden, the public)
 need no login, and a folder of files can be put on any web server or opened from disk. Everything
-a page needs is in the folder (no CDN, no web fonts, no outside request), so it works offline.
+a page needs is in the folder (no CDN, no web fonts, no outside request), so it works offline;
+the charts are drawn in the browser by the vendored Plotly.js from small JSON specs.
 
 The site is built in a temporary folder beside `out_dir` and swapped into place
 (`vocabulary.files.replaced_folder`): a failure at any point leaves the previous site as it was.
@@ -29,15 +30,16 @@ from dashboards import kaart, kwaliteit
 from dashboards.data import InputError, SiteData
 from dashboards.downloads import copy_downloads
 from dashboards.pages import factsheet, gemeente, home, indicator, releases, wijken
-from dashboards.render import Writer
+from dashboards.render import PLOTLY_SCRIPTS, Writer
 from indicators.catalogus import load_catalogue
 from vocabulary.files import replaced_folder
 from vocabulary.formatting import TIMEZONE, fmt_datetime
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
-ASSETS = ("site.js", "grafiek.js", "vergelijk.js", "favicon.svg")
+ASSETS = ("site.js", "grafiek.js", "grafiek-plotly.js", "grafiek-kaart.js", "vergelijk.js", "favicon.svg")
 STYLESHEETS = ("nlds/skip-link.css", "nlds/link.css", "nlds/data-badge.css", "style.css")
+VENDOR = STATIC / "vendor"  # Plotly.js, copied unchanged from the npm registry (vendor/README.md)
 
 __all__ = ["InputError", "SiteSummary", "build_site"]
 
@@ -63,9 +65,19 @@ def _release_label(data: SiteData, table: pd.DataFrame | None) -> tuple[str, str
     return label, status
 
 
+def plotly_locale_script() -> str:
+    """plotly.js-locales' nl.js (a CommonJS module) as a browser script that registers it with Plotly."""
+    module = (VENDOR / "plotly-locale-nl.js").read_text(encoding="utf-8")
+    return ("/* plotly.js-locales nl.js (MIT, Plotly, Inc.; see vendor/README.md), registered with Plotly. */\n"
+            "(function () {\nvar module = { exports: {} };\n" + module + "\nwindow.Plotly.register(module.exports);\n})();\n")
+
+
 def _write_assets(data: SiteData, target: Path) -> None:
     for asset in ASSETS:
         shutil.copyfile(STATIC / asset, target / asset)
+    plotly, locale = PLOTLY_SCRIPTS
+    shutil.copyfile(VENDOR / plotly, target / plotly)
+    (target / locale).write_text(plotly_locale_script(), encoding="utf-8")
     css = "\n".join((STATIC / name).read_text(encoding="utf-8") for name in STYLESHEETS)
     (target / "style.css").write_text(css, encoding="utf-8")
     (target / "kaart.js").write_text(kaart.script(), encoding="utf-8")

@@ -12,7 +12,7 @@ reeks (the Wmo hoofdgroepen, the stapeling combinations), shown together.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -28,6 +28,8 @@ RICHTINGEN = {
     "lager_is_beter": "Lager is beter",
     "neutraal": "Hoger is niet beter of slechter",
 }
+
+PER_INWONERS = "per 1.000 inwoners"  # the unit in which a count is compared with other gemeenten
 
 # How a change is named per unit: a change of a percentage is in procentpunten, not in %.
 VERANDERING_EENHEID = {"pct": "procentpunt", "per_1000": "per 1.000", "aantal": "", "dagen": "dagen"}
@@ -132,6 +134,12 @@ class IndicatorView:
     def is_count(self) -> bool:
         """A count compares sizes, not rates: never benchmarked against other gemeenten as such."""
         return self.eenheid == "aantal"
+
+    @property
+    def per_inwoners(self) -> IndicatorView:
+        """A count as it is compared with other gemeenten: per 1.000 inwoners, one decimal
+        (publish.benchmark). Same texts; the unit, the unit of a change and the decimals differ."""
+        return replace(self, eenheid="per_1000", eenheid_label=PER_INWONERS, factor=1000.0)
 
     @property
     def decimals(self) -> int:

@@ -10,11 +10,14 @@ the data (`groep_naam`) and their members are listed at the top of the page.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+
+from markupsafe import Markup, escape
 
 from dashboards import charts
 from dashboards.cells import Cells
-from dashboards.data import Groep, SiteData
-from dashboards.views import Block, IndicatorView, domein_titel
+from dashboards.data import Figure, Groep, SiteData
+from dashboards.views import PER_INWONERS, Block, IndicatorView, domein_titel
 from vocabulary.domeinen import INDICATOR_DOMEINEN
 from vocabulary.groepen import BAND_SOORTEN, GROOTTEKLASSE, LABELS, NEDERLAND, VERGELIJKBAAR
 from vocabulary.periode import label as periode_label
@@ -22,6 +25,8 @@ from vocabulary.periode import sort_key
 
 SOORTEN_OP_PAGINA = (*BAND_SOORTEN, NEDERLAND)  # vergelijkbaar, grootteklasse, nederland
 TELLING_NIET_VERGELEKEN = "Aantallen worden niet met andere gemeenten vergeleken: een grotere gemeente heeft vanzelf meer."
+TELLING_PER_INWONERS = "Een aantal wordt per 1.000 inwoners vergeleken: zie de regel eronder."
+PER_1000 = "per-1000"  # suffix of the chart id and file name of a count's comparison per 1.000 inwoners
 LIST_LIMIT = 12  # longer member lists fold away
 # The kind of each group as the page names it; the group itself is named by the data (groep_naam).
 # The kind "nederland" is all participating gemeenten: "Nederland" only when the data says so.
@@ -76,23 +81,51 @@ def _change(data: SiteData, view: IndicatorView, code: str, periode: str | None)
     return round(own - before, view.decimals), previous
 
 
+def rate_figure(data: SiteData, view: IndicatorView, periode: str | None, code: str) -> Figure | None:
+    """A count's figure per 1.000 inwoners (secret when the count is; None when not delivered)."""
+    figure = data.figure(view.id, periode, code)
+    if figure is None or figure.waarde is None:
+        return figure
+    return replace(figure, waarde=data.rate(view.id, periode, code))
+
+
+def _rate_row(data: SiteData, view: IndicatorView, code: str, periode: str | None, cells: Cells) -> dict:
+    """The row under a count: the same figure per 1.000 inwoners, beside the groups' medians per 1.000 inwoners."""
+    rate = view.per_inwoners
+    previous = data.previous_of(view.id, periode)
+    own, before = data.rate(view.id, periode, code), data.rate(view.id, previous, code)
+    change = None if own is None or before is None else round(own - before, rate.decimals)
+    title = f"Ten opzichte van {periode_label(previous)}" if previous else ""
+    figure = rate_figure(data, view, periode, code)
+    value = cells.missing("Geen aantal inwoners bekend") if figure is not None and not figure.geheim and own is None \
+        else cells.value(rate, figure)
+    row = [value, cells.change(rate, change, title=title)]
+    row += [cells.group(rate, data.group(view.id, periode, code, soort)) for soort in BAND_SOORTEN]
+    nederland = data.nederland(view.id, periode, code)
+    row.append(cells.number(rate, nederland.waarde if nederland else None, missing_title="Geen cijfer voor de hele groep"))
+    naam = Markup(f'{escape(view.label)}<br><span class="toelichting">{PER_INWONERS}</span>')
+    return {"view": rate, "naam": naam, "periode": periode, "cells": row}
+
+
 def kern_rows(data: SiteData, block: Block, code: str, cells: Cells) -> list[dict]:
-    """Latest half-year per indicator: value, change, the groups, all participating gemeenten."""
+    """Latest half-year per indicator: value, change, the groups, all participating gemeenten.
+    A count is compared per 1.000 inwoners, in a row of its own right under it."""
     rows = []
     for view in block.views:
         periode = data.latest_of(view.id)
         change, previous = _change(data, view, code, periode)
         title = f"Ten opzichte van {periode_label(previous)}" if previous else ""
         row = [cells.value(view, data.figure(view.id, periode, code)), cells.change(view, change, title=title)]
-        for soort in BAND_SOORTEN:
-            if view.is_count:
-                row.append(cells.missing(TELLING_NIET_VERGELEKEN))
-            else:
-                row.append(cells.group(view, data.group(view.id, periode, code, soort)))
-        nederland = None if view.is_count else data.nederland(view.id, periode, code)
-        row.append(cells.number(view, nederland.waarde if nederland else None,
-                                missing_title=TELLING_NIET_VERGELEKEN if view.is_count else "Geen cijfer voor de hele groep"))
-        rows.append({"view": view, "periode": periode, "cells": row})
+        rated = view.is_count and data.has_rate(view.id)
+        if view.is_count:
+            row += [cells.missing(TELLING_PER_INWONERS if rated else TELLING_NIET_VERGELEKEN)] * (len(BAND_SOORTEN) + 1)
+        else:
+            row += [cells.group(view, data.group(view.id, periode, code, soort)) for soort in BAND_SOORTEN]
+            nederland = data.nederland(view.id, periode, code)
+            row.append(cells.number(view, nederland.waarde if nederland else None, missing_title="Geen cijfer voor de hele groep"))
+        rows.append({"view": view, "naam": view.label, "periode": periode, "cells": row})
+        if rated:
+            rows.append(_rate_row(data, view, code, periode, cells))
     return rows
 
 
@@ -105,65 +138,108 @@ def _comparison(data: SiteData, view: IndicatorView, code: str, halves: list[str
     return None, []
 
 
-def block_chart(data: SiteData, block: Block, code: str, naam: str) -> tuple[dict | None, str]:
-    """One chart per block and its caption; None (with a sentence saying why) when every own figure is secret."""
-    views, label = block.views, block.eenheid_label
-    halves = data.periodes_of_block(block)
-    if not any(data.value(v.id, p, code) is not None for v in views for p in halves):
-        return None, (f"Alle cijfers van {naam} voor ‘{block.titel}’ zijn geheim of niet geleverd; daarom is er geen grafiek. "
-                      "De tabel hieronder zegt per periode waarom.")
-    bestand = f"{code}-{block.key}"
-    view = block.first
-    breuken = [(k.periode, k.tekst) for v in views for k in v.kanttekeningen if k.soort == "trendbreuk" and k.periode]
-    if not block.is_reeks:
-        reeksen = [(naam, charts.EIGEN, [data.value(view.id, p, code) for p in halves])]
-        band = None
-        caption = f"{view.titel} in {naam} per halfjaar"
-        if not view.is_count:
-            soort, groups = _comparison(data, view, code, halves)
-            if soort is not None:
-                groep_naam = next(g.naam for g in groups if g is not None)
-                reeksen.append((f"{groep_naam} (mediaan)", charts.GROEP, [g.mediaan if g else None for g in groups]))
-                if any(g is not None and g.has_band for g in groups):
-                    band = (f"{groep_naam}: middelste helft (P25–P75)", [g.p25 if g and g.has_band else None for g in groups],
-                            [g.p75 if g and g.has_band else None for g in groups])
-                caption += f", met de mediaan{' en de middelste helft' if band else ''} van de groep ‘{groep_naam}’"
-            totals = [data.nederland(view.id, p, code) for p in halves]
-            if any(t is not None for t in totals):
-                totaal_naam = next(t.naam for t in totals if t is not None)
-                reeksen.append((totaal_naam, charts.TOTAAL, [t.waarde if t else None for t in totals]))
-                caption += f" en ‘{totaal_naam}’ samen"
-        spec = charts.trend(halves, titel=f"{view.titel} ({label})", eenheid=label, decimalen=view.decimals,
-                            bestand=bestand, reeksen=reeksen, band=band, breuken=breuken)
-        return spec, caption + ". Een ontbrekend punt is geheim of niet geleverd; de tabel hieronder geeft alle cijfers."
-    if block.first.is_count:
-        series = {v.label: [data.value(v.id, p, code) for p in halves] for v in views}
-        spec = charts.lijnen(halves, series, titel=f"{block.titel} in {naam}", eenheid=label, decimalen=0, bestand=bestand)
-        spec["breuken"] = [{"x": halves.index(p), "tekst": t} for p, t in breuken if p in halves]
-        return spec, f"{block.titel} in {naam} per halfjaar, per categorie. De tabel hieronder geeft alle cijfers."
-    periode = max((data.latest_of(v.id) for v in views if data.latest_of(v.id)), key=sort_key)
-    reeksen = [(naam, charts.EIGEN, [data.value(v.id, periode, code) for v in views])]
-    totals = [data.nederland(v.id, periode, code) for v in views]
-    caption = f"{block.titel} in {naam}, {periode_label(periode)}"
+def _compared_trend(data: SiteData, view: IndicatorView, code: str, naam: str, halves: list[str], own: list[float | None], *,
+                    titel: str, label: str, decimalen: int, bestand: str, breuken: list[tuple[str, str]]) -> tuple[dict, str]:
+    """The gemeente's line beside its group's median (with the P25–P75 band where the data has it)
+    and all participating gemeenten together: a rate, or a count per 1.000 inwoners."""
+    reeksen = [(naam, charts.EIGEN, own)]
+    band = None
+    caption = f"{titel} ({label}) in {naam} per halfjaar"
+    soort, groups = _comparison(data, view, code, halves)
+    if soort is not None:
+        groep_naam = next(g.naam for g in groups if g is not None)
+        reeksen.append((f"{groep_naam} (mediaan)", charts.GROEP, [g.mediaan if g else None for g in groups]))
+        if any(g is not None and g.has_band for g in groups):
+            band = (f"{groep_naam}: middelste helft (P25–P75)", [g.p25 if g and g.has_band else None for g in groups],
+                    [g.p75 if g and g.has_band else None for g in groups])
+        caption += f", met de mediaan{' en de middelste helft' if band else ''} van de groep ‘{groep_naam}’"
+    totals = [data.nederland(view.id, p, code) for p in halves]
     if any(t is not None for t in totals):
         totaal_naam = next(t.naam for t in totals if t is not None)
         reeksen.append((totaal_naam, charts.TOTAAL, [t.waarde if t else None for t in totals]))
-        caption += f", naast {totaal_naam}"
-    spec = charts.staven([v.label for v in views], titel=f"{block.titel} ({label}), {periode_label(periode)}", eenheid=label,
-                         decimalen=view.decimals, bestand=bestand, reeksen=reeksen)
+        caption += f" en ‘{totaal_naam}’ samen"
+    spec = charts.trend(halves, titel=f"{titel} ({label})", eenheid=label, decimalen=decimalen, bestand=bestand,
+                        reeksen=reeksen, band=band, breuken=breuken)
+    return spec, caption + ". Een ontbrekend punt is geheim of niet geleverd; de tabel hieronder geeft alle cijfers."
+
+
+def _compared_bars(data: SiteData, views: list[IndicatorView], code: str, naam: str, periode: str, values: list[float | None], *,
+                   titel: str, label: str, decimalen: int, bestand: str) -> tuple[dict, str]:
+    """The categories of a reeks in one periode: the gemeente beside its group's median and all gemeenten together."""
+    reeksen = [(naam, charts.EIGEN, values)]
+    caption = f"{titel} ({label}) in {naam}, {periode_label(periode)}"
+    for soort in BAND_SOORTEN:
+        groups = [data.group(v.id, periode, code, soort) for v in views]
+        if any(g is not None and g.comparable and g.mediaan is not None for g in groups):
+            groep_naam = next(g.naam for g in groups if g is not None)
+            reeksen.append((f"{groep_naam} (mediaan)", charts.GROEP,
+                            [g.mediaan if g is not None and g.comparable else None for g in groups]))
+            caption += f", naast de mediaan van de groep ‘{groep_naam}’"
+            break
+    totals = [data.nederland(v.id, periode, code) for v in views]
+    if any(t is not None for t in totals):
+        totaal_naam = next(t.naam for t in totals if t is not None)
+        reeksen.append((totaal_naam, charts.TOTAAL, [t.waarde if t else None for t in totals]))
+        caption += f"{' en' if len(reeksen) > 2 else ', naast'} {totaal_naam}"
+    spec = charts.staven([v.label for v in views], titel=f"{titel} ({label}), {periode_label(periode)}", eenheid=label,
+                         decimalen=decimalen, bestand=bestand, reeksen=reeksen)
     return spec, caption + ". Een punt (.) is geheim of niet geleverd; de tabel ‘Kerncijfers’ hierboven geeft dezelfde cijfers."
 
 
+def block_charts(data: SiteData, block: Block, code: str, naam: str) -> tuple[list[tuple[str, dict, str]], str]:
+    """The charts of a block as (id, spec, caption), and a sentence saying why there is none when
+    every own figure is secret. A count gets a second chart: its comparison per 1.000 inwoners."""
+    views, label = block.views, block.eenheid_label
+    halves = data.periodes_of_block(block)
+    if not any(data.value(v.id, p, code) is not None for v in views for p in halves):
+        return [], (f"Alle cijfers van {naam} voor ‘{block.titel}’ zijn geheim of niet geleverd; daarom is er geen grafiek. "
+                    "De tabel hieronder zegt per periode waarom.")
+    key, bestand, view = f"g-{block.key}", f"{code}-{block.key}", block.first
+    breuken = [(k.periode, k.tekst) for v in views for k in v.kanttekeningen if k.soort == "trendbreuk" and k.periode]
+    rated = [v for v in views if v.is_count and data.has_rate(v.id)]
+    out = []
+    if not block.is_reeks and not view.is_count:
+        return [(key, *_compared_trend(data, view, code, naam, halves, [data.value(view.id, p, code) for p in halves],
+                                       titel=view.titel, label=label, decimalen=view.decimals, bestand=bestand, breuken=breuken))], ""
+    if view.is_count:
+        series = {v.label: [data.value(v.id, p, code) for p in halves] for v in views}
+        spec = charts.lijnen(halves, series, titel=f"{block.titel} in {naam}", eenheid=label, decimalen=0, bestand=bestand)
+        spec["breuken"] = [{"x": halves.index(p), "tekst": t} for p, t in breuken if p in halves]
+        out.append((key, spec, f"{block.titel} in {naam} per halfjaar{', per categorie' if block.is_reeks else ''}. "
+                               "De tabel hieronder geeft alle cijfers."))
+        if rated and not block.is_reeks:
+            own = [data.rate(view.id, p, code) for p in halves]
+            if any(v is not None for v in own):
+                out.append((f"{key}-{PER_1000}", *_compared_trend(
+                    data, view, code, naam, halves, own, titel=view.titel, label=PER_INWONERS,
+                    decimalen=1, bestand=f"{bestand}-{PER_1000}", breuken=breuken)))
+        elif rated:
+            periode = max((data.latest_of(v.id) for v in rated if data.latest_of(v.id)), key=sort_key)
+            own = [data.rate(v.id, periode, code) for v in rated]
+            if any(v is not None for v in own):
+                out.append((f"{key}-{PER_1000}", *_compared_bars(
+                    data, rated, code, naam, periode, own, titel=block.titel, label=PER_INWONERS,
+                    decimalen=1, bestand=f"{bestand}-{PER_1000}")))
+        return out, ""
+    periode = max((data.latest_of(v.id) for v in views if data.latest_of(v.id)), key=sort_key)
+    return [(key, *_compared_bars(data, views, code, naam, periode, [data.value(v.id, periode, code) for v in views],
+                                  titel=block.titel, label=label, decimalen=view.decimals, bestand=bestand))], ""
+
+
 def trend_table(data: SiteData, block: Block, code: str, naam: str) -> dict:
-    """Every periode (half-years and years) of the block, as a table: the chart's text alternative."""
+    """Every periode (half-years and years) of the block, as a table: the charts' text alternative."""
     cells = Cells()
     views, view = block.views, block.first
     all_periodes = data.all_periodes_of_block(block)
     single = not block.is_reeks
+    rated = view.is_count and data.has_rate(view.id)
     if single:
         headers = (["Teller", "Noemer"] if view.has_ratio else []) + [f"{naam} ({view.eenheid_label})"]
-        if not view.is_count:
-            headers += [f"{_group_header(data, code, VERGELIJKBAAR)}: mediaan (P25–P75)", _group_header(data, code, NEDERLAND)]
+        if rated:
+            headers.append(f"{naam} ({PER_INWONERS})")
+        if not view.is_count or rated:
+            unit = f" ({PER_INWONERS})" if rated else ""
+            headers += [f"{_group_header(data, code, VERGELIJKBAAR)}: mediaan (P25–P75){unit}", _group_header(data, code, NEDERLAND) + unit]
     else:
         headers = [v.label for v in views]
     rows = []
@@ -172,10 +248,13 @@ def trend_table(data: SiteData, block: Block, code: str, naam: str) -> dict:
             figure = data.figure(view.id, periode, code)
             row = [cells.count(figure, "teller"), cells.count(figure, "noemer")] if view.has_ratio else []
             row.append(cells.value(view, figure))
-            if not view.is_count:
+            shown = view.per_inwoners if rated else view
+            if rated:
+                row.append(cells.value(shown, rate_figure(data, view, periode, code)))
+            if not view.is_count or rated:
                 nederland = data.nederland(view.id, periode, code)
-                row += [cells.group(view, data.group(view.id, periode, code, VERGELIJKBAAR)),
-                        cells.number(view, nederland.waarde if nederland else None)]
+                row += [cells.group(shown, data.group(view.id, periode, code, VERGELIJKBAAR)),
+                        cells.number(shown, nederland.waarde if nederland else None)]
         else:
             row = [cells.value(v, data.figure(v.id, periode, code)) for v in views]
         rows.append({"periode": periode, "cells": row})
@@ -196,16 +275,16 @@ def context(data: SiteData, code: str, root: str = "../") -> tuple[dict, dict]:
                 continue
             cells = Cells()
             kern = kern_rows(data, block, code, cells)
-            spec, caption = block_chart(data, block, code, naam)
-            if spec is not None:
-                specs[f"g-{block.key}"] = spec
+            grafieken, melding = block_charts(data, block, code, naam)
+            specs.update((key, spec) for key, spec, _ in grafieken)
             periodes_shown = data.all_periodes_of_block(block)
             items.append({
                 "block": block,
                 "kern": kern,
                 "kern_noot": cells.noot(root),
-                "grafiek": f"g-{block.key}" if spec is not None else None,
-                "caption": caption,
+                "per_inwoners": any(v.is_count and data.has_rate(v.id) for v in block.views),
+                "grafieken": [(key, caption) for key, _, caption in grafieken],
+                "melding": melding,
                 "kanttekeningen": [k for v in block.views for k in v.notes_for(periodes_shown)],
                 "trend": trend_table(data, block, code, naam),
                 "wijken": sum(len(data.wijken.get((code, v.id), [])) for v in block.views) > 0,

@@ -2,7 +2,9 @@
 
 A map coloured by the indicator, every published gemeente on one axis (secret ones listed in
 the table, never drawn), the figure of all participating gemeenten per periode, and a sortable
-table. An indicator that is secret for every gemeente says so instead of drawing empty charts.
+table. A count (instroom, uitstroom) is compared per 1.000 inwoners, as publish.benchmark does:
+its chart and groups are per 1.000 inwoners, the table has both. An indicator that is secret for
+every gemeente says so instead of drawing empty charts.
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ import json
 from dashboards import charts
 from dashboards.cells import Cells, reden
 from dashboards.data import SiteData
-from dashboards.pages.gemeente import TELLING_NIET_VERGELEKEN
-from dashboards.views import IndicatorView, domein_titel
+from dashboards.pages.gemeente import TELLING_NIET_VERGELEKEN, rate_figure
+from dashboards.views import PER_INWONERS, IndicatorView, domein_titel
 from vocabulary.groepen import BAND_SOORTEN, LABELS
 from vocabulary.periode import label as periode_label
 
@@ -21,6 +23,9 @@ from vocabulary.periode import label as periode_label
 def context(data: SiteData, view: IndicatorView) -> tuple[dict, dict]:
     periode = data.latest_of(view.id)
     previous = data.previous_of(view.id, periode)
+    # A count is compared per 1.000 inwoners (publish.benchmark): that is what the chart and the groups show.
+    rated = view.is_count and data.has_rate(view.id)
+    compared = view.per_inwoners if rated else view
     cells = Cells()
     gemeenten = []
     for code in data.codes:
@@ -30,41 +35,48 @@ def context(data: SiteData, view: IndicatorView) -> tuple[dict, dict]:
         before = data.value(view.id, previous, code)
         change = None if figure.waarde is None or before is None else round(figure.waarde - before, view.decimals)
         row = [cells.value(view, figure), cells.change(view, change)]
+        waarde = figure.waarde
+        if rated:
+            waarde = data.rate(view.id, periode, code)
+            row.append(cells.value(compared, rate_figure(data, view, periode, code)) if waarde is not None or figure.geheim
+                       else cells.missing("Geen aantal inwoners bekend"))
         for soort in BAND_SOORTEN:
-            row.append(cells.missing(TELLING_NIET_VERGELEKEN) if view.is_count
-                       else cells.group(view, data.group(view.id, periode, code, soort)))
-        gemeenten.append({"code": code, "naam": data.names[code], "waarde": figure.waarde, "cells": row})
+            row.append(cells.missing(TELLING_NIET_VERGELEKEN) if view.is_count and not rated
+                       else cells.group(compared, data.group(view.id, periode, code, soort)))
+        gemeenten.append({"code": code, "naam": data.names[code], "waarde": waarde, "cells": row})
     gemeenten.sort(key=lambda g: (g["waarde"] is None, -(g["waarde"] or 0), g["naam"].lower()))
     shown = [g for g in gemeenten if g["waarde"] is not None]
     totaal_label = data.totaal_label()
+    totals = data.rate_totals if rated else data.totaal
     specs: dict[str, dict] = {}
-    totaal = data.totaal.get((view.id, periode))
+    totaal = totals.get((view.id, periode))
+    unit = f" {PER_INWONERS}" if rated else ""
     if shown:
         specs["verdeling"] = charts.verdeling(
             [g["naam"] for g in shown], [g["code"] for g in shown], [g["waarde"] for g in shown],
-            titel=f"{view.titel} ({view.eenheid_label}), {periode_label(periode)}", eenheid=view.eenheid_label,
-            decimalen=view.decimals, bestand=f"{view.id}-gemeenten",
-            lijnen=[] if view.is_count or totaal is None else [(totaal_label, totaal)], links="../gemeente/",
+            titel=f"{view.titel}{unit} ({compared.eenheid_label}), {periode_label(periode)}", eenheid=compared.eenheid_label,
+            decimalen=compared.decimals, bestand=f"{view.id}-gemeenten",
+            lijnen=[] if (view.is_count and not rated) or totaal is None else [(totaal_label, totaal)], links="../gemeente/",
         )
         if not view.is_count:
             specs["kaart"] = charts.kaart(view.id, periode, titel=view.titel, eenheid=view.eenheid_label,
                                           decimalen=view.decimals, bestand=f"kaart-{view.id}")
     halves = data.halves(view.id)
-    totals = [data.totaal.get((view.id, p)) for p in halves]
-    if not view.is_count and any(t is not None for t in totals):
+    trend = [totals.get((view.id, p)) for p in halves]
+    if (not view.is_count or rated) and any(t is not None for t in trend):
         specs["totaal"] = charts.trend(
-            halves, titel=f"{view.titel}: {totaal_label} ({view.eenheid_label})", eenheid=view.eenheid_label,
-            decimalen=view.decimals, bestand=f"{view.id}-totaal", reeksen=[(totaal_label, charts.TOTAAL, totals)],
+            halves, titel=f"{view.titel}{unit}: {totaal_label} ({compared.eenheid_label})", eenheid=compared.eenheid_label,
+            decimalen=compared.decimals, bestand=f"{view.id}-totaal", reeksen=[(totaal_label, charts.TOTAAL, trend)],
             breuken=[(k.periode, k.tekst) for k in view.kanttekeningen if k.soort == "trendbreuk" and k.periode],
         )
     totaal_cells = Cells()
     per_periode = []
     for p in data.indicator_periodes.get(view.id, []):
         count = sum(1 for code in data.codes if data.value(view.id, p, code) is not None)
-        per_periode.append({"periode": p, "cells": [
-            totaal_cells.number(view, data.totaal.get((view.id, p)), missing_title="Geen gepubliceerde cijfers"),
-            totaal_cells.text(str(count)),
-        ]})
+        row = [totaal_cells.number(view, data.totaal.get((view.id, p)), missing_title="Geen gepubliceerde cijfers")]
+        if rated:
+            row.append(totaal_cells.number(compared, data.rate_totals.get((view.id, p)), missing_title="Geen gepubliceerde cijfers"))
+        per_periode.append({"periode": p, "cells": [*row, totaal_cells.text(str(count))]})
     block = data.block_of[view.id]
     page = {
         "view": view,
@@ -80,6 +92,7 @@ def context(data: SiteData, view: IndicatorView) -> tuple[dict, dict]:
         "heeft_totaal": "totaal" in specs,
         "kanttekeningen": view.notes_for(data.indicator_periodes.get(view.id, [])),
         "groep_labels": [LABELS[s] for s in BAND_SOORTEN],
+        "per_inwoners": rated,
     }
     return page, specs
 

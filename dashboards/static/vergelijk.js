@@ -2,13 +2,13 @@
    drawn as lines in one chart and side by side in one table. The selection lives in the address
    (?gemeenten=…&indicator=…, or ?vergelijk=… on a gemeente page), so a link reproduces the view
    (permalink); an embed snippet shows only the chart and the table (&insluiten=1).
-   Needs grafiek.js (loaded before it) and zoekindex.js. Without JavaScript the page links to the
-   indicator pages, which have the same figures in tables. */
+   Needs grafiek.js and grafiek-plotly.js (the chart is a trend chart with one line per gemeente)
+   and zoekindex.js. Without JavaScript the page links to the indicator pages, which have the same
+   figures in tables. */
 (function () {
   "use strict";
-  var G = window.GMSD, I = G.intern;
-  var drawTrend = I.drawTrend, csvTrend = I.csvTrend, toolbar = I.toolbar, fmt = I.fmt, esc = I.esc, isNum = I.isNum,
-      namen = I.namen, REDENEN = I.REDENEN, ROOT = I.ROOT;
+  var G = window.GMSD;
+  var fmt = G.fmt, esc = G.esc, isNum = G.isNum, namen = G.namen, REDENEN = G.REDENEN, ROOT = G.ROOT;
 
   G.vergelijk = function (box) {
     var params = new URLSearchParams(window.location.search), param = box.getAttribute("data-param") || "gemeenten";
@@ -51,7 +51,7 @@
       '<details><summary>Insluiten in een eigen pagina</summary><label for="v-embed-' + uid + '">Code om in te sluiten</label>' +
       '<textarea id="v-embed-' + uid + '" readonly rows="3"></textarea></details>';
     box.appendChild(share);
-    var spec = null, svg = null;
+    var spec = null, chart = null;
     function permalink() {
       var url = new URL(window.location.href);
       url.searchParams.set(param, chosen.join(","));
@@ -77,15 +77,21 @@
       });
       G.laad(indicator, function (data) {
         var periodes = data.periodes, d = data.decimalen;
+        // The chart has the half-years (a year figure is not on the same scale as a half-year); the table has all.
+        var shown = periodes.map(function (p, i) { return i; }).filter(function (i) { return /-H[12]$/.test(periodes[i]); });
+        if (!shown.length) shown = periodes.map(function (p, i) { return i; });
+        function pick(list) { return shown.map(function (i) { return list[i]; }); }
         spec = { soort: "trend", titel: data.titel + " (" + data.eenheid + ")", eenheid: data.eenheid, decimalen: d,
-                 bestand: "vergelijking-" + data.id, x: data.x, xk: data.xk,
+                 bestand: "vergelijking-" + data.id, x: pick(data.x), xk: pick(data.xk),
                  reeksen: chosen.map(function (code, i) {
                    return { naam: names[code], rol: i === 0 && param === "vergelijk" ? "eigen" : "extra",
-                            w: (data.w[code] || periodes.map(function () { return null; })).map(function (v) { return isNum(v) ? v : null; }) };
+                            w: pick(data.w[code] || periodes.map(function () { return null; })).map(function (v) { return isNum(v) ? v : null; }) };
                  }) };
-        canvas.innerHTML = "";
-        svg = chosen.length ? drawTrend(canvas, spec) : null;
-        caption.textContent = chosen.length ? data.titel + " per periode voor " + chosen.map(function (c) { return names[c]; }).join(", ") +
+        canvas.hidden = !chosen.length;
+        if (chosen.length) {
+          if (chart) chart.opnieuw(spec); else chart = G.tekenaars.trend(canvas, spec);
+        }
+        caption.textContent = chosen.length ? data.titel + " per halfjaar voor " + chosen.map(function (c) { return names[c]; }).join(", ") +
           ". Een ontbrekend punt is geheim of niet geleverd; de tabel geeft alle cijfers." : "Kies een of meer gemeenten.";
         var html = '<table><caption>' + esc(data.titel) + " (" + esc(data.eenheid) + ')</caption><thead><tr><th scope="col">Periode</th>';
         chosen.forEach(function (c) { html += '<th scope="col" class="getal">' + esc(names[c]) + "</th>"; });
@@ -121,10 +127,10 @@
       if (navigator.clipboard) navigator.clipboard.writeText(field.value).catch(function () {});
       message.textContent = "De link is gekopieerd.";
     });
-    toolbar(figure, function () { return svg; }, function () { return spec ? csvTrend(spec) : []; }, "vergelijking");
+    G.toolbar(figure, function () { return chosen.length ? chart : null; }, "vergelijking");
     update(true);
   };
 
   function start() { document.querySelectorAll(".vergelijk").forEach(G.vergelijk); }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
+  if (document.readyState === "complete") start(); else document.addEventListener("DOMContentLoaded", start);
 })();

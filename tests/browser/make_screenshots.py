@@ -4,8 +4,9 @@
 
 Builds the site from WAREHOUSE (a warehouse.duckdb, read-only) into a temporary folder, or, without
 one, from the national-sized test tables (every gemeente on the map), and photographs the home page,
-a gemeente page (its groups and map, and its comparison with chosen gemeenten), an indicator page
-and the releases page in headless system Chromium (never downloaded).
+a gemeente page (its groups and map, its comparison with chosen gemeenten, a block with its chart, the
+counts per 1.000 inwoners), an indicator page and the releases page in headless system Chromium
+(never downloaded).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from playwright.sync_api import sync_playwright
 
 from dashboards.site import build_site
 from indicators.export import published_tables
-from tests.fixtures.chromium import CHROMIUM, FLAGS
+from tests.fixtures.chromium import CHROMIUM, DRAWN, FLAGS
 from tests.fixtures.published import RELEASES, REVISIONS, national_tables
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,7 +32,9 @@ SHOTS = [  # name, path, element to scroll to (None: top), full page
     ("gemeente-kaart", f"gemeente/{GEMEENTE}.html", "#groepen-kop"),
     ("gemeente-vergelijking", f"gemeente/{GEMEENTE}.html?vergelijk={CHOSEN}&indicator=wmo_per_1000", "#vergelijk-kop"),
     ("gemeente-blok", f"gemeente/{GEMEENTE}.html", "#wmo_per_1000"),
+    ("gemeente-aantallen", f"gemeente/{GEMEENTE}.html", "#instroom"),
     ("indicator", "indicator/wmo_per_1000.html", None),
+    ("indicator-gemeenten", "indicator/wmo_per_1000.html", "[data-grafiek=verdeling]"),
     ("releases", "releases.html", None),
 ]
 
@@ -58,8 +61,9 @@ def main(argv: list[str]) -> int:
                 for name, path, anchor in SHOTS:
                     page.goto(summary.out_dir.joinpath(path.split("?")[0]).as_uri() + ("?" + path.split("?")[1] if "?" in path else ""))
                     page.wait_for_load_state("load")
-                    if page.locator("[data-grafiek]").count():
-                        page.wait_for_function("document.querySelectorAll('.teken svg').length >= 1", timeout=30_000)
+                    charts = page.locator("[data-grafiek], .vergelijk").count()
+                    if charts:  # every chart drawn: a Plotly chart with traces, or the SVG map
+                        page.wait_for_function(f"({DRAWN}) >= {charts}", timeout=30_000)
                     if anchor:
                         page.evaluate(f"() => document.querySelector('{anchor}').scrollIntoView()")
                     page.wait_for_timeout(400)

@@ -15,28 +15,19 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
+from clearinghouse.privacy_audit import VENDOR_FILES, Needles, elfproef, scan
 from dashboards import kaart
 from dashboards.data import InputError, pooled, prepare
 from dashboards.downloads import archive_releases
 from dashboards.links import broken_links
 from dashboards.serve import make_server
-from dashboards.site import build_site
+from dashboards.render import PLOTLY_SCRIPTS
+from dashboards.site import VENDOR, build_site
 from indicators.catalogus import load_catalogue
 from tests.fixtures.published import (
-    GENERATED, RELEASES, REVISIONS, SECRET_VALUE, benchmark_table, full_catalogue_indicatoren, indicatoren, tables,
+    GENERATED, RELEASES, REVISIONS, SECRET_VALUE, Declared, benchmark_table, full_catalogue_indicatoren, indicatoren, tables,
 )
 from vocabulary.formatting import fmt_count, fmt_datetime, fmt_number, fmt_periode, fmt_waarde
-
-
-class Declared:
-    """A catalogue indicator with the newer declarations (richting, kanttekeningen) added."""
-
-    def __init__(self, indicator, **extra):
-        self._indicator = indicator
-        self.__dict__.update(extra)
-
-    def __getattr__(self, name):
-        return getattr(self._indicator, name)
 
 
 @pytest.fixture()
@@ -131,25 +122,47 @@ def test_secret_shows_a_dot_with_its_reason_in_text_never_the_value(full_site):
     assert "<strong>.k</strong> = klein aantal: 0 tot en met 7 personen" in page  # the footnote under the table
     explained = read(full_site.out_dir / "over-de-cijfers.html")
     assert "aanvullend geheim" in explained and "totaal min de andere onderdelen" in explained
+    bundle = full_site.out_dir / "plotly-basic.min.js"  # third-party code, byte for byte the vendored file
+    assert bundle.read_bytes() == (VENDOR / "plotly-basic.min.js").read_bytes()
     for path in full_site.out_dir.rglob("*"):
-        if path.is_file() and path.suffix in (".html", ".js", ".csv"):
+        if path.is_file() and path.suffix in (".html", ".js", ".csv") and path != bundle:
             text = read(path)
             assert "42,4" not in text and "42.4" not in text, path
             assert "38,9" not in text and "38.9" not in text, path  # the revision difference of the secret row
 
 
-def test_light_offline_pages_without_plotly(full_site):
+def test_plotly_is_vendored_and_loaded_only_where_a_chart_needs_it(full_site):
     out = full_site.out_dir
-    assert not list(out.rglob("plotly*.js"))
-    assert (out / "grafiek.js").stat().st_size < 60_000 and (out / "kaart.js").stat().st_size < 120_000
+    assert (out / "plotly-basic.min.js").read_bytes() == (VENDOR / "plotly-basic.min.js").read_bytes()
+    assert (VENDOR / "LICENSE-plotly.txt").read_text(encoding="utf-8").startswith("MIT License")
+    locale = read(out / "plotly-locale-nl.js")
+    assert "window.Plotly.register(module.exports)" in locale and "decimal: ','" in locale and "'maart'" in locale
+    assert (out / "grafiek.js").stat().st_size < 20_000 and (out / "kaart.js").stat().st_size < 120_000
+    chart_code = ["plotly-basic.min.js", "plotly-locale-nl.js", "grafiek.js", "grafiek-plotly.js"]
     gemeente = read(out / "gemeente" / "GM0358.html")
-    assert '<script src="../grafiek.js" defer></script>' in gemeente
-    assert "grafiek.js" not in read(out / "downloads.html")  # no chart: no chart code
+    scripts = re.findall(r'<script src="\.\./([^"]+)" defer></script>', gemeente)
+    assert scripts == ["zoekindex.js", "site.js", *chart_code, "grafiek-kaart.js", "vergelijk.js"]  # in this order
+    home = read(out / "index.html")  # only the map: SVG, no Plotly
+    assert re.findall(r'<script src="([^"]+)" defer></script>', home) == ["zoekindex.js", "site.js", "grafiek.js", "grafiek-kaart.js"]
+    assert re.findall(r'<script src="([^"]+)" defer></script>', read(out / "downloads.html")) == ["zoekindex.js", "site.js"]
     for page in full_site.pages:
         text = read(page).lower()
         assert "cdn" not in text and "https://" not in text and "http://" not in text, page
         assert re.search(r"<script src=[^>]*>", text) is None or all(
             " defer" in tag for tag in re.findall(r"<script src=[^>]*>", text)), page
+
+
+def test_the_privacy_audit_skips_only_the_vendored_bundle(full_site):
+    """Minified code is full of 9-digit numbers: the bundle is skipped for the 11-proef, nothing else is."""
+    assert VENDOR_FILES == {PLOTLY_SCRIPTS[0]}
+    planted = "111222333"  # passes the 11-proef
+    assert elfproef(pd.Series([planted])).all()
+    for name in ("plotly-basic.min.js", "grafiek-plotly.js"):
+        path = full_site.out_dir / name
+        path.write_text(read(path) + f"\n// {planted}\n", encoding="utf-8")
+    findings = scan(full_site.out_dir, Needles())
+    flagged = {f.path.name for f in findings.findings if f.kind == "11-proef"}
+    assert flagged == {"grafiek-plotly.js"}
 
 
 def test_every_chart_has_a_caption_and_a_table(full_site):
@@ -249,13 +262,56 @@ def test_published_catalogue_texts_win(tmp_path):
     assert "<dd>Gemeenten; CBS</dd>" in page
 
 
-def test_counts_are_whole_numbers_and_not_compared(tmp_path):
+def test_counts_are_whole_numbers_and_compared_per_1000_inwoners(tmp_path):
     df = full_catalogue_indicatoren(wijken=2)
     summary = build_site(tables(df), tmp_path / "site", generated_at=GENERATED)
     page = read(summary.out_dir / "gemeente" / "GM0358.html")
     block = page[page.index('id="instroom"'):page.index('id="uitstroom"')]
     assert re.search(r'<td class="getal">1\d\d</td>', block) and not re.search(r">1\d\d,\d<", block)
-    assert "Aantallen worden niet met andere gemeenten vergeleken" in block
+    # Aalsmeer 2025-H1: 105 gestarte jeugdtrajecten / 33.279 inwoners (CBS) × 1.000 = 3,2; both gemeenten
+    # together: 210 / (33.279 + 931.298) × 1.000 = 0,2 (publish.benchmark, eenheid per_1000).
+    assert "Kerncijfers Instroom: gestarte trajecten (aantal en per 1.000 inwoners)" in block
+    row = re.search(r'<th scope="row">Jeugd<br><span class="toelichting">per 1.000 inwoners</span></th>(.*?)</tr>', block).group(1)
+    assert row.startswith('<td class="getal">3,2</td>') and row.endswith('<td class="getal">0,2</td>')
+    assert "Een aantal wordt per 1.000 inwoners vergeleken" in block  # the group cells of the count itself
+    bars = chart_specs(page)["g-instroom-per-1000"]
+    assert bars["soort"] == "staven" and bars["eenheid"] == "per 1.000 inwoners" and bars["categorieen"][0] == "Jeugd"
+    assert [(r["rol"], r["w"][0]) for r in bars["reeksen"]] == [("eigen", 3.2), ("totaal", 0.2)]
+    assert "Instroom: gestarte trajecten (per 1.000 inwoners), 1e halfjaar 2025" == bars["titel"]
+    factsheet = read(summary.out_dir / "gemeente" / "GM0358-factsheet.html")
+    assert "Instroom: gestarte trajecten: Jeugd <span class=\"eenheid\">(per 1.000 inwoners;" in factsheet
+    indicator = read(summary.out_dir / "indicator" / "instroom_jeugd.html")
+    verdeling = chart_specs(indicator)["verdeling"]
+    assert verdeling["eenheid"] == "per 1.000 inwoners" and verdeling["namen"] == ["Aalsmeer", "Amsterdam"]
+    assert verdeling["w"] == [3.2, 0.1] and verdeling["lijnen"] == [{"naam": "alle deelnemende gemeenten (2)", "w": 0.2}]
+    assert chart_specs(indicator)["totaal"]["reeksen"][0]["w"][-1] == 0.2
+    assert '<button type="button" class="sorteer">Per 1.000 inwoners</button>' in indicator
+
+
+def test_a_count_on_its_own_gets_a_trend_per_1000_inwoners(tmp_path):
+    catalogue = [Declared(i, reeks=None) if i.id == "instroom_jeugd" else i for i in load_catalogue()]
+    summary = build_site(tables(full_catalogue_indicatoren(wijken=2)), tmp_path / "site", generated_at=GENERATED, catalogue=catalogue)
+    page = read(summary.out_dir / "gemeente" / "GM0358.html")
+    specs = chart_specs(page)
+    assert specs["g-instroom_jeugd"]["reeksen"][0]["w"] == [100.0, 105.0]  # the count itself, per half-year
+    trend = specs["g-instroom_jeugd-per-1000"]
+    assert trend["soort"] == "trend" and trend["titel"] == "Instroom jeugd (per 1.000 inwoners)"
+    assert [(r["rol"], r["w"]) for r in trend["reeksen"]] == [("eigen", [3.0, 3.2]), ("totaal", [0.2, 0.2])]
+    block = page[page.index('id="instroom_jeugd"'):]
+    assert "Aalsmeer (per 1.000 inwoners)</th>" in block  # the table under the charts has the same figures
+
+
+def test_counts_without_a_comparison_per_inwoners_say_so(tmp_path):
+    df = full_catalogue_indicatoren(wijken=2)
+    bench = benchmark_table(df)
+    bench = bench[~bench["indicator_id"].str.contains("stroom")]  # a benchmark without the counts
+    summary = build_site({"indicatoren": df, "benchmark": bench}, tmp_path / "site", generated_at=GENERATED)
+    page = read(summary.out_dir / "gemeente" / "GM0358.html")
+    block = page[page.index('id="instroom"'):page.index('id="uitstroom"')]
+    assert "Aantallen worden niet met andere gemeenten vergeleken" in block and "per 1.000 inwoners</span></th>" not in block
+    assert "g-instroom-per-1000" not in chart_specs(page) and "g-instroom" in chart_specs(page)
+    indicator = read(summary.out_dir / "indicator" / "instroom_jeugd.html")
+    assert "wordt daarom niet met andere gemeenten vergeleken" in indicator and "totaal" not in chart_specs(indicator)
 
 
 def test_indicator_secret_everywhere_says_so(tmp_path):
