@@ -33,7 +33,10 @@ def in_force(audit: pd.DataFrame) -> pd.Series:
     """
     if audit.empty:
         return pd.Series(dtype=bool)
-    accepted = audit[(audit["oordeel"] != AFGEKEURD) & audit["domein"].notna()]
+    # A file whose records went to quarantine (`opgenomen` false) was accepted but never entered
+    # core/: the earlier delivery stays in force. Records from before that column count as taken in.
+    taken_in = audit["opgenomen"].fillna(True).astype(bool) if "opgenomen" in audit else pd.Series(True, index=audit.index)
+    accepted = audit[(audit["oordeel"] != AFGEKEURD) & audit["domein"].notna() & taken_in]
     latest = accepted.sort_values("verwerkt_op").groupby(["gemeente_code", "periode", "domein"]).tail(1).index
     return pd.Series(audit.index.isin(latest), index=audit.index)
 
@@ -47,12 +50,25 @@ def core_files_in_force(audit: pd.DataFrame, core_dir: Path) -> dict[tuple[str, 
     found: dict[tuple[str, str], list[Path]] = {}
     if audit.empty:
         return found
-    for record in audit[in_force(audit)].itertuples(index=False):
-        path = core_path(core_dir, record.periode, record.gemeente_code, record.domein)
+    current = audit[in_force(audit)]
+    names = current["core_bestand"] if "core_bestand" in current else pd.Series(None, index=current.index, dtype=object)
+    for record, name in zip(current.itertuples(index=False), names):
+        folder = Path(core_dir) / record.periode / record.gemeente_code
+        path = folder / (name if isinstance(name, str) and name else f"{record.domein}.parquet")  # older records: one file per domein
         if path.is_file():
             found.setdefault((record.gemeente_code, record.periode), []).append(path)
     return found
 
 
-def core_path(core_dir: Path, periode: str, gemeente_code: str, domein: str) -> Path:
-    return Path(core_dir) / periode / gemeente_code / f"{domein}.parquet"
+def core_path(core_dir: Path, periode: str, gemeente_code: str, domein: str, stamp: str) -> Path:
+    """The records of one accepted file: a new name per delivery, so a crash before its audit record
+    is written can never replace the records in force (the audit record names the file)."""
+    return Path(core_dir) / periode / gemeente_code / f"{domein}-{stamp}.parquet"
+
+
+def remove_replaced_core_files(core_dir: Path, periode: str, gemeente_code: str, domein: str, keep: str) -> None:
+    """After the audit record of a new file is written: the files it replaced are no longer in force."""
+    folder = Path(core_dir) / periode / gemeente_code
+    for path in [*folder.glob(f"{domein}-*.parquet"), folder / f"{domein}.parquet"]:
+        if path.name != keep:
+            path.unlink(missing_ok=True)

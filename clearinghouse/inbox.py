@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from clearinghouse.geography import geography_for
-from clearinghouse.intake import process_partition
+from clearinghouse.intake import process_partitions
 from clearinghouse.outcome import PartitionResult
 from clearinghouse.manifest import find_manifest
 from clearinghouse.ownership import detach_from_parent, exclusive, intake_lock_path
@@ -78,13 +78,29 @@ def workers_from_environment() -> int:
     return max(1, int(text)) if text.isdigit() else max(1, os.cpu_count() or 1)
 
 
-def _process(job: tuple) -> PartitionResult:
-    """One delivery, in a worker process: the records are on disk afterwards, so they are not sent back."""
-    folder, options = job
-    result = process_partition(folder, **options)
-    for outcome in result.files:
-        outcome.core = None
-    return result
+def _process_batch(job: tuple) -> list[PartitionResult]:
+    """A worker's share of the deliveries, checked together (clearinghouse.intake.process_partitions).
+    The records are on disk afterwards, so they are not sent back to the parent."""
+    deliveries, options = job
+    results = process_partitions(deliveries, **options)
+    for result in results:
+        for outcome in result.files:
+            outcome.core = outcome.core_table = None
+    return results
+
+
+def _share(deliveries: list[tuple[Path, str, str]], parts: int) -> list[list[tuple[Path, str, str]]]:
+    """Deliveries dealt into `parts` shares of about equal size in bytes (largest first)."""
+    def size(folder: Path) -> int:
+        return sum(p.stat().st_size for p in folder.iterdir() if p.is_file())
+
+    shares: list[list] = [[] for _ in range(parts)]
+    totals = [0] * parts
+    for delivery in sorted(deliveries, key=lambda d: -size(d[0])):
+        smallest = totals.index(min(totals))
+        shares[smallest].append(delivery)
+        totals[smallest] += size(delivery[0])
+    return [sorted(share, key=lambda d: (d[2], d[1])) for share in shares if share]
 
 
 class Intake:
@@ -103,9 +119,9 @@ class Intake:
     def process(self, deliveries: list[str] | None = None) -> IntakeResult:
         """Process `deliveries` ('GMxxxx/periode'; default: every delivery in the inbox).
 
-        Deliveries are independent, so they are processed by a pool of worker processes (forked after
-        the geography is loaded, so they share it); the raw files of each are purged as soon as its
-        result is in.
+        The deliveries are dealt into one share per worker process (forked after the geography is
+        loaded, so they share it); each worker checks its share in batches. Then the raw files of
+        every processed delivery leave the inbox in one purge, and the operator page is rebuilt once.
         """
         home = self.home
         result = IntakeResult()
@@ -115,34 +131,25 @@ class Intake:
         todo = [item for item in wanted if item in present]
         if not todo:
             return result
-        geography = geography_for(home)
-        jobs = []
-        for item in todo:
-            gemeente_code, periode = split_key(item)
-            options = {
-                "gemeente_code": gemeente_code, "periode": periode, "key": self.key, "geography": geography,
-                "core_dir": home.core, "intake_dir": home.intake, "reports_dir": home.reports,
-                "max_rejected_share": self.max_rejected_share,
-            }
-            jobs.append((home.inbox / gemeente_code / periode, options))
-        workers = min(self.workers, len(jobs))
-        if workers > 1:
-            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+        options = {
+            "key": self.key, "geography": geography_for(home), "core_dir": home.core, "intake_dir": home.intake,
+            "reports_dir": home.reports, "quarantine_dir": home.quarantaine, "max_rejected_share": self.max_rejected_share,
+        }
+        deliveries_todo = [(home.inbox / g / p, g, p) for g, p in map(split_key, todo)]
+        shares = _share(deliveries_todo, min(self.workers, len(deliveries_todo)))
+        if len(shares) > 1:
+            with ProcessPoolExecutor(max_workers=len(shares), mp_context=multiprocessing.get_context("fork"),
                                      initializer=detach_from_parent, initargs=(self.lock_fd,)) as pool:
-                outcomes = pool.map(_process, jobs)
-                for item, outcome in zip(todo, outcomes):
-                    self._finish(item, outcome, result)
+                for results in pool.map(_process_batch, [(share, options) for share in shares]):
+                    result.results.extend(results)
         else:
-            for item, job in zip(todo, jobs):
-                self._finish(item, _process(job), result)
+            result.results.extend(_process_batch((shares[0], options)))
+        purged: PurgeSummary = purge(home.inbox, home.intake, home.deletions, retention_days=self.retention_days,
+                                     only=todo, held_dir=home.bewaard)
+        result.deleted.extend(purged.deleted)
         if self.operator_page:
             write_operator_page(home.intake, home.reports, names=gemeente_names())
         return result
-
-    def _finish(self, item: str, outcome: PartitionResult, result: IntakeResult) -> None:
-        result.results.append(outcome)
-        purged: PurgeSummary = purge(self.home.inbox, self.home.intake, self.home.deletions, retention_days=self.retention_days, only=[item])
-        result.deleted.extend(purged.deleted)
 
 
 @contextmanager

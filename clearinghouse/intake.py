@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from clearinghouse.audit import core_path, remove_replaced_core_files
 from clearinghouse.filecheck import FileTask, check_file, check_files, core_contract_problem
 from clearinghouse.geography import Geography
 from clearinghouse.manifest import MANIFEST_NAMES, Manifest, ManifestError, find_manifest, read_manifest
@@ -38,7 +39,7 @@ __all__ = ["check_file", "check_files", "core_contract_problem", "process_partit
 
 AUDIT_COLUMNS = [
     "gemeente_code", "periode", "domein", "bestand", "sha256", "rijen_gelezen", "rijen_geaccepteerd",
-    "rijen_afgekeurd", "rijen_met_waarschuwing", "oordeel", "regel", "melding", "opgenomen", "quarantaine",
+    "rijen_afgekeurd", "rijen_met_waarschuwing", "oordeel", "regel", "melding", "opgenomen", "core_bestand", "quarantaine",
     "contract_versie", "key_id", "publicatie_basis", "publicatie_facultatief", "rapport", "verwerkt_op",
 ]  # fmt: skip
 
@@ -51,10 +52,6 @@ def quarantine_note(gemeente_code: str, periode: str, bestand: str, problem: str
         "staat nog in de inbox. Zoek de oorzaak (een fout in de clearinghouse, niet in de levering), herstel die en verwerk "
         "de levering opnieuw (gmsd run). Verwijder daarna deze quarantainemap: de records kunnen persoonsgegevens bevatten.\n"
     )
-
-
-def core_path(core_dir: Path, periode: str, gemeente_code: str, domein: str) -> Path:
-    return core_dir / periode / gemeente_code / f"{domein}.parquet"
 
 
 def quarantine_path(quarantine_dir: Path, periode: str, gemeente_code: str, stamp: str, domein: str) -> Path:
@@ -91,8 +88,10 @@ def _record(result: PartitionResult, *, key, core_dir, intake_dir, reports_dir, 
             problem = outcome.core_probleem
             if problem is None:
                 records = outcome.core_table if outcome.core_table is not None else outcome.core
-                files.write_parquet(records, core_path(core_dir, result.periode, result.gemeente_code, outcome.domein))
+                target = core_path(core_dir, result.periode, result.gemeente_code, outcome.domein, stamp)
+                files.write_parquet(records, target)
                 outcome.opgenomen = True
+                outcome.core_bestand = target.name
             else:
                 target = quarantine_path(quarantine_dir, result.periode, result.gemeente_code, stamp, outcome.domein)
                 files.write_parquet(outcome.core, target)
@@ -108,6 +107,9 @@ def _record(result: PartitionResult, *, key, core_dir, intake_dir, reports_dir, 
         report = write_report(outcome, gemeente_code=result.gemeente_code, periode=result.periode, base=base, max_rejected_share=max_rejected_share)
         outcome.rapport = str(report)
     files.write_parquet(audit_frame(result, key=key, now=now), intake_dir / result.periode / result.gemeente_code / f"{stamp}.parquet")
+    for outcome in result.files:  # the audit record names the new files: the ones they replace can go
+        if outcome.core_bestand:
+            remove_replaced_core_files(core_dir, result.periode, result.gemeente_code, outcome.domein, outcome.core_bestand)
 
 
 def process_partitions(
@@ -207,6 +209,7 @@ def audit_frame(result: PartitionResult, *, key: PseudonymKey, now: datetime) ->
             "regel": outcome.regel,
             "melding": outcome.melding,
             "opgenomen": outcome.opgenomen,
+            "core_bestand": outcome.core_bestand,
             "quarantaine": outcome.quarantaine,
             "contract_versie": CONTRACT_VERSION,
             "key_id": key.key_id,

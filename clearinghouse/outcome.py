@@ -40,6 +40,7 @@ class FileOutcome:
     core_probleem: str | None = None  # why `core` fails the core contract (checked in memory), else None
     core_table: pa.Table | None = None  # `core` as an Arrow table, when it was made for many files at once (for writing)
     opgenomen: bool = False  # the records entered core/ (set by process_partition)
+    core_bestand: str | None = None  # the file in core/ that holds them (named per delivery)
     quarantaine: str | None = None  # where the records went instead, when they failed the core contract
 
     @property

@@ -63,7 +63,7 @@ def test_a_box_run_processes_every_delivery_and_marks_each_partition(home):
             instance=instance, resources=resources, tags={RANGE_START: "GM0059|2025-H1", RANGE_END: "GM0060|2025-H1"}
         )
         assert result.success
-        assert (home.core / "2025-H1" / "GM0060" / "wmo.parquet").is_file()
+        assert list((home.core / "2025-H1" / "GM0060").glob("wmo-*.parquet"))
         assert (home.tellingen / "2025-H1" / "GM0059.parquet").is_file()
         materialized = instance.get_materialized_partitions(dg.AssetKey("core_trajecten"))
         assert materialized == {"GM0059|2025-H1", "GM0060|2025-H1"}

@@ -59,9 +59,9 @@ def _purge(home: Home, days: int = 0, now: datetime = NOW):
 def test_accepted_records_enter_core_and_the_audit_says_so(home):
     result = _process(home)
     assert [o.opgenomen for o in result.files] == [True]
-    assert (home.core / "2025-H1" / "GM0358" / "wmo.parquet").is_file()
     audit = load_audit(home.intake)
     assert audit["opgenomen"].tolist() == [True] and audit["quarantaine"].isna().all()
+    assert (home.core / "2025-H1" / "GM0358" / audit["core_bestand"].iloc[0]).is_file()  # the record names the file
 
 
 def test_records_that_fail_the_core_contract_never_enter_core(home, monkeypatch):
@@ -93,8 +93,8 @@ def test_records_that_fail_the_core_contract_never_enter_core(home, monkeypatch)
     assert "in quarantaine" in page and str(held[0]) in page
     # After the fix, a rerun takes the delivery in.
     monkeypatch.setattr(filecheck, "minimise", real)
-    assert _process(home, NOW + timedelta(minutes=5)).files[0].opgenomen
-    assert (home.core / "2025-H1" / "GM0358" / "wmo.parquet").is_file()
+    rerun = _process(home, NOW + timedelta(minutes=5)).files[0]
+    assert rerun.opgenomen and (home.core / "2025-H1" / "GM0358" / rerun.core_bestand).is_file()
 
 
 def test_a_delivery_refused_for_its_manifest_leaves_the_inbox_and_its_deletion_is_recorded(home):
