@@ -106,6 +106,22 @@ def recover(home: Home, instance: dg.DagsterInstance) -> list[str]:
     return failed
 
 
+class Interrupted(RuntimeError):
+    """The operator stopped the command (Ctrl-C, SIGTERM); the next command finishes the work."""
+
+
+def _interrupted(result: dg.ExecuteInProcessResult) -> bool:
+    """Whether a run failed because it was interrupted (the error, or one of its causes, says so)."""
+    for event in result.all_events:
+        if event.is_step_failure:
+            error = event.step_failure_data.error
+            while error is not None:
+                if error.cls_name in ("DagsterExecutionInterruptedError", "KeyboardInterrupt") or "interrupted" in str(error.message).lower():
+                    return True
+                error = error.cause or error.context
+    return False
+
+
 def _failure_text(result: dg.ExecuteInProcessResult) -> str:
     """The innermost cause of each failure, in one line (Dagster wraps the user's exception)."""
     texts = []
@@ -131,7 +147,7 @@ def _execute(instance, home: Home, job_name: str, *, command: str, tags: dict | 
     config = dict(QUIET) if quiet else {}
     if run_config:
         config.update(run_config)
-    return defs.resolve_job_def(job_name).execute_in_process(
+    result = defs.resolve_job_def(job_name).execute_in_process(
         instance=instance,
         resources={"clearinghouse": Clearinghouse(home_path=str(home.root), wait_seconds=WAIT_SECONDS)},
         tags={PID_TAG: str(os.getpid()), COMMAND_TAG: command, **(tags or {})},
@@ -139,6 +155,9 @@ def _execute(instance, home: Home, job_name: str, *, command: str, tags: dict | 
         run_config=config or None,
         raise_on_error=False,
     )
+    if not result.success and _interrupted(result):
+        raise Interrupted(f"afgebroken tijdens {job_name} (run {result.run_id[:8]}); de volgende opdracht maakt het werk af.")
+    return result
 
 
 def run_round(home: Home, *, deliveries: list[str] | None = None, quiet: bool = True, command: str = "gmsd run") -> RoundSummary:

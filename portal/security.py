@@ -9,6 +9,7 @@ the id) holds who is logged in. The signing secret lives in `<home>/keys/portal-
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import os
@@ -22,7 +23,13 @@ MIN_PASSWORD_LENGTH = 12
 
 _hasher = PasswordHasher()
 # Verified against when the account does not exist, so the answer takes as long as for a real one.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to verify against when the account does not exist (same work, so no timing difference);
+    made on first use, not at import (argon2 is slow on purpose)."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 def hash_password(password: str) -> str:
@@ -31,7 +38,7 @@ def hash_password(password: str) -> str:
 
 def verify_password(stored_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
+        return _hasher.verify(stored_hash or _dummy_hash(), password) and stored_hash is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

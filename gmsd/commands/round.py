@@ -12,7 +12,7 @@ from rich.table import Table
 from clearinghouse.ownership import Busy
 from clearinghouse.pseudonym import PseudonymKeyError, ensure_demo_key, key_from_environment, use_key_file
 from indicators.warehouse import round_figures
-from pipelines.runner import PublishError, RoundSummary, publish as publish_releases, run_round
+from pipelines.runner import Interrupted, PublishError, RoundSummary, publish as publish_releases, run_round
 from vocabulary.formatting import fmt_decimal, fmt_int
 from vocabulary.home import SAMPLE_DIR, Home, get_home
 from vocabulary.reference import PC6_TABLE_GLOB
@@ -61,6 +61,8 @@ def _publish(home: Home, periodes: list[str] | None, *, definitief: bool = False
         summary = publish_releases(home, periodes, definitief=definitief)
     except PublishError as exc:
         fail(str(exc), 2 if exc.refused else 1)
+    except Interrupted as exc:
+        fail(str(exc), 130)
     for periode in summary.closed:
         console.print(f"Periode {periode} is al definitief gepubliceerd; er komt geen nieuwe release.")
     for release_id in summary.served_again:
@@ -77,6 +79,8 @@ def _round(home: Home) -> RoundSummary:
         return run_round(home)
     except Busy as exc:
         fail(str(exc), 1)
+    except Interrupted as exc:
+        fail(str(exc), 130)
 
 
 def demo(

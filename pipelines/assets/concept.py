@@ -23,7 +23,8 @@ from pipelines.resources import Clearinghouse
     "een release (`gmsd publish`) legt ze vast.",
 )
 def concept_indicatoren(clearinghouse: Clearinghouse) -> dg.MaterializeResult:
-    summary = build_concept(clearinghouse.home, rounding_secret=clearinghouse.rounding_secret())
+    with dg.raise_execution_interrupts():
+        summary = build_concept(clearinghouse.home, rounding_secret=clearinghouse.rounding_secret())
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": summary.rows,
@@ -57,10 +58,11 @@ def geheimhouding_klopt(clearinghouse: Clearinghouse) -> dg.AssetCheckResult:
 )
 def kwaliteit_concept(clearinghouse: Clearinghouse) -> dg.AssetCheckResult:
     home = clearinghouse.home
-    result = check_published(
-        {"indicatoren": read_concept(home), "benchmark": read_concept_benchmark(home), "peergroepen": read_concept_groups(home)},
-        docs_dir=home.quality_docs,
-    )
+    with dg.raise_execution_interrupts():
+        result = check_published(
+            {"indicatoren": read_concept(home), "benchmark": read_concept_benchmark(home), "peergroepen": read_concept_groups(home)},
+            docs_dir=home.quality_docs,
+        )
     failed = result.failures()
     return dg.AssetCheckResult(
         passed=result.success,

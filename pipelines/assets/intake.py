@@ -90,7 +90,9 @@ def _partition_metadata(result: PartitionResult) -> dict:
 def core_trajecten(context: dg.AssetExecutionContext, clearinghouse: Clearinghouse):
     home = clearinghouse.home
     partitions = [split_partition_key(key) for key in context.partition_keys]
-    with intake_owner(
+    # An operator's Ctrl-C or SIGTERM stops the step at once (Dagster would otherwise finish it):
+    # whatever is half-done is recovered by the next command (see pipelines.runner.recover).
+    with dg.raise_execution_interrupts(), intake_owner(
         home,
         who=f"Dagster-run {context.run.run_id[:8]} ({context.job_def.name})",
         wait_seconds=clearinghouse.wait_seconds,

@@ -80,7 +80,8 @@ def release(context: dg.AssetExecutionContext, config: ReleaseConfig, clearingho
     "releases en revisies; concept.* = de conceptcijfers; audit.* = aanleveringen en verwijderingen; ref.regio.",
 )
 def warehouse(clearinghouse: Clearinghouse) -> dg.MaterializeResult:
-    summary = build_warehouse(clearinghouse.home, wait_seconds=clearinghouse.wait_seconds)
+    with dg.raise_execution_interrupts():
+        summary = build_warehouse(clearinghouse.home, wait_seconds=clearinghouse.wait_seconds)
     return dg.MaterializeResult(
         metadata={
             "gepubliceerde_cijfers": summary.published_rows,
@@ -122,7 +123,7 @@ def site(context: dg.AssetExecutionContext, clearinghouse: Clearinghouse) -> dg.
         return dg.MaterializeResult(metadata={"paginas": 0, "opmerking": "nog geen release; site ongewijzigd"})
     if site_is_current(home):
         return dg.MaterializeResult(metadata={"opmerking": "releases ongewijzigd; site ongewijzigd", "releases": served})
-    with tempfile.TemporaryDirectory(dir=home.root) as scratch:
+    with dg.raise_execution_interrupts(), tempfile.TemporaryDirectory(dir=home.root) as scratch:
         downloads = Path(scratch) / "downloads"
         export_published(home.warehouse, downloads, formaat="parquet")
         export_published(home.warehouse, downloads, formaat="csv", nederlands=True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+import shutil
 from collections.abc import AsyncIterator
 
 from fastapi import APIRouter, Depends, Request
@@ -30,6 +31,7 @@ from portal.refusal import Refusal
 from portal.session import Visitor, check_csrf, require_access, require_account
 from portal.state import state_of
 from portal.upload_checks import check_file_name, check_size_and_content
+from clearinghouse.reading import DeliveryFileError, check_shape
 from vocabulary.domeinen import DOMEINEN
 from vocabulary.reference import gemeente_names
 
@@ -177,6 +179,12 @@ def upload(request: Request, visitor: Visitor = Depends(require_account), form: 
     # Every check passed: only now is anything written.
     upload_id = secrets.token_urlsafe(18)
     staged = delivery.stage(config, upload_id, [(name, domein, item.file) for name, (domein, item) in zip(names, uploads)])
+    try:  # an absurd shape (a million columns, a line of megabytes) is refused now, not after a queue
+        for file in staged:
+            check_shape(config.staging / upload_id / file.bestand, max_bytes=config.max_upload_bytes)
+    except DeliveryFileError as exc:
+        shutil.rmtree(config.staging / upload_id, ignore_errors=True)
+        raise Refusal(refusal.BAD_SHAPE, str(exc), details=str(exc)[:200]) from exc
     if fixed is None:
         store.set_consent(gemeente, periode, basis, facultatief, visitor.gebruiker)
     store.add_upload(upload_id, visitor.gebruiker, gemeente, periode, [s.__dict__ for s in staged])

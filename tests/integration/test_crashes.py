@@ -121,3 +121,22 @@ def test_a_killed_publication_converges_on_the_next_command(tmp_path, uninterrup
     assert sorted(p.name for p in home.releases.iterdir()) == [f"{PERIODE}-r1"]
     _gmsd(home.root, "run")
     assert _published(home) == uninterrupted
+
+
+def test_sigterm_stops_a_round_promptly_with_one_dutch_line(tmp_path, uninterrupted):
+    """Once, a `gmsd run` ignored SIGTERM (it waited for a slot a dead run held); and Dagster lets a
+    step finish before it stops. Now the step is interrupted, the command says so and exits."""
+    home = _fresh_home(tmp_path / "home")
+    process = subprocess.Popen([sys.executable, "-m", "gmsd.cli", "run"], env=_env(home.root),
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 120
+    while process.poll() is None and not any(home.core.rglob("*.parquet")) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert process.poll() is None, "the round finished before it could be stopped"
+    process.send_signal(signal.SIGTERM)
+    output, _ = process.communicate(timeout=60)
+    assert process.returncode == 130, output
+    assert "afgebroken" in output and "Traceback" not in output
+    _gmsd(home.root, "run")
+    _gmsd(home.root, "publish", "--periode", PERIODE)
+    assert _published(home) == uninterrupted

@@ -159,6 +159,18 @@ def test_oversized_file_is_refused(portal, as_user, unchanged):
     assert "MB" in response.text
 
 
+def test_absurdly_wide_file_is_refused_before_it_is_queued(portal, as_user, unchanged):
+    """Issue 13 (6): a small file with a header of 20,000 columns would block the intake behind it."""
+    client = as_user("aalsmeer")
+    wide = (";".join("k" for _ in range(20_000)) + "\n1\n").encode()  # 20,000 columns in 40 kB
+    assert len(wide) < portal.config.max_upload_bytes
+    count = len(refusals(portal))
+    response = upload(client, {"wmo": ("GM0358_wmo.csv", wide)})
+    assert_refused(portal, response, count, "onbruikbare vorm", 400)
+    assert "kolommen" in response.text
+    assert not any(portal.config.staging.glob("*/*")) if portal.config.staging.exists() else True
+
+
 def test_request_larger_than_allowed_is_refused_before_reading_it(portal, as_user, unchanged):
     client = as_user("aalsmeer")
     huge = b"a;b\n" * (portal.config.max_request_bytes // 4 + 1000)
