@@ -5,6 +5,8 @@ not have gets a derived column or table here, and a plain GX expectation checks 
 
 * "teller is a multiple of 5": GX has no modulo expectation, so the validated copy gets
   `teller_rest_5` (teller % 5, empty where teller is secret) that must be 0;
+* "an indicator has its catalogue eenheid": `indicator_eenheid` (`indicator_id|eenheid`) must be
+  one of the catalogue's pairs (GX's column-pair expectation walks the rows one by one);
 * "a gemeente is never in its own comparison group": peergroepen gets `eigen_lid` (member ==
   the gemeente the group is for) that must be false;
 * completeness ("every published gemeente has every indicator of every domein it delivered"): a
@@ -38,6 +40,8 @@ def validated(df: pd.DataFrame) -> pd.DataFrame:
     out = _numeric(df, NUMERIC)
     if "teller" in out:
         out["teller_rest_5"] = out["teller"] % ROUNDING_BASE
+    if {"indicator_id", "eenheid"} <= set(out.columns):
+        out["indicator_eenheid"] = out["indicator_id"].astype("string") + "|" + out["eenheid"].astype("string")
     if "geheim" in out:
         out["geheim"] = out["geheim"].astype("object").where(out["geheim"].notna(), None)
     if {"gemeente_code", "voor_gemeente_code"} <= set(out.columns):

@@ -75,6 +75,7 @@ def broken(catalogue) -> pd.DataFrame:
     df.loc[first(is_("indicator_id", "wmo_per_1000") & is_("regio_code", "GM0358")), "teller"] = 12
     df.loc[first(is_("indicator_id", "jeugd_pct") & is_("regio_code", "WK035801")), "waarde"] = 130.0
     df.loc[first(is_("indicator_id", "jb_pct") & is_("regio_code", "WK036301")), "waarde"] = 5.0  # secret with a value
+    df.loc[first(is_("indicator_id", "wmo_per_1000") & is_("regio_code", "WK035801")), "eenheid"] = "aantal"  # not its unit
     missing = is_("indicator_id", "jb_pct") & is_("gemeente_code", "GM0363") & is_("periode", "2025-H1")
     return df[~missing].reset_index(drop=True)
 
@@ -113,7 +114,7 @@ def test_valid_table_passes_every_expectation(valid):
     assert ("indicatoren", "expect_compound_columns_to_be_unique", "indicator_id, periode, regio_code") in checked
     ranges = [r for r in result.results if r["table"] == "indicatoren" and r["controle"] == "bereik"]
     assert sorted(r["voorwaarde"] for r in ranges) == ["eenheid == 'pct'", "eenheid == 'per_1000'"]
-    assert ("indicatoren", "expect_column_pair_values_to_be_in_set", "indicator_id, eenheid") in checked
+    assert ("indicatoren", "expect_column_values_to_be_in_set", "indicator_eenheid") in checked  # each indicator its catalogue eenheid
 
 
 def test_docs_are_built_inside_docs_dir_and_offline_clean(valid):
@@ -158,6 +159,7 @@ def test_each_planted_problem_is_reported(failing):
         ("indicatoren", "expect_column_values_to_be_in_set", "teller_rest_5", None),  # teller 12
         ("indicatoren", "expect_column_values_to_be_between", "waarde", "eenheid == 'pct'"),  # 130 %
         ("indicatoren", "expect_column_values_to_be_null", "waarde", "geheim == True"),  # secret with a waarde
+        ("indicatoren", "expect_column_values_to_be_in_set", "indicator_eenheid", None),  # wmo_per_1000 as aantal
         ("indicatoren_volledigheid", "expect_column_values_to_be_in_set", "aanwezig", None),  # gemeente missing
     }
     assert set(failed) == expected
