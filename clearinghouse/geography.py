@@ -13,12 +13,14 @@ hash probe per row, not a merge against the whole national table (~10 million ad
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from vocabulary import files
 from vocabulary.home import Home
 from vocabulary.reference import PC6_TABLE_GLOB, read_pc6_table
 
@@ -121,12 +123,34 @@ def pc6_table_path(home: Home) -> Path:
 _CACHE: dict[str, Geography] = {}
 
 
+def _prepared_path(path: Path, stat) -> Path:
+    """Where the prepared form of this version of the table is kept (beside it; public CBS data)."""
+    return path.parent / ".voorbereid" / f"{path.stem}-{stat.st_size}-{stat.st_mtime_ns}"
+
+
 def geography_for(home: Home) -> Geography:
-    """The geography of the home's postcode table, read once per process and version of the file."""
+    """The geography of the home's postcode table, read once per process and version of the file.
+
+    Parsing the national CBS table (~50 MB of text) takes seconds; its prepared form (exact
+    addresses and the dominant buurt per PC6) is kept as Parquet beside it and reused by every
+    later command until the table changes.
+    """
     path = pc6_table_path(home)
     stat = path.stat()
     cache_key = f"{path}:{stat.st_mtime_ns}:{stat.st_size}"
-    if cache_key not in _CACHE:
-        _CACHE.clear()
-        _CACHE[cache_key] = Geography.from_file(path)
-    return _CACHE[cache_key]
+    if cache_key in _CACHE:
+        return _CACHE[cache_key]
+    prepared = _prepared_path(path, stat)
+    exact, by_postcode = prepared / "exact.parquet", prepared / "per_postcode.parquet"
+    if exact.is_file() and by_postcode.is_file():
+        geography = Geography(exact=pd.read_parquet(exact), by_postcode=pd.read_parquet(by_postcode))
+    else:
+        geography = Geography.from_file(path)
+        files.write_parquet(geography.exact, exact)
+        files.write_parquet(geography.by_postcode, by_postcode)
+        for stale in prepared.parent.glob(f"{path.stem}-*"):
+            if stale != prepared:
+                shutil.rmtree(stale, ignore_errors=True)
+    _CACHE.clear()
+    _CACHE[cache_key] = geography
+    return geography

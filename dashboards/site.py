@@ -17,8 +17,11 @@ See docs/site.md for the pages and their contents.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import shutil
 from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -39,6 +42,8 @@ HERE = Path(__file__).parent
 STATIC = HERE / "static"
 ASSETS = ("site.js", "grafiek.js", "grafiek-plotly.js", "grafiek-kaart.js", "vergelijk.js", "favicon.svg")
 STYLESHEETS = ("nlds/skip-link.css", "nlds/link.css", "nlds/data-badge.css", "style.css")
+WORKERS = max(1, min(4, os.cpu_count() or 1))  # processes for the gemeente pages
+MIN_FOR_WORKERS = 40  # below this many gemeenten starting processes costs more than it saves
 VENDOR = STATIC / "vendor"  # Plotly.js, copied unchanged from the npm registry (vendor/README.md)
 
 __all__ = ["InputError", "SiteSummary", "build_site"]
@@ -129,7 +134,31 @@ def _render(data: SiteData, tables: Mapping[str, pd.DataFrame], target: Path, *,
     for view in data.views:
         page, specs = indicator.context(data, view)
         writer.write(f"indicator/{view.id}.html", "indicator.html.j2", title=view.titel, specs=specs, **page)
-    for code in data.codes:
+    shares = [data.codes[i::WORKERS] for i in range(WORKERS)] if len(data.codes) >= MIN_FOR_WORKERS else [data.codes]
+    if len(shares) > 1:
+        # The gemeente pages are most of a national build; the data are read-only, so forked
+        # workers share them (through this module, not pickled) and each writes its own pages.
+        _FORKED["writer"], _FORKED["data"] = writer, data
+        try:
+            with ProcessPoolExecutor(max_workers=len(shares), mp_context=multiprocessing.get_context("fork")) as pool:
+                for pages in pool.map(_gemeente_pages, shares):
+                    writer.pages.extend(pages)
+        finally:
+            _FORKED.clear()
+    else:
+        writer.pages.extend(_gemeente_pages(data.codes, writer, data))
+    return writer.pages
+
+
+_FORKED: dict = {}  # what forked page workers inherit from the building process
+
+
+def _gemeente_pages(codes: list[str], writer: Writer | None = None, data: SiteData | None = None) -> list[Path]:
+    """Every page of these gemeenten: the gemeente page, its factsheet and its wijken."""
+    writer = writer or _FORKED["writer"]
+    data = data or _FORKED["data"]
+    before = len(writer.pages)
+    for code in codes:
         page, specs = gemeente.context(data, code)
         writer.write(f"gemeente/{code}.html", "gemeente.html.j2", title=data.names[code], specs=specs, vergelijker=True, **page)
         writer.write(f"gemeente/{code}-factsheet.html", "factsheet.html.j2", title=f"Factsheet {data.names[code]}",
@@ -137,7 +166,7 @@ def _render(data: SiteData, tables: Mapping[str, pd.DataFrame], target: Path, *,
         wijk_page = wijken.context(data, code)
         if wijk_page is not None:
             writer.write(f"wijken/{code}.html", "wijken.html.j2", title=f"Wijken van {data.names[code]}", **wijk_page)
-    return writer.pages
+    return writer.pages[before:]
 
 
 def build_site(

@@ -170,7 +170,8 @@ def _counted(count: Count | None) -> bool:
     return count is not None and count.soort != "bevolking"
 
 
-def cells(con: duckdb.DuckDBPyConnection, catalogue: Iterable[Indicator], regions: pd.DataFrame | None = None) -> pd.DataFrame:
+def cells(con: duckdb.DuckDBPyConnection, catalogue: Iterable[Indicator], regions: pd.DataFrame | None = None, *,
+          years: bool = True) -> pd.DataFrame:
     """One row per indicator × periode × region for every gemeente in the loaded trajecten that
     delivered the indicator's domein (CELL_COLUMNS). Regions without any client get a count of 0
     (secret after disclosure control, never missing). For medians teller_ruw is the median and
@@ -179,6 +180,8 @@ def cells(con: duckdb.DuckDBPyConnection, catalogue: Iterable[Indicator], region
     regions = population() if regions is None else regions
     frames = []
     for soort, bron in SOURCES.items():
+        if soort == JAAR and not years:
+            continue
         indicators = [i for i in catalogue if soort == HALFJAAR or i.jaar]
         counts = [c for i in indicators for c in (i.teller, i.noemer) if _counted(c)]
         counted = _long(con, counts, bron)
@@ -220,10 +223,12 @@ def compute_counts(
     halves = {(g, h.code) for g, p in with_files for h in Periode.parse(p).year.halves}
     bestanden = sorted(str(path) for key in with_files for path in core_files[key])
     bestanden_jaar = sorted(str(path) for key in halves for path in core_files.get(key, []))
+    # A year figure needs both halves of a gemeente: without any such pair there is none to count.
+    years = any((g, h.code) in core_files for g, p in with_files for h in Periode.parse(p).year.halves if h.code != p)
     con = duckdb.connect()
     try:
         load_trajecten(con, bestanden, bestanden_jaar)
-        found = cells(con, catalogue)
+        found = cells(con, catalogue, years=years)
     finally:
         con.close()
     written = []
