@@ -6,8 +6,11 @@ Two peaks are reported, because a stage may start processes of its own (the gene
 
 - `peak_rss_mb`: the largest resident set of any one process of the stage (exact: the kernel's
   `ru_maxrss` from wait4, which covers the process and every descendant it waited for);
-- `peak_tree_rss_mb`: the largest sum over all processes of the stage at one moment, sampled from
-  /proc five times a second (a short peak between samples can be missed).
+- `peak_tree_pss_mb`: the largest sum over all processes of the stage at one moment of their
+  proportional set size (PSS, /proc/<pid>/smaps_rollup), sampled five times a second (a short peak
+  between samples can be missed). PSS counts a page shared by n processes as 1/n in each, so
+  memory that forked workers share with their parent is counted once; a sum of resident sets
+  would count it once per process.
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-PAGE = os.sysconf("SC_PAGE_SIZE")
 SAMPLE_SECONDS = 0.2
 
 
@@ -30,7 +32,7 @@ class Stage:
     seconds: float
     cpu_seconds: float
     peak_rss_mb: float
-    peak_tree_rss_mb: float
+    peak_tree_pss_mb: float
     exit_code: int
     log: str
     rows: int | None = None
@@ -59,17 +61,24 @@ def _children() -> dict[int, list[int]]:
     return tree
 
 
-def tree_rss_bytes(root: int) -> int:
-    """Resident bytes of `root` and all its descendants now."""
+def _pss_bytes(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def tree_pss_bytes(root: int) -> int:
+    """Proportional set size of `root` and all its descendants now (shared pages counted once)."""
     tree = _children()
     total, todo = 0, [root]
     while todo:
         pid = todo.pop()
-        try:
-            with open(f"/proc/{pid}/statm", "rb") as handle:
-                total += int(handle.read().split()[1]) * PAGE
-        except OSError:
-            pass
+        total += _pss_bytes(pid)
         todo.extend(tree.get(pid, []))
     return total
 
@@ -86,7 +95,7 @@ def run_stage(name: str, command: list[str], *, log: Path, env: dict[str, str] |
         def sample() -> None:
             nonlocal peak
             while not done.is_set():
-                peak = max(peak, tree_rss_bytes(process.pid))
+                peak = max(peak, tree_pss_bytes(process.pid))
                 done.wait(SAMPLE_SECONDS)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -102,7 +111,7 @@ def run_stage(name: str, command: list[str], *, log: Path, env: dict[str, str] |
         seconds=round(seconds, 2),
         cpu_seconds=round(usage.ru_utime + usage.ru_stime, 2),
         peak_rss_mb=round(usage.ru_maxrss / 1024, 1),
-        peak_tree_rss_mb=round(max(peak, usage.ru_maxrss * 1024) / 2**20, 1),
+        peak_tree_pss_mb=round(peak / 2**20, 1),
         exit_code=process.returncode,
         log=str(log),
         rows=rows,

@@ -137,11 +137,11 @@ def _engine_verdict(run: Run, floor: dict | None, label: str = "") -> None:
     if len(engine) == 2 and floor:
         seconds = sum(s.seconds for s in engine)
         ratio = seconds / floor["seconds_scaled_to_all_rows"]
-        peak = max(s.peak_tree_rss_mb for s in engine)
+        peak = max(max(s.peak_tree_pss_mb, s.peak_rss_mb) for s in engine)
         ok = all(s.exit_code == 0 for s in engine)
         run.facts.update(run_publish_s=seconds, ratio=round(ratio, 1), piek_mb=peak, motor_ok=ok)
         run.lines.append(
-            f"run + publish: {nl(seconds, 1)} s = **{nl(ratio, 1)}× de vloer** (doel ≤ {TARGET_RATIO}×); piek-RSS "
+            f"run + publish: {nl(seconds, 1)} s = **{nl(ratio, 1)}× de vloer** (doel ≤ {TARGET_RATIO}×); piek geheugen "
             f"{nl(peak)} MB (doel ≤ {TARGET_PEAK_GIB} GiB){'' if ok else '; LET OP: niet alles is verwerkt (exitcode)'}."
         )
 
@@ -240,12 +240,12 @@ def table(run: Run, info: dict) -> str:
         f"{time.strftime('%Y-%m-%d %H:%M')}, commit {info['commit']}; {info['cores']} kernen ({info['cpu']}), {nl(info['memory_gib'], 1)} GiB, "
         f"Python {info['python']}, DuckDB {info['duckdb']}; load average bij de start {', '.join(nl(x, 2) for x in info['load_average_at_start'])}.",
         "",
-        "| stap | regels | seconden | CPU-seconden | regels/s | piek-RSS grootste proces (MB) | piek-RSS alle processen (MB) | exitcode |",
+        "| stap | regels | seconden | CPU-seconden | regels/s | piek-RSS grootste proces (MB) | piek geheugen alle processen, PSS (MB) | exitcode |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     body = [
         f"| {s.name} | {nl(s.rows) if s.rows else ''} | {nl(s.seconds, 1)} | {nl(s.cpu_seconds, 1)} | "
-        f"{nl(s.rows_per_second) if s.rows_per_second else ''} | {nl(s.peak_rss_mb)} | {nl(s.peak_tree_rss_mb)} | {s.exit_code} |"
+        f"{nl(s.rows_per_second) if s.rows_per_second else ''} | {nl(s.peak_rss_mb)} | {nl(s.peak_tree_pss_mb)} | {s.exit_code} |"
         for s in run.stages
     ]
     return "\n".join(header + body + [""] + [f"- {line}" for line in run.lines]) + "\n"

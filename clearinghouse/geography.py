@@ -59,7 +59,7 @@ class Geography:
     by_postcode: pd.DataFrame  # postcode → dominant buurt_code, wijk_code, gemeente_code
     _exact_index: pd.Index = field(init=False, repr=False, compare=False)
     _postcode_index: pd.Index = field(init=False, repr=False, compare=False)
-    _codes: dict = field(init=False, repr=False, compare=False)  # (table, column) → codes as an array, plus a None at the end
+    _codes: dict = field(init=False, repr=False, compare=False)  # (table, column) → codes as an array, plus "" (unknown) at the end
 
     def __post_init__(self) -> None:
         # Only usable, distinct keys go into an index (a row without huisnummer has no exact key).
@@ -73,7 +73,9 @@ class Geography:
             usable = (key >= 0) & ~pd.Index(key).duplicated()
             object.__setattr__(self, f"_{table}_index" if table == "exact" else "_postcode_index", pd.Index(key[usable]))
             for name in ("buurt_code", "wijk_code", "gemeente_code"):
-                codes[table, name] = np.append(frames[table][name].to_numpy(dtype=object)[usable], None)
+                # Fixed-width text, not Python objects: forked intake workers read these without
+                # touching reference counts, so the pages stay shared instead of being copied.
+                codes[table, name] = np.append(frames[table][name].fillna("").to_numpy(dtype="U10")[usable], "")
         object.__setattr__(self, "_codes", codes)
 
     @classmethod
@@ -97,11 +99,11 @@ class Geography:
         fallback = self._postcode_index.get_indexer(codes)
         columns = {}
         for name in ("buurt_code", "wijk_code", "gemeente_code"):
-            # Position -1 picks the None appended at the end of each code array: unknown.
+            # Position -1 picks the empty code appended at the end of each code array: unknown.
             columns[name] = np.where(exact >= 0, self._codes["exact", name][exact], self._codes["postcode", name][fallback])
-        inside = columns["gemeente_code"] == np.asarray(gemeente_code, dtype=object)
+        inside = (columns["gemeente_code"] == np.asarray(gemeente_code, dtype="U10")) & (columns["gemeente_code"] != "")
         located = pd.DataFrame(
-            {name: pd.array(np.where(inside, columns[name], None), dtype="string") for name in ("buurt_code", "wijk_code")},
+            {name: pd.array(np.where(inside, columns[name].astype(object), None), dtype="string") for name in ("buurt_code", "wijk_code")},
             index=postcode.index,
         )
         return located
@@ -126,6 +128,11 @@ _CACHE: dict[str, Geography] = {}
 def _prepared_path(path: Path, stat) -> Path:
     """Where the prepared form of this version of the table is kept (beside it; public CBS data)."""
     return path.parent / ".voorbereid" / f"{path.stem}-{stat.st_size}-{stat.st_mtime_ns}"
+
+
+def forget_geography() -> None:
+    """Drop the table from memory (the intake is done with it; a later intake reads the prepared form)."""
+    _CACHE.clear()
 
 
 def geography_for(home: Home) -> Geography:

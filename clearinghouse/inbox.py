@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from clearinghouse.geography import geography_for
+from clearinghouse.geography import forget_geography, geography_for
 from clearinghouse.intake import process_partitions
 from clearinghouse.outcome import PartitionResult
 from clearinghouse.manifest import find_manifest
@@ -144,6 +144,8 @@ class Intake:
                     result.results.extend(results)
         else:
             result.results.extend(_process_batch((shares[0], options)))
+        del options
+        forget_geography()  # hundreds of MB at national scale; what comes after the intake does not need it
         purged: PurgeSummary = purge(home.inbox, home.intake, home.deletions, retention_days=self.retention_days,
                                      only=todo, held_dir=home.bewaard)
         result.deleted.extend(purged.deleted)

@@ -36,6 +36,7 @@ CELL_COLUMNS = [
     "eenheid",
 ]  # fmt: skip
 SOURCES = {HALFJAAR: "trajecten", JAAR: "trajecten_in_jaar"}
+COUNT_MEMORY = "1GB"
 UNITS = {"personen": "persoon", "huishoudens": "huishouden"}
 
 
@@ -225,7 +226,9 @@ def compute_counts(
     bestanden_jaar = sorted(str(path) for key in halves for path in core_files.get(key, []))
     # A year figure needs both halves of a gemeente: without any such pair there is none to count.
     years = any((g, h.code) in core_files for g, p in with_files for h in Periode.parse(p).year.halves if h.code != p)
-    con = duckdb.connect()
+    # Bounded memory: DuckDB spills to disk rather than grow past this (a national half-year of
+    # records is counted in about 1 GB).
+    con = duckdb.connect(config={"memory_limit": COUNT_MEMORY})
     try:
         load_trajecten(con, bestanden, bestanden_jaar)
         found = cells(con, catalogue, years=years)
