@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from clearinghouse.audit import load_audit
@@ -189,4 +190,8 @@ def load_deletions(deletions_dir: Path | None) -> pd.DataFrame:
     found = sorted(str(p) for p in Path(deletions_dir).glob("*/*/*.parquet")) if deletions_dir else []
     if not found:
         return pd.DataFrame({c: pd.Series(dtype="datetime64[us]" if c.endswith("_op") else "string") for c in DELETION_COLUMNS})
-    return pd.concat([pd.read_parquet(f) for f in found], ignore_index=True).sort_values("verwijderd_op")
+    con = duckdb.connect()
+    try:
+        return con.execute("SELECT * FROM read_parquet($files, union_by_name = true) ORDER BY verwijderd_op", {"files": found}).df()
+    finally:
+        con.close()

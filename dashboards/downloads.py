@@ -71,8 +71,12 @@ def copy_downloads(source: Path | None, site: Path) -> tuple[list[dict], dict[st
     return current, archive
 
 
-def archive_releases(releases_dir: Path, folder: Path) -> list[str]:
-    """Write every release's frozen tables into `folder/<release_id>/` (Parquet and Dutch CSV)."""
+def archive_releases(releases_dir: Path, folder: Path, *, cache: Path | None = None) -> list[str]:
+    """Write every release's frozen tables into `folder/<release_id>/` (Parquet and Dutch CSV).
+
+    A release never changes, so its Dutch CSV is made once, into `cache/<release_id>/` when a cache
+    folder is given, and copied from there by every later build.
+    """
     written = []
     for meta in sorted(Path(releases_dir).glob("*/release.json")):
         release = meta.parent
@@ -83,6 +87,12 @@ def archive_releases(releases_dir: Path, folder: Path) -> list[str]:
             if not parquet.is_file():
                 continue
             shutil.copyfile(parquet, target / f"{table}.parquet")
-            write_csv(pd.read_parquet(parquet), target / f"{table}.csv", dutch=True)
+            cached = Path(cache) / release.name / f"{table}.csv" if cache is not None else None
+            if cached is not None and cached.is_file():
+                shutil.copyfile(cached, target / f"{table}.csv")
+                continue
+            write_csv(pd.read_parquet(parquet), cached or target / f"{table}.csv", dutch=True)
+            if cached is not None:
+                shutil.copyfile(cached, target / f"{table}.csv")
         written.append(release.name)
     return written

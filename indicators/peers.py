@@ -120,12 +120,21 @@ def peer_groups(participants: Iterable[str], kwb: pd.DataFrame | None = None, *,
         group = f"{PREFIX[soort]}-{code}"
         rows.extend((group, soort, f"{naam} ({len(members)})", code, member) for member in members)
 
+    # Participants per provincie and per size class, gathered once (not one scan per gemeente).
+    province_of = provincie.to_dict()
+    by_province: dict[str, list[str]] = {}
+    by_class: dict[str, list[str]] = {}
     for code in taking_part:
-        if code in provincie.index:
-            same = [m for m in taking_part if m != code and provincie.get(m) == provincie[code]]
-            add(PROVINCIE, code, same, f"andere {deelnemend}gemeenten in {provincie[code]}")
+        if code in province_of:
+            by_province.setdefault(province_of[code], []).append(code)
         if code in klasse:
-            same = [m for m in taking_part if m != code and m in klasse and klasse[m][0] == klasse[code][0]]
+            by_class.setdefault(klasse[code][0], []).append(code)
+    for code in taking_part:
+        if code in province_of:
+            same = [m for m in by_province[province_of[code]] if m != code]
+            add(PROVINCIE, code, same, f"andere {deelnemend}gemeenten in {province_of[code]}")
+        if code in klasse:
+            same = [m for m in by_class[klasse[code][0]] if m != code]
             add(GROOTTEKLASSE, code, same, f"andere {deelnemend}gemeenten met {klasse[code][1]}")
     measured = kwb.dropna(subset=["inwoners", "woningvoorraad", "oppervlakte_land_ha"])
     measured = measured[(measured["inwoners"] > 0) & (measured["oppervlakte_land_ha"] > 0)]

@@ -143,6 +143,7 @@ def remove_stale_temporaries(folder: Path) -> list[Path]:
 
 # OWASP CSV injection: a cell starting with one of these is run as a formula by Excel and others.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PATTERN = r"[=+\-@\t\r]"
 
 
 def neutralise_cell(value: object) -> object:
@@ -156,8 +157,14 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy in which every text cell that starts like a formula is neutralised (numbers stay numbers)."""
     out = frame.copy()
     for column in out.columns:
-        if pd.api.types.is_object_dtype(out[column]) or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(neutralise_cell, na_action="ignore")
+        values = out[column]
+        if pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values):
+            # Vectorised: only text cells that start like a formula change (a national table has
+            # a million cells; numbers and booleans in an object column stay what they are).
+            is_text = values.map(type).eq(str) if pd.api.types.is_object_dtype(values) else values.notna()
+            starts = values.where(is_text).astype("string").str.match(FORMULA_PATTERN).fillna(False).astype(bool)
+            if starts.any():
+                out[column] = values.where(~starts, "'" + values.where(starts).astype("string"))
     out.columns = [neutralise_cell(str(column)) for column in out.columns]
     return out
 

@@ -24,6 +24,7 @@ from pipelines.resources import Clearinghouse
 from vocabulary import files
 
 SITE_MARKER = ".site-releases"
+ARCHIVE_CACHE = ".archief"  # the Dutch CSV of each (immutable) release, made once
 
 
 class ReleaseConfig(dg.Config):
@@ -127,7 +128,7 @@ def site(context: dg.AssetExecutionContext, clearinghouse: Clearinghouse) -> dg.
         downloads = Path(scratch) / "downloads"
         export_published(home.warehouse, downloads, formaat="parquet")
         export_published(home.warehouse, downloads, formaat="csv", nederlands=True)
-        archive_releases(home.releases, downloads)
+        archive_releases(home.releases, downloads, cache=home.root / ARCHIVE_CACHE)
         summary = build_site(
             published_tables(home.warehouse),
             home.site,

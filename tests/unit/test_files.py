@@ -1,0 +1,65 @@
+"""Writing files: whole or not at all, leftovers of dead processes cleared, CSVs without formulas."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from vocabulary import files
+
+ATTACKS = ["=HYPERLINK(\"http://x\",\"klik\")", "=cmd|' /C calc'!A0", "@SUM(1)", "+SUM(1+1)", "-2+3", "\tverborgen", "\rregel"]
+
+
+def test_every_cell_that_starts_like_a_formula_is_neutralised_and_numbers_stay_numbers(tmp_path):
+    frame = pd.DataFrame({
+        "tekst": ATTACKS,
+        "gemengd": [-5, 3.5, None, True, "=1+1", "gewoon", "a=b"],
+        "string": pd.array(["=A1", "ok", None, "-x", "+", "@", "x"], dtype="string"),
+        "=kop": [1, 2, 3, 4, 5, 6, 7],
+    })
+    safe = files.neutralise_formulas(frame)
+    assert all(value.startswith("'") for value in safe["tekst"])
+    mixed = safe["gemengd"]
+    assert mixed.iloc[0] == -5 and mixed.iloc[1] == 3.5 and pd.isna(mixed.iloc[2]) and mixed.iloc[3] is True  # not text: unchanged
+    assert safe["gemengd"].iloc[4] == "'=1+1" and safe["gemengd"].iloc[6] == "a=b"
+    assert safe["string"].tolist()[:2] == ["'=A1", "ok"] and safe["string"].iloc[3] == "'-x"
+    assert list(safe.columns)[-1] == "'=kop"
+    written = files.write_csv(frame, tmp_path / "rapport.csv", dutch=True).read_text(encoding="utf-8-sig")
+    for attack in ATTACKS:
+        assert f";{attack}" not in written and not written.startswith(attack)
+
+
+def test_an_atomic_write_leaves_the_old_file_when_it_fails(tmp_path):
+    target = tmp_path / "figuren.txt"
+    files.write_text(target, "oud")
+    with pytest.raises(RuntimeError):
+        with files.atomic_path(target) as temporary:
+            temporary.write_text("half", encoding="utf-8")
+            raise RuntimeError("schijf vol")
+    assert target.read_text(encoding="utf-8") == "oud"
+    assert [p.name for p in tmp_path.iterdir()] == ["figuren.txt"]
+
+
+def test_temporaries_of_dead_processes_are_removed_and_those_of_live_ones_kept(tmp_path):
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True).stdout.strip()
+    (tmp_path / f".warehouse.duckdb.tmp-{dead}-1").write_text("half")
+    (tmp_path / "site").mkdir()
+    (tmp_path / f".site.tmp-{dead}-2").mkdir()
+    live = tmp_path / f".releases.tmp-{os.getpid()}-3"
+    live.mkdir()
+    removed = files.remove_stale_temporaries(tmp_path)
+    assert {p.name for p in removed} == {f".warehouse.duckdb.tmp-{dead}-1", f".site.tmp-{dead}-2"}
+    assert live.exists() and (tmp_path / "site").exists()
+
+
+def test_an_immutable_folder_is_never_overwritten(tmp_path):
+    with files.new_folder(tmp_path / "2025-H1-r1") as staging:
+        (staging / "release.json").write_text("{}")
+    with pytest.raises(FileExistsError):
+        with files.new_folder(tmp_path / "2025-H1-r1") as staging:
+            (staging / "release.json").write_text("anders")
+    assert (tmp_path / "2025-H1-r1" / "release.json").read_text() == "{}"
