@@ -333,13 +333,18 @@ def _parquet_text(values: pd.Series) -> pd.Series:
     return text
 
 
-def _parquet_grid(data: bytes, name: str) -> _Grid:
+def _check_parquet_width(data: bytes, name: str) -> None:
+    """Refuse a Parquet file that is unreadable or absurdly wide, from its metadata alone."""
     try:
         width = pq.ParquetFile(io.BytesIO(data)).metadata.num_columns
     except Exception as exc:
         raise DeliveryFileError(f"{name}: het Parquet-bestand kan niet worden gelezen ({type(exc).__name__}).") from exc
     if width > MAX_COLUMNS:
         raise _too_wide(name, width)
+
+
+def _parquet_grid(data: bytes, name: str) -> _Grid:
+    _check_parquet_width(data, name)
     try:
         table = pq.read_table(io.BytesIO(data))
     except Exception as exc:
@@ -456,12 +461,7 @@ def check_shape(path: Path, *, max_bytes: int | None = None) -> None:
     elif suffix in EXCEL_SUFFIXES:
         _check_xlsx_shape(data, name)
     elif suffix in PARQUET_SUFFIXES:
-        try:
-            width = pq.ParquetFile(io.BytesIO(data)).metadata.num_columns
-        except Exception as exc:
-            raise DeliveryFileError(f"{name}: het Parquet-bestand kan niet worden gelezen ({type(exc).__name__}).") from exc
-        if width > MAX_COLUMNS:
-            raise _too_wide(name, width)
+        _check_parquet_width(data, name)
 
 
 def read_table(path: Path, *, max_bytes: int | None = None) -> pd.DataFrame:

@@ -83,16 +83,6 @@ def instance_for(home: Home) -> dg.DagsterInstance:
     return dg.DagsterInstance.from_config(str(home.dagster))
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def recover(home: Home, instance: dg.DagsterInstance) -> list[str]:
     """Undo what a killed process left: its temporaries, and its runs still marked as running."""
     files.remove_stale_temporaries(home.root)
@@ -100,7 +90,7 @@ def recover(home: Home, instance: dg.DagsterInstance) -> list[str]:
     for record in instance.get_run_records(dg.RunsFilter(statuses=ACTIVE)):
         run = record.dagster_run
         pid = run.tags.get(PID_TAG)
-        if pid and pid.isdigit() and not _alive(int(pid)):
+        if pid and pid.isdigit() and not files.process_alive(int(pid)):
             instance.report_run_failed(run, message=f"Het proces {pid} van deze run bestaat niet meer (afgebroken).")
             failed.append(run.run_id)
     return failed

@@ -61,22 +61,27 @@ def gemeente_names() -> dict[str, str]:
     return dict(zip(frame.gemeente_code, frame.gemeente_naam))
 
 
+KWB_FIGURES = ("inwoners", "mannen", "vrouwen", "woningvoorraad", "oppervlakte_land_ha")
+
+
+def _read_kwb(name: str) -> pd.DataFrame:
+    """A KWB file with its figures as whole numbers (empty in the source = missing)."""
+    frame = _read_csv(name)
+    for column in KWB_FIGURES:
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
+    return frame
+
+
 @lru_cache(maxsize=1)
 def kwb_gemeenten() -> pd.DataFrame:
     """KWB 2024 per gemeente: gemeentecode, inwoners, mannen, vrouwen, woningvoorraad, oppervlakte_land_ha."""
-    frame = _read_csv(KWB_GEMEENTEN_FILE)
-    for column in ("inwoners", "mannen", "vrouwen", "woningvoorraad", "oppervlakte_land_ha"):
-        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
-    return frame
+    return _read_kwb(KWB_GEMEENTEN_FILE)
 
 
 @lru_cache(maxsize=1)
 def kwb_wijken() -> pd.DataFrame:
     """KWB 2024 per wijk: wijkcode, gemeentecode, inwoners, mannen, vrouwen, woningvoorraad, oppervlakte_land_ha."""
-    frame = _read_csv(KWB_WIJKEN_FILE)
-    for column in ("inwoners", "mannen", "vrouwen", "woningvoorraad", "oppervlakte_land_ha"):
-        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
-    return frame
+    return _read_kwb(KWB_WIJKEN_FILE)
 
 
 @lru_cache(maxsize=1)

@@ -140,3 +140,18 @@ def test_sigterm_stops_a_round_promptly_with_one_dutch_line(tmp_path, uninterrup
     _gmsd(home.root, "run")
     _gmsd(home.root, "publish", "--periode", PERIODE)
     assert _published(home) == uninterrupted
+
+
+def test_two_rounds_at_once_process_every_delivery_once(tmp_path, uninterrupted):
+    """Once, two `gmsd run` on one home both processed every delivery (the audit trail doubled).
+    Now the second waits for the first (one intake owner per home) and finds nothing left to do."""
+    home = _fresh_home(tmp_path / "home")
+    first, second = (subprocess.Popen([sys.executable, "-m", "gmsd.cli", "run"], env=_env(home.root),
+                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for _ in range(2))
+    outputs = [process.communicate(timeout=600)[0] for process in (first, second)]
+    assert first.returncode == 0 and second.returncode == 0, outputs
+    with duckdb.connect(str(home.warehouse), read_only=True) as con:
+        counts = con.execute("SELECT gemeente_code, domein, count(*) FROM audit.leveringen GROUP BY ALL ORDER BY ALL").fetchall()
+    assert counts == [(code, domein, 1) for code in sorted(GEMEENTEN) for domein in ("jeugd", "participatie", "wmo")]
+    _gmsd(home.root, "publish", "--periode", PERIODE)
+    assert _published(home) == uninterrupted

@@ -261,6 +261,9 @@ def test_publish_is_atomic_and_a_definitive_release_is_never_revised(demo_run, t
     assert releases == [("2024-H2-r1", "definitief"), ("2025-H1-r1", "definitief")]
     refused = runner.invoke(app, ["publish", "--home", str(copy), "--periode", "2025-H1"])
     assert refused.exit_code == 2 and "al definitief gepubliceerd" in refused.output
+    # A year is a periode (`--help` offers it); the sample has no complete year, and says so.
+    year = runner.invoke(app, ["publish", "--home", str(copy), "--periode", "2025"])
+    assert year.exit_code == 2 and "geen conceptcijfers voor periode 2025" in year.output and "2025-H1" in year.output
 
     # As if 2025-H1 had not been published: a publish that fails part-way leaves everything as it was.
     shutil.rmtree(copy / "releases" / "2025-H1-r1")
@@ -272,7 +275,7 @@ def test_publish_is_atomic_and_a_definitive_release_is_never_revised(demo_run, t
     with monkeypatch.context() as broken:
         broken.setattr(pipelines.assets.publication, "build_warehouse", disk_full)
         failed = runner.invoke(app, ["publish", "--home", str(copy), "--periode", "2025-H1"])
-    assert failed.exit_code == 1 and "schijf vol" in failed.output
+    assert failed.exit_code == 1 and "schijf vol" in failed.output and "Traceback" not in failed.output  # one Dutch line
     assert not (copy / "releases" / "2025-H1-r1").exists()
     assert (copy / "site" / "index.html").read_bytes() == site_before
 

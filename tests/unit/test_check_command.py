@@ -52,3 +52,9 @@ def test_unclear_domein_is_asked_for(tmp_path):
     path = _write(tmp_path, [wmo_row(b) for b in fake_bsns(3)], name="export.csv")
     result = runner.invoke(app, ["check", str(path), "--gemeente", "GM0358", "--periode", "2025-H1"])
     assert result.exit_code == 2 and "--domein" in result.output
+
+
+def test_a_folder_is_refused_with_what_to_give_instead(tmp_path):
+    """Once `gmsd check DIR` said the existing folder did not exist."""
+    result = runner.invoke(app, ["check", str(tmp_path), "--gemeente", "GM0358", "--periode", "2025-H1"])
+    assert result.exit_code == 2 and "is een map" in result.output and "bestaat niet" not in result.output
