@@ -79,6 +79,12 @@ def detach_from_parent(lock_fd: int) -> None:
         pass
 
 
+def command_lock_path(home_root: Path) -> Path:
+    """Held by a whole `gmsd run`/`demo`/`publish`: two commands on one home take turns, so the
+    second finds the first's work done instead of racing it (partitions, concept figures, docs)."""
+    return Path(home_root) / ".opdracht.lock"
+
+
 def intake_lock_path(home_root: Path) -> Path:
     return Path(home_root) / ".intake.lock"
 

@@ -22,11 +22,14 @@ from vocabulary.files import write_csv
 FORMATS = ("parquet", "csv")
 
 
+def _names(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [row[0] for row in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'publish' ORDER BY table_name").fetchall()]
+
+
 def published_tables(warehouse: Path) -> dict[str, pd.DataFrame]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        names = [row[0] for row in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'publish' ORDER BY table_name").fetchall()]
-        return {name: con.execute(f'SELECT * FROM publish."{name}"').df() for name in names}
+        return {name: con.execute(f'SELECT * FROM publish."{name}"').df() for name in _names(con)}
 
 
 def export_published(warehouse: Path, out_dir: Path, *, formaat: str = "parquet", nederlands: bool = False) -> list[Path]:
@@ -35,7 +38,6 @@ def export_published(warehouse: Path, out_dir: Path, *, formaat: str = "parquet"
         raise ValueError(f"formaat '{formaat}' is onbekend; kies parquet of csv.")
     if nederlands and formaat != "csv":
         raise ValueError("--nl geldt alleen voor csv.")
-    tables = published_tables(warehouse)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = out_dir / f".export-{os.getpid()}"
@@ -43,13 +45,16 @@ def export_published(warehouse: Path, out_dir: Path, *, formaat: str = "parquet"
     staging.mkdir()
     written = []
     try:
-        for name, frame in tables.items():
-            target = staging / f"{name}.{formaat}"
-            if formaat == "parquet":
-                frame.to_parquet(target, index=False)
-            else:
-                write_csv(frame, target, dutch=nederlands)
-            written.append(target.name)
+        # One table at a time, Parquet straight from DuckDB: memory stays that of the largest table
+        # (CSV) or next to nothing (Parquet), however many periodes are published.
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            for name in _names(con):
+                target = staging / f"{name}.{formaat}"
+                if formaat == "parquet":
+                    con.table(f'publish."{name}"').write_parquet(str(target))
+                else:
+                    write_csv(con.execute(f'SELECT * FROM publish."{name}"').df(), target, dutch=nederlands)
+                written.append(target.name)
         for name in written:
             os.replace(staging / name, out_dir / name)
     finally:

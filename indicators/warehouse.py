@@ -13,6 +13,7 @@ every delivery and deletion) and `ref` (regions and population). Microdata never
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,71 +46,84 @@ class WarehouseSummary:
     releases: list[str]
     deliveries: int
 
+    def note(self, name: str, frame: pd.DataFrame) -> None:
+        """Remember what the round summary reports about a table just written."""
+        if name == "concept.indicatoren":
+            self.concept_rows = len(frame)
+        elif name == "publish.indicatoren":
+            self.published_rows = len(frame)
+        elif name == "publish.releases":
+            self.releases = [str(r) for r in frame["release_id"]] if len(frame) else []
+        elif name == "audit.leveringen":
+            self.deliveries = len(frame)
+
 
 def _empty(columns: list[str], numeric: tuple[str, ...] = ()) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="float64" if c in numeric else "string") for c in columns})
 
 
-def tables(home: Home) -> dict[str, pd.DataFrame]:
-    """Every table of the warehouse, by schema-qualified name, from what lies on disk."""
+def tables(home: Home) -> Iterator[tuple[str, pd.DataFrame]]:
+    """Every table of the warehouse, by schema-qualified name, from what lies on disk.
+
+    One table at a time, so the writer can drop each after writing it: with 13 periodes of history
+    the concept and published figures together no longer have to fit in memory at once.
+    """
     concept = read_concept(home)
+    has_concept = len(concept) > 0
+    concept_gemeenten = concept["gemeente_code"]
+    yield "concept.indicatoren", concept
+    yield "concept.benchmark", read_concept_benchmark(home) if has_concept else benchmark(concept, peer_groups(concept_gemeenten))
+    yield "concept.peergroepen", read_concept_groups(home) if has_concept else peer_groups(concept_gemeenten)
+    empty_figures = concept.head(0)
+    del concept
     released, releases, revisies = load_published(home.releases)
-    released = released[PUBLISH_COLUMNS] if not released.empty else concept.head(0)
+    released = released[PUBLISH_COLUMNS] if not released.empty else empty_figures
+    groups = peer_groups(released["gemeente_code"])  # only gemeenten with published figures are members
+    yield "publish.indicatoren", released
+    yield "publish.benchmark", benchmark(released, groups)
+    del released
+    yield "publish.peergroepen", groups
     if releases.empty:
         releases = pd.DataFrame({c: pd.Series(dtype="object") for c in publish.column_names("publish.releases")})
-    if revisies.empty:
-        revisies = _empty(REVISION_COLUMNS, numeric=("waarde_oud", "waarde_nieuw", "verschil"))
-    groups = peer_groups(released["gemeente_code"])  # only gemeenten with published figures are members
-    concept_groups = read_concept_groups(home) if len(concept) else peer_groups(concept["gemeente_code"])
+    yield "publish.releases", releases
+    yield "publish.indicatoren_catalogus", catalogue_table(load_catalogue())
+    yield "publish.revisies", _empty(REVISION_COLUMNS, numeric=("waarde_oud", "waarde_nieuw", "verschil")) if revisies.empty else revisies
     audit = load_audit(home.intake)
-    regions = population().merge(gemeenten()[["gemeente_code", "provincie_naam"]], on="gemeente_code", how="left")
-    return {
-        "concept.indicatoren": concept,
-        "concept.benchmark": read_concept_benchmark(home) if len(concept) else benchmark(concept, concept_groups),
-        "concept.peergroepen": concept_groups,
-        "publish.indicatoren": released,
-        "publish.benchmark": benchmark(released, groups),
-        "publish.peergroepen": groups,
-        "publish.releases": releases,
-        "publish.indicatoren_catalogus": catalogue_table(load_catalogue()),
-        "publish.revisies": revisies,
-        "audit.leveringen": audit if len(audit) else pd.DataFrame({"gemeente_code": pd.Series(dtype=str)}),
-        "audit.verwijderingen": load_deletions(home.deletions),
-        "ref.regio": regions,
-    }
+    yield "audit.leveringen", audit if len(audit) else pd.DataFrame({"gemeente_code": pd.Series(dtype=str)})
+    yield "audit.verwijderingen", load_deletions(home.deletions)
+    yield "ref.regio", population().merge(gemeenten()[["gemeente_code", "provincie_naam"]], on="gemeente_code", how="left")
 
 
-def write_warehouse(path: Path, frames: dict[str, pd.DataFrame]) -> None:
+SCHEMAS = ("concept", "publish", "audit", "ref")
+WRITER_MEMORY = "1GB"  # DuckDB's share while writing; pandas frames it reads are zero-copy
+
+
+def write_warehouse(path: Path, frames: Iterable[tuple[str, pd.DataFrame]]) -> WarehouseSummary:
     """Write `frames` as a complete new DuckDB file at `path` (atomically: built beside it, renamed)."""
+    summary = WarehouseSummary(Path(path), 0, 0, [], 0)
     with files.atomic_path(path) as temporary:
-        con = duckdb.connect(str(temporary))
+        con = duckdb.connect(str(temporary), config={"memory_limit": WRITER_MEMORY})
         try:
-            for schema in sorted({name.split(".")[0] for name in frames}):
+            for schema in SCHEMAS:
                 con.execute(f"CREATE SCHEMA {schema}")
-            for name, frame in frames.items():
+            for name, frame in frames:
                 con.register("frame_df", frame)
                 con.execute(publish.create_sql(name, "frame_df"))
                 con.unregister("frame_df")
+                summary.note(name, frame)
+                del frame
             publish.write_comments(con)
             con.execute("CHECKPOINT")
         finally:
             con.close()
+    return summary
 
 
 def build_warehouse(home: Home, *, wait_seconds: float = 600.0) -> WarehouseSummary:
     """Rebuild `warehouse.duckdb` from disk, as the one writer (waits for another writer, then says so)."""
     with exclusive(warehouse_lock_path(home.root), what="warehouse bouwen", wait_seconds=wait_seconds):
         files.remove_stale_temporaries(home.root)
-        frames = tables(home)
-        write_warehouse(home.warehouse, frames)
-    releases = frames["publish.releases"]
-    return WarehouseSummary(
-        home.warehouse,
-        len(frames["concept.indicatoren"]),
-        len(frames["publish.indicatoren"]),
-        [str(r) for r in releases["release_id"]] if len(releases) else [],
-        len(frames["audit.leveringen"]),
-    )
+        return write_warehouse(home.warehouse, tables(home))
 
 
 def read_published(warehouse_path: Path, table: str = "publish.indicatoren") -> pd.DataFrame:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import dagster as dg
 
 from clearinghouse.inbox import scan_inbox, split_key
+from clearinghouse.ownership import command_lock_path, exclusive
 from indicators.concept import read_concept
 from indicators.releases import DEFINITIEF, Release, latest_releases, withdraw
 from indicators.warehouse import read_published
@@ -153,14 +154,14 @@ def _execute(instance, home: Home, job_name: str, *, command: str, tags: dict | 
 def run_round(home: Home, *, deliveries: list[str] | None = None, quiet: bool = True, command: str = "gmsd run") -> RoundSummary:
     """Process `deliveries` ('GMxxxx/periode'; default: everything in the inbox), then the concept figures.
 
-    Raises clearinghouse.ownership.Busy when another intake owner holds the home.
+    Raises clearinghouse.ownership.Busy when another command holds the home longer than WAIT_SECONDS.
     """
     if quiet:
         logging.getLogger("dagster").setLevel(logging.CRITICAL)
-    deliveries = sorted(scan_inbox(home.inbox)) if deliveries is None else deliveries
-    summary = RoundSummary(partitions=len(deliveries))
-    with instance_for(home) as instance:
+    with exclusive(command_lock_path(home.root), what=command, wait_seconds=WAIT_SECONDS), instance_for(home) as instance:
         recover(home, instance)
+        deliveries = sorted(scan_inbox(home.inbox)) if deliveries is None else deliveries  # after the wait: what is left
+        summary = RoundSummary(partitions=len(deliveries))
         started = time.perf_counter()
         if deliveries:
             pairs = [split_key(item) for item in deliveries]
@@ -192,10 +193,16 @@ def publish(home: Home, periodes: list[str] | None = None, *, definitief: bool =
     """Freeze a release of the concept figures of each periode, then rebuild warehouse and site.
 
     Without `periodes`: every concept periode that is not yet definitively published. If a step
-    fails, the new releases are withdrawn and the previous publication stays served.
+    fails, the new releases are withdrawn and the previous publication stays served. Raises
+    clearinghouse.ownership.Busy when another command holds the home longer than WAIT_SECONDS.
     """
     if quiet:
         logging.getLogger("dagster").setLevel(logging.CRITICAL)
+    with exclusive(command_lock_path(home.root), what="gmsd publish", wait_seconds=WAIT_SECONDS):
+        return _publish(home, periodes, definitief=definitief, quiet=quiet)
+
+
+def _publish(home: Home, periodes: list[str] | None, *, definitief: bool, quiet: bool) -> PublishSummary:
     concept = read_concept(home)
     if concept.empty:
         raise PublishError(f"er zijn nog geen conceptcijfers in {home.root}. Verwerk eerst aanleveringen (`gmsd run` of `gmsd demo`).", refused=True)

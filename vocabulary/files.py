@@ -179,18 +179,24 @@ def dutch_booleans(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+CSV_SLICE_ROWS = 250_000
+
+
 def write_csv(frame: pd.DataFrame, target: Path, *, dutch: bool = False) -> Path:
     """Write a CSV every spreadsheet opens safely: formulas neutralised, written atomically.
 
     `dutch`: as Dutch Excel expects — `;` between fields, decimal comma, UTF-8 with BOM, and
     true/false as `ja`/`nee`.
     """
-    safe = neutralise_formulas(dutch_booleans(frame) if dutch else frame)
-    with atomic_path(target) as temporary:
-        if dutch:
-            safe.to_csv(temporary, sep=";", decimal=",", index=False, encoding="utf-8-sig")
-        else:
-            safe.to_csv(temporary, index=False, encoding="utf-8")
+    with atomic_path(target) as temporary, open(temporary, "w", encoding="utf-8-sig" if dutch else "utf-8", newline="") as out:
+        # In slices: the safe copy of a national table (millions of rows) never exists whole.
+        for start in range(0, max(len(frame), 1), CSV_SLICE_ROWS):
+            part = frame.iloc[start:start + CSV_SLICE_ROWS]
+            safe = neutralise_formulas(dutch_booleans(part) if dutch else part)
+            if dutch:
+                safe.to_csv(out, sep=";", decimal=",", index=False, header=start == 0)
+            else:
+                safe.to_csv(out, index=False, header=start == 0)
     return Path(target)
 
 

@@ -59,6 +59,8 @@ def print_round(home: Home, summary: RoundSummary) -> None:
 def _publish(home: Home, periodes: list[str] | None, *, definitief: bool = False) -> None:
     try:
         summary = publish_releases(home, periodes, definitief=definitief)
+    except Busy as exc:
+        fail(str(exc), 1)
     except PublishError as exc:
         fail(str(exc), 2 if exc.refused else 1)
     except Interrupted as exc:

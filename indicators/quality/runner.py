@@ -8,7 +8,6 @@ Docs are written, into `docs_dir`, and then made fit to publish (indicators.qual
 from __future__ import annotations
 
 import os
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,9 +16,8 @@ import pandas as pd
 from indicators.catalogus import Indicator, load_catalogue
 from indicators.quality import datadocs, suites
 from indicators.quality.tables import COMPLETENESS_TABLE, completeness_table, validated
+from vocabulary import files
 
-# Names GX writes into the docs folder; only these are removed before a rebuild.
-GX_DOCS_ENTRIES = ("index.html", "expectations", "validations", "static")
 MAX_EXAMPLES = 10
 
 
@@ -178,16 +176,6 @@ def _batches(gx, tables: dict[str, pd.DataFrame], catalogue: tuple[Indicator, ..
     return batches
 
 
-def _clear_docs(docs_dir: Path) -> None:
-    docs_dir.mkdir(parents=True, exist_ok=True)
-    for name in GX_DOCS_ENTRIES:
-        target = docs_dir / name
-        if target.is_dir():
-            shutil.rmtree(target)
-        elif target.exists():
-            target.unlink()
-
-
 def check_published(
     tables: dict[str, pd.DataFrame], *, docs_dir: Path | None = None, catalogue: tuple[Indicator, ...] | None = None
 ) -> QualityResult:
@@ -206,10 +194,22 @@ def check_published(
     catalogue = load_catalogue() if catalogue is None else catalogue
     gx = _gx()
     batches = _batches(gx, tables, catalogue)
-    if docs_dir is not None:
-        docs_dir = Path(docs_dir).resolve()
-        _clear_docs(docs_dir)
+    if docs_dir is None:
+        return _validate(gx, batches, None)[0]
+    # Built aside and swapped in whole: a crash or a second run at the same time never leaves (or
+    # reads) half-written docs, and the published docs are always those of one complete check.
+    docs_dir = Path(docs_dir).resolve()
+    with files.replaced_folder(docs_dir) as building:
+        result, sections = _validate(gx, batches, building)
+        datadocs.make_offline(building)
+        datadocs.write_index(building, sections, result.success)
+        datadocs.prune_unreferenced(building)
+    result.docs_index = docs_dir / "index.html"
+    return result
 
+
+def _validate(gx, batches: list, docs_dir: Path | None) -> tuple[QualityResult, list[dict]]:
+    """Run every batch's suite in one ephemeral context; with `docs_dir`, GX writes its Data Docs there."""
     context = _context(gx, docs_dir)
     source = context.data_sources.add_pandas("gmsd")
     results: list[dict] = []
@@ -229,11 +229,6 @@ def check_published(
         results += summary
         sections.append({"table": batch.table, "omschrijving": batch.omschrijving, "rijen": len(batch.frame), "results": summary})
 
-    success = all(r["success"] for r in results)
-    docs_index = None
     if docs_dir is not None:
         context.build_data_docs()
-        datadocs.make_offline(docs_dir)
-        docs_index = datadocs.write_index(docs_dir, sections, success)
-        datadocs.prune_unreferenced(docs_dir)
-    return QualityResult(success=success, results=results, docs_index=docs_index)
+    return QualityResult(success=all(r["success"] for r in results), results=results), sections

@@ -1,5 +1,6 @@
 -- Each published gemeente figure beside the groups it is compared with (publish.benchmark).
--- Parameters: $band (values a P25–P75 band needs), $vergelijking (values a group figure needs).
+-- Parameters: $band (values a P25–P75 band needs), $vergelijking (values a group figure needs),
+-- $periodes (the periodes to compare; `cells` also holds their previous periodes, for the change).
 WITH gemeente_cijfers AS MATERIALIZED (
     -- one published figure per gemeente; a count becomes a rate per 1.000 inwoners;
     -- cel numbers each (indicator, periode) so the work below sorts and joins on numbers
@@ -44,7 +45,7 @@ waarden AS MATERIALIZED (
            row_number() OVER w AS positie,
            count(*) OVER (w RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS niet_hoger
     FROM set_leden l JOIN gemeente_cijfers c USING (gemeente_code)
-    WHERE c.waarde IS NOT NULL
+    WHERE c.waarde IS NOT NULL AND list_contains($periodes, c.periode)
     WINDOW w AS (PARTITION BY l.set_nr, c.cel ORDER BY c.waarde)
 ),
 set_cijfers AS (
@@ -66,6 +67,7 @@ eigen AS MATERIALIZED (
     JOIN sets s USING (groep_code)
     LEFT JOIN set_cijfers n ON n.set_nr = s.set_nr AND n.cel = c.cel
     LEFT JOIN waarden w ON w.set_nr = s.set_nr AND w.cel = c.cel AND w.gemeente_code = c.gemeente_code
+    WHERE list_contains($periodes, c.periode)
 ),
 posities AS (
     -- quantiles as DuckDB's quantile_cont computes them over the group's values: at (m - 1) × q,
