@@ -1,4 +1,4 @@
-"""The static dashboard site (Dutch, offline, SVG charts): `dashboards.site.build_site`.
+"""The static dashboard site (Dutch, offline, charts drawn by a vendored Plotly.js, the map as SVG): `dashboards.site.build_site`.
 
 Plain Python without Dagster, so the pipeline asset, the CLI and the tests all call the same code.
 `data` indexes the published tables, `views` says what a page tells about an indicator, `cells`
