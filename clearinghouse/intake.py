@@ -152,7 +152,7 @@ def process_partitions(
     return results
 
 
-# Deliveries are checked together in chunks of about this many bytes of delivery files (~400,000
+# Deliveries are checked together in chunks of about this many bytes of delivery files (~200,000
 # rows of CSV): large enough that per-operation costs vanish, small enough that memory stays bounded
 # by a chunk, not by the round.
 CHUNK_BYTES = 24 * 1024 * 1024

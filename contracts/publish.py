@@ -281,6 +281,9 @@ OTHER_TABLES: dict[str, str] = {
     "ref.regio": "Regio's met inwoners (CBS KWB 2024) en geschatte leeftijdsgroepen.",
 }
 
+# The warehouse's schemas, from the names above ("publish", "concept", "audit", "ref").
+SCHEMAS: tuple[str, ...] = tuple(sorted({name.split(".")[0] for name in (*TABLES, *CONCEPT_TABLES, *OTHER_TABLES)}))
+
 
 def table(name: str) -> Tabel:
     """The declaration of a published or concept table ('publish.benchmark', 'concept.indicatoren')."""

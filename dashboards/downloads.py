@@ -12,6 +12,7 @@ Parquet and as Dutch CSV (`;`, decimal comma, formulas neutralised).
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 from pathlib import Path
@@ -74,25 +75,34 @@ def copy_downloads(source: Path | None, site: Path) -> tuple[list[dict], dict[st
 def archive_releases(releases_dir: Path, folder: Path, *, cache: Path | None = None) -> list[str]:
     """Write every release's frozen tables into `folder/<release_id>/` (Parquet and Dutch CSV).
 
-    A release never changes, so its Dutch CSV is made once, into `cache/<release_id>/` when a cache
-    folder is given, and copied from there by every later build.
+    A release never changes, so with a `cache` folder its Dutch CSV is made once and copied by every
+    later build. The cache is keyed by the release's own `release.json`, not only its id: a release
+    that was withdrawn (publishing failed) gives its id to the next one, which must not get its CSV.
     """
-    written = []
+    written, in_use = [], set()
     for meta in sorted(Path(releases_dir).glob("*/release.json")):
         release = meta.parent
         target = Path(folder) / release.name
         target.mkdir(parents=True, exist_ok=True)
+        cached_dir = None
+        if cache is not None:
+            cached_dir = Path(cache) / f"{release.name}-{hashlib.sha256(meta.read_bytes()).hexdigest()[:16]}"
+            in_use.add(cached_dir.name)
         for table in ("indicatoren", "revisies"):
             parquet = release / f"{table}.parquet"
             if not parquet.is_file():
                 continue
             shutil.copyfile(parquet, target / f"{table}.parquet")
-            cached = Path(cache) / release.name / f"{table}.csv" if cache is not None else None
-            if cached is not None and cached.is_file():
-                shutil.copyfile(cached, target / f"{table}.csv")
+            csv = target / f"{table}.csv"
+            if cached_dir is None:
+                write_csv(pd.read_parquet(parquet), csv, dutch=True)
                 continue
-            write_csv(pd.read_parquet(parquet), cached or target / f"{table}.csv", dutch=True)
-            if cached is not None:
-                shutil.copyfile(cached, target / f"{table}.csv")
+            if not (cached_dir / csv.name).is_file():
+                write_csv(pd.read_parquet(parquet), cached_dir / csv.name, dutch=True)
+            shutil.copyfile(cached_dir / csv.name, csv)
         written.append(release.name)
+    if cache is not None and Path(cache).is_dir():
+        for stale in Path(cache).iterdir():
+            if stale.name not in in_use:
+                shutil.rmtree(stale, ignore_errors=True)
     return written

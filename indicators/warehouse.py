@@ -94,7 +94,6 @@ def tables(home: Home) -> Iterator[tuple[str, pd.DataFrame]]:
     yield "ref.regio", population().merge(gemeenten()[["gemeente_code", "provincie_naam"]], on="gemeente_code", how="left")
 
 
-SCHEMAS = ("concept", "publish", "audit", "ref")
 WRITER_MEMORY = "1GB"  # DuckDB's share while writing; pandas frames it reads are zero-copy
 
 
@@ -104,14 +103,14 @@ def write_warehouse(path: Path, frames: Iterable[tuple[str, pd.DataFrame]]) -> W
     with files.atomic_path(path) as temporary:
         con = duckdb.connect(str(temporary), config={"memory_limit": WRITER_MEMORY})
         try:
-            for schema in SCHEMAS:
+            for schema in publish.SCHEMAS:
                 con.execute(f"CREATE SCHEMA {schema}")
             for name, frame in frames:
                 con.register("frame_df", frame)
                 con.execute(publish.create_sql(name, "frame_df"))
                 con.unregister("frame_df")
                 summary.note(name, frame)
-                del frame
+                del frame  # before the next table is made, not after
             publish.write_comments(con)
             con.execute("CHECKPOINT")
         finally:

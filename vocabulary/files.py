@@ -144,7 +144,7 @@ def remove_stale_temporaries(folder: Path) -> list[Path]:
 
 # OWASP CSV injection: a cell starting with one of these is run as a formula by Excel and others.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-FORMULA_PATTERN = r"[=+\-@\t\r]"
+FORMULA_PATTERN = "[" + re.escape("".join(FORMULA_START)) + "]"
 
 
 def neutralise_cell(value: object) -> object:

@@ -83,6 +83,16 @@ class Home:
         return self.root / "releases"
 
     @property
+    def site_marker(self) -> Path:
+        """The releases the site was last built from (written after the site is swapped in)."""
+        return self.root / ".site-releases"
+
+    @property
+    def release_archive_cache(self) -> Path:
+        """The Dutch CSV of each immutable release, made once for the site's archive."""
+        return self.root / ".archief"
+
+    @property
     def quality_docs(self) -> Path:
         """Great Expectations Data Docs of the published tables (copied into the site)."""
         return self.root / "kwaliteit"

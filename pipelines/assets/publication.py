@@ -23,8 +23,6 @@ from pipelines.partitions import release_partitions
 from pipelines.resources import Clearinghouse
 from vocabulary import files
 
-SITE_MARKER = ".site-releases"
-ARCHIVE_CACHE = ".archief"  # the Dutch CSV of each (immutable) release, made once
 
 
 class ReleaseConfig(dg.Config):
@@ -103,7 +101,7 @@ def _served_releases(home) -> str:
 
 def site_is_current(home) -> bool:
     """True when the site shows exactly the releases the warehouse serves."""
-    marker = home.root / SITE_MARKER
+    marker = home.site_marker
     served = _served_releases(home)
     return not served or ((home.site / "index.html").is_file() and marker.is_file() and marker.read_text(encoding="utf-8") == served)
 
@@ -128,12 +126,12 @@ def site(context: dg.AssetExecutionContext, clearinghouse: Clearinghouse) -> dg.
         downloads = Path(scratch) / "downloads"
         export_published(home.warehouse, downloads, formaat="parquet")
         export_published(home.warehouse, downloads, formaat="csv", nederlands=True)
-        archive_releases(home.releases, downloads, cache=home.root / ARCHIVE_CACHE)
+        archive_releases(home.releases, downloads, cache=home.release_archive_cache)
         summary = build_site(
             published_tables(home.warehouse),
             home.site,
             downloads=downloads,
             quality_docs=home.quality_docs if (home.quality_docs / "index.html").exists() else None,
         )
-    files.write_text(home.root / SITE_MARKER, served)
+    files.write_text(home.site_marker, served)
     return dg.MaterializeResult(metadata={"paginas": len(summary.pages), "releases": served, "index": dg.MetadataValue.path(str(summary.index))})

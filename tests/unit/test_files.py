@@ -63,3 +63,13 @@ def test_an_immutable_folder_is_never_overwritten(tmp_path):
         with files.new_folder(tmp_path / "2025-H1-r1") as staging:
             (staging / "release.json").write_text("anders")
     assert (tmp_path / "2025-H1-r1" / "release.json").read_text() == "{}"
+
+
+def test_a_large_csv_written_in_slices_is_the_csv_of_the_whole_table(tmp_path, monkeypatch):
+    frame = pd.DataFrame({"regio": ["GM0001", "=1+1", "WK000101", None, "x"], "waarde": [1.5, None, 3.25, 4.0, -2.0],
+                          "geheim": pd.array([True, False, None, True, False], dtype="boolean")})
+    whole = files.write_csv(frame, tmp_path / "heel.csv", dutch=True).read_bytes()
+    monkeypatch.setattr(files, "CSV_SLICE_ROWS", 2)
+    sliced = files.write_csv(frame, tmp_path / "plakken.csv", dutch=True).read_bytes()
+    assert sliced == whole and sliced.count(b"regio;waarde;geheim") == 1 and b"'=1+1" in sliced
+    assert files.write_csv(frame.head(0), tmp_path / "leeg.csv", dutch=True).read_text(encoding="utf-8-sig") == "regio;waarde;geheim\n"

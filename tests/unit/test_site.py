@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import shutil
 import threading
 import urllib.error
 import urllib.request
@@ -562,3 +563,26 @@ def test_release_archive_from_the_immutable_release_folders(tmp_path):
     summary = build_site(tables(releases=RELEASES), tmp_path / "site", downloads=folder, generated_at=GENERATED)
     page = read(summary.out_dir / "releases.html")
     assert 'href="downloads/2025-H1-r1/indicatoren.parquet"' in page and 'href="downloads/2024-H2-r1/indicatoren.csv"' in page
+
+
+def test_a_release_id_given_again_after_a_withdrawal_gets_its_own_archive_csv(tmp_path):
+    """The archive's CSV cache was keyed by release id: a release withdrawn after the archive was
+    made gave its id to the next one, whose archive then served the withdrawn figures."""
+    releases, cache = tmp_path / "releases", tmp_path / "cache"
+    release = releases / "2025-H1-r1"
+
+    def make(value: float, made_at: str) -> None:
+        release.mkdir(parents=True, exist_ok=True)
+        (release / "release.json").write_text(f'{{"gepubliceerd_op": "{made_at}"}}', encoding="utf-8")
+        indicatoren().assign(release=release.name, waarde=value).to_parquet(release / "indicatoren.parquet")
+
+    make(11.5, "2026-06-01T10:00:00Z")
+    archive_releases(releases, tmp_path / "eerst", cache=cache)
+    shutil.rmtree(release)  # withdrawn: publishing failed after the archive was made
+    make(22.5, "2026-06-02T10:00:00Z")
+    archive_releases(releases, tmp_path / "daarna", cache=cache)
+    again = read(tmp_path / "daarna" / "2025-H1-r1" / "indicatoren.csv")
+    assert ";22,5;" in again and ";11,5;" not in again
+    assert len(list(cache.iterdir())) == 1  # the withdrawn release's cache entry is gone
+    archive_releases(releases, tmp_path / "weer", cache=cache)  # from the cache, the same bytes
+    assert read(tmp_path / "weer" / "2025-H1-r1" / "indicatoren.csv") == again
