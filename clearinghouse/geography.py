@@ -5,16 +5,16 @@ buurt with most addresses is used — a PC6 rarely spans buurten, and when it do
 within one wijk. An address outside the delivering gemeente, or a postcode the table does not know,
 gets no wijk: the record still counts for the gemeente (spec: "Geography").
 
-Lookups are joins on integer keys against indexes built once per table (a PC6 `1234AB` is the
-number 1234·676 + 0·26 + 1; with the huisnummer it is one int64), so locating a delivery costs a
-hash probe per row, not a merge against the whole national table (~10 million addresses).
+Lookups are binary searches on integer keys prepared once per table (a PC6 `1234AB` is the number
+1234·676 + 0·26 + 1; with the huisnummer it is one int64), so locating a delivery costs a search
+per row, not a merge against the whole national table (~10 million addresses).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -53,60 +53,97 @@ def _address_numbers(postcode: np.ndarray, huisnummer: pd.Series) -> np.ndarray:
     return np.where(usable, postcode * HUISNUMMER_LIMIT + number.fillna(0).to_numpy(dtype=np.int64), -1)
 
 
+# The arrays of a prepared geography, each saved as `<name>.npy` in the prepared folder.
+ARRAYS = ("exact_keys", "exact_places", "postcode_keys", "postcode_places", "buurt_code", "wijk_code", "gemeente_code")
+
+
+def _first_of_each(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The usable keys (>= 0) sorted and distinct, and for each the row where it first occurs."""
+    rows = np.flatnonzero(keys >= 0)
+    distinct, first = np.unique(keys[rows], return_index=True)
+    return distinct, rows[first]
+
+
 @dataclass(frozen=True)
 class Geography:
-    exact: pd.DataFrame  # postcode, huisnummer, buurt_code, wijk_code, gemeente_code
-    by_postcode: pd.DataFrame  # postcode → dominant buurt_code, wijk_code, gemeente_code
-    _exact_index: pd.Index = field(init=False, repr=False, compare=False)
-    _postcode_index: pd.Index = field(init=False, repr=False, compare=False)
-    _codes: dict = field(init=False, repr=False, compare=False)  # (table, column) → codes as an array, plus "" (unknown) at the end
+    """Sorted integer keys, each with a place: one (buurt, wijk, gemeente) of a short list.
 
-    def __post_init__(self) -> None:
-        # Only usable, distinct keys go into an index (a row without huisnummer has no exact key).
-        keys = {
-            "exact": _address_numbers(postcode_numbers(self.exact["postcode"]), self.exact["huisnummer"]),
-            "postcode": postcode_numbers(self.by_postcode["postcode"]),
-        }
-        frames = {"exact": self.exact, "postcode": self.by_postcode}
-        codes = {}
-        for table, key in keys.items():
-            usable = (key >= 0) & ~pd.Index(key).duplicated()
-            object.__setattr__(self, f"_{table}_index" if table == "exact" else "_postcode_index", pd.Index(key[usable]))
-            for name in ("buurt_code", "wijk_code", "gemeente_code"):
-                # Fixed-width text, not Python objects: forked intake workers read these without
-                # touching reference counts, so the pages stay shared instead of being copied.
-                codes[table, name] = np.append(frames[table][name].fillna("").to_numpy(dtype="U10")[usable], "")
-        object.__setattr__(self, "_codes", codes)
+    Plain arrays rather than DataFrames or hash indexes: saved as `.npy` they are opened in
+    milliseconds (memory-mapped, shared by forked workers), where building hash indexes over the
+    national table took seconds in every command; a lookup is a binary search per row.
+    """
+
+    exact_keys: np.ndarray  # postcode·10⁶ + huisnummer, sorted, distinct
+    exact_places: np.ndarray  # int32 position in the code lists
+    postcode_keys: np.ndarray  # PC6 number, sorted, distinct
+    postcode_places: np.ndarray  # the PC6's dominant place
+    buurt_code: np.ndarray  # code lists (fixed-width text), one entry per place, plus "" (unknown) at the end
+    wijk_code: np.ndarray
+    gemeente_code: np.ndarray
 
     @classmethod
     def from_table(cls, table: pd.DataFrame) -> "Geography":
-        exact = table.drop_duplicates(["postcode", "huisnummer"])
-        counts = table.groupby(["postcode", "buurt_code", "wijk_code", "gemeente_code"], as_index=False).size()
-        dominant = counts.sort_values(["postcode", "size", "buurt_code"], ascending=[True, False, True])
-        by_postcode = dominant.drop_duplicates("postcode").drop(columns="size")
-        return cls(exact=exact.reset_index(drop=True), by_postcode=by_postcode.reset_index(drop=True))
+        """From CBS's postcode-huisnummer rows (postcode, huisnummer, buurt_code, wijk_code, gemeente_code).
+
+        An exact address is found on its first row; a PC6 without a usable huisnummer gets its
+        dominant place: the (buurt, wijk, gemeente) with most addresses, the lowest buurt code on a tie.
+        """
+        columns = ["buurt_code", "wijk_code", "gemeente_code"]
+        codes = table[columns].astype("string").fillna("")
+        place_of_row, places = pd.factorize(codes["buurt_code"] + "|" + codes["wijk_code"] + "|" + codes["gemeente_code"], sort=True)
+        place_of_row = place_of_row.astype(np.int32)
+        places = np.array([place.split("|") for place in places], dtype="U10").reshape(-1, 3)  # a row per place: its codes
+        postcode = postcode_numbers(table["postcode"])
+        exact_keys, exact_rows = _first_of_each(_address_numbers(postcode, table["huisnummer"]))
+        counts = pd.DataFrame({"postcode": postcode, "place": place_of_row, "buurt": codes["buurt_code"].to_numpy(dtype="U10")})
+        complete = table[columns].notna().all(axis=1).to_numpy()  # a row without codes names no place to count
+        counts = counts[(counts["postcode"] >= 0) & complete].groupby(["postcode", "place", "buurt"], as_index=False).size()
+        dominant = counts.sort_values(["postcode", "size", "buurt"], ascending=[True, False, True]).drop_duplicates("postcode")
+        return cls(
+            exact_keys=exact_keys, exact_places=place_of_row[exact_rows],
+            postcode_keys=dominant["postcode"].to_numpy(dtype=np.int64), postcode_places=dominant["place"].to_numpy(dtype=np.int32),
+            **{name: np.append(places[:, i], "") for i, name in enumerate(columns)},
+        )  # fmt: skip
 
     @classmethod
     def from_file(cls, path: Path) -> "Geography":
         return cls.from_table(read_pc6_table(path))
+
+    def save(self, folder: Path) -> None:
+        """Every array as `<name>.npy` in `folder` (written beside and renamed: a crash leaves no half form)."""
+        with files.replaced_folder(folder) as building:
+            for name in ARRAYS:
+                np.save(building / f"{name}.npy", getattr(self, name), allow_pickle=False)
+
+    @classmethod
+    def load(cls, folder: Path) -> "Geography":
+        return cls(**{name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in ARRAYS})
+
+    @staticmethod
+    def _find(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+        """Position of each wanted key in the sorted `keys`, or -1."""
+        if len(keys) == 0:
+            return np.full(len(wanted), -1, dtype=np.int64)
+        position = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+        return np.where((keys[position] == wanted) & (wanted >= 0), position, -1)
 
     def locate(self, postcode: pd.Series, huisnummer: pd.Series | None, gemeente_code: str | np.ndarray) -> pd.DataFrame:
         """buurt_code and wijk_code per row (<NA> where unknown or outside the gemeente; `gemeente_code`
         may be given per row, for rows of several deliveries at once)."""
         codes = postcode_numbers(postcode)
         numbers = huisnummer if huisnummer is not None else pd.Series(pd.NA, index=postcode.index, dtype="Int64")
-        exact = self._exact_index.get_indexer(_address_numbers(codes, numbers))  # -1: not found
-        fallback = self._postcode_index.get_indexer(codes)
-        columns = {}
-        for name in ("buurt_code", "wijk_code", "gemeente_code"):
-            # Position -1 picks the empty code appended at the end of each code array: unknown.
-            columns[name] = np.where(exact >= 0, self._codes["exact", name][exact], self._codes["postcode", name][fallback])
-        inside = (columns["gemeente_code"] == np.asarray(gemeente_code, dtype="U10")) & (columns["gemeente_code"] != "")
-        located = pd.DataFrame(
-            {name: pd.array(np.where(inside, columns[name].astype(object), None), dtype="string") for name in ("buurt_code", "wijk_code")},
+        exact = self._find(self.exact_keys, _address_numbers(codes, numbers))
+        fallback = self._find(self.postcode_keys, codes)
+        unknown = len(self.buurt_code) - 1  # the empty code at the end
+        place = np.where(exact >= 0, np.asarray(self.exact_places)[exact],
+                         np.where(fallback >= 0, np.asarray(self.postcode_places)[fallback], unknown))  # fmt: skip
+        found_gemeente = np.asarray(self.gemeente_code)[place]
+        inside = (found_gemeente == np.asarray(gemeente_code, dtype="U10")) & (found_gemeente != "")
+        return pd.DataFrame(
+            {name: pd.array(np.where(inside, np.asarray(getattr(self, name))[place].astype(object), None), dtype="string")
+             for name in ("buurt_code", "wijk_code")},
             index=postcode.index,
-        )
-        return located
+        )  # fmt: skip
 
 
 def pc6_table_path(home: Home) -> Path:
@@ -138,9 +175,9 @@ def forget_geography() -> None:
 def geography_for(home: Home) -> Geography:
     """The geography of the home's postcode table, read once per process and version of the file.
 
-    Parsing the national CBS table (~50 MB of text) takes seconds; its prepared form (exact
-    addresses and the dominant buurt per PC6) is kept as Parquet beside it and reused by every
-    later command until the table changes.
+    Parsing the national CBS table (~50 MB of text) takes seconds; its prepared form (the arrays of
+    `Geography`) is kept beside it and opened memory-mapped by every later command, in milliseconds,
+    until the table changes.
     """
     path = pc6_table_path(home)
     stat = path.stat()
@@ -148,15 +185,14 @@ def geography_for(home: Home) -> Geography:
     if cache_key in _CACHE:
         return _CACHE[cache_key]
     prepared = _prepared_path(path, stat)
-    exact, by_postcode = prepared / "exact.parquet", prepared / "per_postcode.parquet"
-    if exact.is_file() and by_postcode.is_file():
-        geography = Geography(exact=pd.read_parquet(exact), by_postcode=pd.read_parquet(by_postcode))
+    if all((prepared / f"{name}.npy").is_file() for name in ARRAYS):
+        geography = Geography.load(prepared)
     else:
         geography = Geography.from_file(path)
-        files.write_parquet(geography.exact, exact)
-        files.write_parquet(geography.by_postcode, by_postcode)
+        geography.save(prepared)
+        geography = Geography.load(prepared)  # memory-mapped, as every later command has it
         for stale in prepared.parent.glob(f"{path.stem}-*"):
-            if stale != prepared:
+            if stale != prepared and not stale.name.startswith("."):
                 shutil.rmtree(stale, ignore_errors=True)
     _CACHE.clear()
     _CACHE[cache_key] = geography

@@ -145,7 +145,7 @@ class Intake:
         else:
             result.results.extend(_process_batch((shares[0], options)))
         del options
-        forget_geography()  # hundreds of MB at national scale; what comes after the intake does not need it
+        forget_geography()  # what comes after the intake does not need it
         purged: PurgeSummary = purge(home.inbox, home.intake, home.deletions, retention_days=self.retention_days,
                                      only=todo, held_dir=home.bewaard)
         result.deleted.extend(purged.deleted)

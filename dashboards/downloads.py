@@ -17,9 +17,9 @@ import re
 import shutil
 from pathlib import Path
 
-import pandas as pd
+import duckdb
 
-from vocabulary.files import write_csv
+from vocabulary.csv_duckdb import copy_csv, parquet_source
 from vocabulary.formatting import fmt_number
 
 SOORTEN = {".csv": "CSV", ".parquet": "Parquet", ".json": "JSON", ".xlsx": "Excel"}
@@ -72,6 +72,11 @@ def copy_downloads(source: Path | None, site: Path) -> tuple[list[dict], dict[st
     return current, archive
 
 
+def _dutch_csv(parquet: Path, target: Path) -> None:
+    with duckdb.connect() as con:
+        copy_csv(con, parquet_source(parquet), target, dutch=True)
+
+
 def archive_releases(releases_dir: Path, folder: Path, *, cache: Path | None = None) -> list[str]:
     """Write every release's frozen tables into `folder/<release_id>/` (Parquet and Dutch CSV).
 
@@ -95,10 +100,10 @@ def archive_releases(releases_dir: Path, folder: Path, *, cache: Path | None = N
             shutil.copyfile(parquet, target / f"{table}.parquet")
             csv = target / f"{table}.csv"
             if cached_dir is None:
-                write_csv(pd.read_parquet(parquet), csv, dutch=True)
+                _dutch_csv(parquet, csv)
                 continue
             if not (cached_dir / csv.name).is_file():
-                write_csv(pd.read_parquet(parquet), cached_dir / csv.name, dutch=True)
+                _dutch_csv(parquet, cached_dir / csv.name)
             shutil.copyfile(cached_dir / csv.name, csv)
         written.append(release.name)
     if cache is not None and Path(cache).is_dir():

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from vocabulary.files import write_csv
+from vocabulary.csv_duckdb import copy_csv
 
 FORMATS = ("parquet", "csv")
 
@@ -45,15 +45,15 @@ def export_published(warehouse: Path, out_dir: Path, *, formaat: str = "parquet"
     staging.mkdir()
     written = []
     try:
-        # One table at a time, Parquet straight from DuckDB: memory stays that of the largest table
-        # (CSV) or next to nothing (Parquet), however many periodes are published.
+        # One table at a time, straight from DuckDB (CSV as `write_csv` writes it): memory stays next
+        # to nothing, however many periodes are published.
         with duckdb.connect(str(warehouse), read_only=True) as con:
             for name in _names(con):
                 target = staging / f"{name}.{formaat}"
                 if formaat == "parquet":
                     con.table(f'publish."{name}"').write_parquet(str(target))
                 else:
-                    write_csv(con.execute(f'SELECT * FROM publish."{name}"').df(), target, dutch=nederlands)
+                    copy_csv(con, f'publish."{name}"', target, dutch=nederlands)
                 written.append(target.name)
         for name in written:
             os.replace(staging / name, out_dir / name)

@@ -1,0 +1,88 @@
+"""Locating addresses: exact on postcode + huisnummer, else the postcode's dominant buurt, and only
+inside the delivering gemeente; the prepared form that later commands open finds the same places."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pandas as pd
+
+from clearinghouse.geography import Geography, forget_geography, geography_for
+from vocabulary.home import Home
+PC6_TABLE_NAME = "pc6hnr20240801_gwb.csv"
+
+ROWS = [  # postcode, huisnummer, buurt, wijk, gemeente
+    ("1011AB", 1, "BU03630001", "WK036300", "GM0363"),
+    ("1011AB", 2, "BU03630001", "WK036300", "GM0363"),
+    ("1011AB", 3, "BU03630102", "WK036301", "GM0363"),  # the postcode spans two buurten; 0001 has most
+    ("1011AB", 3, "BU03639999", "WK036399", "GM0363"),  # a second row for one address: the first counts
+    ("7121AA", 10, "BU01970000", "WK019700", "GM0197"),
+    ("7121AA", 12, "BU01970100", "WK019701", "GM0197"),  # a tie of one address each: the lowest buurt code
+]
+
+
+def _table() -> pd.DataFrame:
+    frame = pd.DataFrame(ROWS, columns=["postcode", "huisnummer", "buurt_code", "wijk_code", "gemeente_code"])
+    return frame.astype({"huisnummer": "Int64"})
+
+
+def _locate(geography: Geography, rows: list[tuple], gemeente: str | list[str]) -> list[tuple]:
+    postcode = pd.Series([r[0] for r in rows], dtype="string")
+    huisnummer = pd.Series([r[1] for r in rows], dtype="Int64")
+    located = geography.locate(postcode, huisnummer, np.asarray(gemeente) if isinstance(gemeente, list) else gemeente)
+    return [(None if pd.isna(b) else b, None if pd.isna(w) else w) for b, w in zip(located.buurt_code, located.wijk_code)]
+
+
+QUESTIONS = [
+    ("1011AB", 3),  # exact: its first row
+    ("1011AB", 99),  # number unknown: the postcode's dominant buurt
+    ("1011AB", None),  # no number: the same
+    ("7121AA", None),  # tie: the lowest buurt code
+    ("9999ZZ", 1),  # unknown postcode
+    ("1011 AB", 1),  # not a canonical PC6
+    ("7121AA", 10),  # exact, but of another gemeente than the one delivering (GM0363)
+]
+
+
+def test_an_address_is_found_exactly_then_by_postcode_and_only_inside_the_gemeente():
+    found = _locate(Geography.from_table(_table()), QUESTIONS, "GM0363")
+    assert found == [
+        ("BU03630102", "WK036301"),
+        ("BU03630001", "WK036300"),
+        ("BU03630001", "WK036300"),
+        (None, None),  # 7121AA lies in GM0197, not in the delivering GM0363
+        (None, None),
+        (None, None),
+        (None, None),
+    ]
+    per_row = _locate(Geography.from_table(_table()), QUESTIONS, ["GM0363"] * 3 + ["GM0197"] * 2 + ["GM0363", "GM0197"])
+    assert per_row[3] == ("BU01970000", "WK019700") and per_row[6] == ("BU01970000", "WK019700")
+
+
+def test_the_prepared_form_is_opened_by_later_commands_and_finds_the_same(tmp_path, monkeypatch):
+    monkeypatch.delenv("GMSD_PC6_TABLE", raising=False)
+    home = Home(tmp_path).ensure()
+    home.reference.mkdir(parents=True, exist_ok=True)
+    table = home.reference / PC6_TABLE_NAME
+    frame = _table()
+    frame.rename(columns={"postcode": "PC6", "huisnummer": "Huisnummer", "buurt_code": "Buurt2024", "wijk_code": "Wijk2024",
+                          "gemeente_code": "Gemeente2024"}).assign(
+        Buurt2024=frame["buurt_code"].str[2:], Wijk2024=frame["wijk_code"].str[2:], Gemeente2024=frame["gemeente_code"].str[2:]
+    ).to_csv(table, sep=";", index=False)  # fmt: skip
+    forget_geography()
+    first = geography_for(home)
+    prepared = [p for p in (home.reference / ".voorbereid").iterdir()]
+    assert len(prepared) == 1 and isinstance(first.exact_keys, np.memmap)  # what every later command opens
+    forget_geography()
+    again = geography_for(home)  # a new process: opens the prepared form
+    assert _locate(again, QUESTIONS, "GM0363") == _locate(Geography.from_table(_table()), QUESTIONS, "GM0363")
+
+    # A new version of the table (another address) is prepared anew; the old prepared form goes.
+    with open(table, "a", encoding="utf-8") as handle:
+        handle.write("9999ZZ;1;03630001;036300;0363\n")
+    os.utime(table, ns=(1, 1))
+    forget_geography()
+    newer = geography_for(home)
+    assert _locate(newer, [("9999ZZ", 1)], "GM0363") == [("BU03630001", "WK036300")]
+    assert len(list((home.reference / ".voorbereid").iterdir())) == 1
