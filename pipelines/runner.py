@@ -23,6 +23,7 @@ import dagster as dg
 from clearinghouse.inbox import scan_inbox, split_key
 from clearinghouse.ownership import command_lock_path, exclusive
 from indicators.concept import read_concept
+from indicators.quality import checked_ahead
 from indicators.releases import DEFINITIEF, Release, latest_releases, withdraw
 from indicators.warehouse import read_published
 from pipelines.assets.publication import site_is_current
@@ -158,7 +159,8 @@ def run_round(home: Home, *, deliveries: list[str] | None = None, quiet: bool = 
     """
     if quiet:
         logging.getLogger("dagster").setLevel(logging.CRITICAL)
-    with exclusive(command_lock_path(home.root), what=command, wait_seconds=WAIT_SECONDS), instance_for(home) as instance:
+    # The concept figures' quality check comes last; GX is imported for it meanwhile, in a process of its own.
+    with checked_ahead(), exclusive(command_lock_path(home.root), what=command, wait_seconds=WAIT_SECONDS), instance_for(home) as instance:
         recover(home, instance)
         deliveries = sorted(scan_inbox(home.inbox)) if deliveries is None else deliveries  # after the wait: what is left
         summary = RoundSummary(partitions=len(deliveries))

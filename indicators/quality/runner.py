@@ -7,7 +7,12 @@ Docs are written, into `docs_dir`, and then made fit to publish (indicators.qual
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +51,32 @@ def _gx():
     import great_expectations as gx
 
     return gx
+
+
+def _import_gx() -> None:
+    _gx()
+
+
+_AHEAD: dict[str, ProcessPoolExecutor] = {}
+
+
+@contextmanager
+def checked_ahead() -> Iterator[None]:
+    """For a command that checks quality after other work: a process that imports GX right away.
+
+    The import is seconds of fixed cost in every `gmsd run`. Forked now, the process imports GX on
+    the other core while the command takes in deliveries and counts; `check_published` inside the
+    block then runs there, with GX loaded. Should that process be gone, the check runs here.
+    Enter it before taking any lock: the process must not inherit one.
+    """
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    pool.submit(_import_gx)  # starts the process
+    _AHEAD["pool"] = pool
+    try:
+        yield
+    finally:
+        _AHEAD.pop("pool", None)
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _context(gx, docs_dir: Path | None):
@@ -191,6 +222,16 @@ def check_published(
     """
     if "indicatoren" not in tables:
         raise ValueError("check_published needs the table 'indicatoren'")
+    pool = _AHEAD.get("pool")
+    if pool is not None:
+        try:
+            return pool.submit(_check, tables, docs_dir, catalogue).result()
+        except BrokenProcessPool:
+            _AHEAD.pop("pool", None)  # the process is gone (killed, out of memory): check here
+    return _check(tables, docs_dir, catalogue)
+
+
+def _check(tables: dict[str, pd.DataFrame], docs_dir: Path | None, catalogue: tuple[Indicator, ...] | None) -> QualityResult:
     catalogue = load_catalogue() if catalogue is None else catalogue
     gx = _gx()
     batches = _batches(gx, tables, catalogue)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 
 import numpy as np
 import pandas as pd
@@ -12,7 +14,8 @@ from contracts.publish import column_names
 from indicators.benchmark import benchmark as peer_benchmark
 from indicators.catalogus import load_catalogue
 from indicators.peers import peer_groups
-from indicators.quality import check_published, completeness_table, external_references
+from indicators.quality import check_published, checked_ahead, completeness_table, external_references
+from indicators.quality import runner as quality_runner
 
 IDS = ("jeugd_pct", "jb_pct", "wmo_per_1000")  # two jeugd indicators and one wmo (per 1.000)
 REGIONS = [
@@ -226,3 +229,19 @@ def test_a_declared_column_that_is_missing_fails_the_check(catalogue):
     df = indicatoren(catalogue).drop(columns=["periode_soort"])
     result = check_published({"indicatoren": df}, catalogue=catalogue)
     assert ("indicatoren", "kolommen") in {(r["table"], r["controle"]) for r in result.failures()}
+
+
+def test_a_check_ahead_runs_in_its_own_process_finds_the_same_and_survives_its_loss(failing, catalogue, tmp_path):
+    """`gmsd run` imports GX in a process of its own while it takes in deliveries; the check must then
+    find exactly what it finds in the command's own process, and still run if that process dies."""
+    with checked_ahead():
+        pool = quality_runner._AHEAD["pool"]
+        worker = pool.submit(os.getpid).result()
+        assert worker != os.getpid()
+        ahead = check_published({"indicatoren": broken(catalogue)}, docs_dir=tmp_path / "vooraf", catalogue=catalogue)
+        assert ahead.results == failing.results and not ahead.success
+        assert (tmp_path / "vooraf" / "index.html").is_file()
+        os.kill(worker, signal.SIGKILL)
+        after_loss = check_published({"indicatoren": broken(catalogue)}, catalogue=catalogue)
+        assert after_loss.results == failing.results
+    assert not quality_runner._AHEAD
