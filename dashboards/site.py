@@ -175,10 +175,11 @@ def _gemeente_pages(codes: list[str], writer: Writer | None = None, data: SiteDa
     data = data or _FORKED["data"]
     before = len(writer.pages)
     for code in codes:
-        page, specs = gemeente.context(data, code)
+        kern = gemeente.kern_by_block(data, code)  # the same key figures on the gemeente page and the factsheet
+        page, specs = gemeente.context(data, code, kern=kern)
         writer.write(f"gemeente/{code}.html", "gemeente.html.j2", title=data.names[code], specs=specs, vergelijker=True, **page)
         writer.write(f"gemeente/{code}-factsheet.html", "factsheet.html.j2", title=f"Factsheet {data.names[code]}",
-                     **factsheet.context(data, code))
+                     **factsheet.context(data, code, kern=kern))
         wijk_page = wijken.context(data, code)
         if wijk_page is not None:
             writer.write(f"wijken/{code}.html", "wijken.html.j2", title=f"Wijken van {data.names[code]}", **wijk_page)
