@@ -17,7 +17,6 @@ See docs/site.md for the pages and their contents.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 import shutil
@@ -95,6 +94,7 @@ def _write_assets(data: SiteData, target: Path) -> None:
 
 def _render(data: SiteData, tables: Mapping[str, pd.DataFrame], target: Path, *, generated_at: datetime,
             downloads: Path | None, quality_docs: Path | None) -> list[Path]:
+    """Write every page into `target`; returns them in a fixed order (the other pages, then the gemeente pages by share)."""
     release, status = _release_label(data, tables.get("releases"))
     writer = Writer(target, {
         "release": release,
@@ -118,7 +118,6 @@ def _render(data: SiteData, tables: Mapping[str, pd.DataFrame], target: Path, *,
     for name in GEMEENTE_TEMPLATES:
         writer.env.get_template(name)  # compiled once here, not once per worker
     _FORKED["writer"], _FORKED["data"] = writer, data
-    gc.freeze()  # the workers' garbage collector then leaves the shared objects (and their pages) alone
     try:
         with ProcessPoolExecutor(max_workers=len(shares), mp_context=multiprocessing.get_context("fork")) as pool:
             started = [pool.submit(_gemeente_pages, share) for share in shares]
@@ -126,7 +125,6 @@ def _render(data: SiteData, tables: Mapping[str, pd.DataFrame], target: Path, *,
             for future in started:
                 writer.pages.extend(future.result())
     finally:
-        gc.unfreeze()
         _FORKED.clear()
     return writer.pages
 
