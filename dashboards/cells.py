@@ -11,6 +11,8 @@ national build writes some 600,000 cells, and a macro call per cell would cost s
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from markupsafe import Markup, escape
 
 from dashboards.data import Figure, Groep
@@ -40,6 +42,19 @@ def signed(value: float, decimals: int = 1) -> str:
     return text if text.startswith("-") or set(text) <= {"0", ","} else f"+{text}"
 
 
+# The same few titles and reasons make most cells of a national site: their HTML is made once.
+@lru_cache(maxsize=1024)
+def _missing_html(title: str, text: str) -> Markup:
+    return Markup(f'<td class="getal leeg" title="{escape(title)}">{text}<span class="sr"> ({escape(title)})</span></td>')
+
+
+@lru_cache(maxsize=1024)
+def _secret_html(why: str | None) -> tuple[str, str, Markup]:
+    letter, explanation = reden(why)
+    return letter, explanation, Markup(f'<td class="getal geheim">{SECRET}<sup aria-hidden="true">{letter}</sup>'
+                                       f'<span class="sr"> geheim: {escape(explanation.split(":")[0])}</span></td>')
+
+
 class Cells:
     """Makes the cells of one table and remembers which secret reasons occur, for its footnote."""
 
@@ -51,16 +66,15 @@ class Cells:
         return Markup(f'<td class="{kind}"{attr}>{escape(text)}{extra}</td>')
 
     def missing(self, title: str = "Geen cijfer", text: str = "–") -> Markup:
-        return Markup(f'<td class="getal leeg" title="{escape(title)}">{text}<span class="sr"> ({escape(title)})</span></td>')
+        return _missing_html(title, text)
 
     def niet_geleverd(self) -> Markup:
         return Markup('<td class="getal ontbreekt">niet geleverd</td>')
 
     def secret(self, why: str | None) -> Markup:
-        letter, explanation = reden(why)
+        letter, explanation, html = _secret_html(why)
         self.reasons[letter] = explanation
-        return Markup(f'<td class="getal geheim">{SECRET}<sup aria-hidden="true">{letter}</sup>'
-                      f'<span class="sr"> geheim: {escape(explanation.split(":")[0])}</span></td>')
+        return html
 
     def value(self, view: IndicatorView, figure: Figure | None, *, missing: str = "niet geleverd") -> Markup:
         if figure is None:

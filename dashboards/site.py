@@ -94,8 +94,7 @@ def _write_assets(data: SiteData, target: Path) -> None:
 
 def _render(data: SiteData, tables: Mapping[str, pd.DataFrame], target: Path, *, generated_at: datetime,
             downloads: Path | None, quality_docs: Path | None) -> list[Path]:
-    _write_assets(data, target)
-    files, archive = copy_downloads(downloads, target)
+    """Write every page into `target`; returns them in a fixed order (the other pages, then the gemeente pages by share)."""
     release, status = _release_label(data, tables.get("releases"))
     writer = Writer(target, {
         "release": release,
@@ -108,6 +107,34 @@ def _render(data: SiteData, tables: Mapping[str, pd.DataFrame], target: Path, *,
         "has_quality": quality_docs is not None,
         "kaart_bron": kaart.CREDIT,
     })
+    shares = [data.codes[i::WORKERS] for i in range(WORKERS)] if len(data.codes) >= MIN_FOR_WORKERS else [data.codes]
+    if len(shares) == 1:
+        _site_pages(data, tables, writer, downloads=downloads, quality_docs=quality_docs)
+        writer.pages.extend(_gemeente_pages(data.codes, writer, data))
+        return writer.pages
+    # The gemeente pages are most of a national build; the data are read-only, so forked workers
+    # share them (through this module, not pickled) and each writes its own pages. They start
+    # first, and this process writes the other pages meanwhile: on two cores nothing waits.
+    for name in GEMEENTE_TEMPLATES:
+        writer.env.get_template(name)  # compiled once here, not once per worker
+    _FORKED["writer"], _FORKED["data"] = writer, data
+    try:
+        with ProcessPoolExecutor(max_workers=len(shares), mp_context=multiprocessing.get_context("fork")) as pool:
+            started = [pool.submit(_gemeente_pages, share) for share in shares]
+            _site_pages(data, tables, writer, downloads=downloads, quality_docs=quality_docs)
+            for future in started:
+                writer.pages.extend(future.result())
+    finally:
+        _FORKED.clear()
+    return writer.pages
+
+
+def _site_pages(data: SiteData, tables: Mapping[str, pd.DataFrame], writer: Writer, *, downloads: Path | None,
+                quality_docs: Path | None) -> None:
+    """Everything but the gemeente pages: assets, downloads, quality docs, home, indicator, group and release pages."""
+    target = writer.target
+    _write_assets(data, target)
+    files, archive = copy_downloads(downloads, target)
     if quality_docs is not None:
         kwaliteit.copy_wrapped(Path(quality_docs), target / "kwaliteit", lambda relative, title, body: writer.write(
             relative, "kwaliteit.html.j2", title=title, body=body))
@@ -134,23 +161,10 @@ def _render(data: SiteData, tables: Mapping[str, pd.DataFrame], target: Path, *,
     for view in data.views:
         page, specs = indicator.context(data, view)
         writer.write(f"indicator/{view.id}.html", "indicator.html.j2", title=view.titel, specs=specs, **page)
-    shares = [data.codes[i::WORKERS] for i in range(WORKERS)] if len(data.codes) >= MIN_FOR_WORKERS else [data.codes]
-    if len(shares) > 1:
-        # The gemeente pages are most of a national build; the data are read-only, so forked
-        # workers share them (through this module, not pickled) and each writes its own pages.
-        _FORKED["writer"], _FORKED["data"] = writer, data
-        try:
-            with ProcessPoolExecutor(max_workers=len(shares), mp_context=multiprocessing.get_context("fork")) as pool:
-                for pages in pool.map(_gemeente_pages, shares):
-                    writer.pages.extend(pages)
-        finally:
-            _FORKED.clear()
-    else:
-        writer.pages.extend(_gemeente_pages(data.codes, writer, data))
-    return writer.pages
 
 
 _FORKED: dict = {}  # what forked page workers inherit from the building process
+GEMEENTE_TEMPLATES = ("gemeente.html.j2", "factsheet.html.j2", "wijken.html.j2", "base.html.j2", "_macros.html.j2", "_groepen.html.j2")
 
 
 def _gemeente_pages(codes: list[str], writer: Writer | None = None, data: SiteData | None = None) -> list[Path]:
@@ -159,10 +173,11 @@ def _gemeente_pages(codes: list[str], writer: Writer | None = None, data: SiteDa
     data = data or _FORKED["data"]
     before = len(writer.pages)
     for code in codes:
-        page, specs = gemeente.context(data, code)
+        kern = gemeente.kern_by_block(data, code)  # the same key figures on the gemeente page and the factsheet
+        page, specs = gemeente.context(data, code, kern=kern)
         writer.write(f"gemeente/{code}.html", "gemeente.html.j2", title=data.names[code], specs=specs, vergelijker=True, **page)
         writer.write(f"gemeente/{code}-factsheet.html", "factsheet.html.j2", title=f"Factsheet {data.names[code]}",
-                     **factsheet.context(data, code))
+                     **factsheet.context(data, code, kern=kern))
         wijk_page = wijken.context(data, code)
         if wijk_page is not None:
             writer.write(f"wijken/{code}.html", "wijken.html.j2", title=f"Wijken van {data.names[code]}", **wijk_page)

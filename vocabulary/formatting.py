@@ -40,14 +40,15 @@ def fmt_number(value: Any, decimals: int = 0) -> str:
     >>> fmt_number(1234567.891, 1)
     '1.234.567,9'
     """
-    if is_missing(value):
+    # A float needs no pandas check (NaN fails isfinite below): a national site formats a million numbers.
+    if type(value) is not float and is_missing(value):
         return SECRET
     number = float(value)
     if not math.isfinite(number):
         return SECRET
     text = f"{number:,.{decimals}f}"  # 1,234,567.9
     text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    if text.startswith("-") and float(text[1:].replace(".", "").replace(",", ".")) == 0:
+    if text[0] == "-" and float(text[1:].replace(".", "").replace(",", ".")) == 0:
         text = text[1:]  # no "-0,0"
     return text
 

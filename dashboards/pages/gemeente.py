@@ -129,6 +129,23 @@ def kern_rows(data: SiteData, block: Block, code: str, cells: Cells) -> list[dic
     return rows
 
 
+def own_indicators(data: SiteData, code: str) -> set[str]:
+    """The indicators the gemeente has a figure for, for itself or for a wijk: the blocks on its page."""
+    return data.gemeente_indicators.get(code, set()) | data.wijk_indicators.get(code, set())
+
+
+def kern_by_block(data: SiteData, code: str) -> dict[str, tuple[list[dict], Cells]]:
+    """block key → the key-figure rows of that block (`kern_rows`) and the cells that made them, for
+    every block on the gemeente page. The factsheet shows the same rows, so they are made once."""
+    own = own_indicators(data, code)
+    out = {}
+    for block in data.blocks:
+        if any(v.id in own for v in block.views):
+            cells = Cells()
+            out[block.key] = (kern_rows(data, block, code, cells), cells)
+    return out
+
+
 def _comparison(data: SiteData, view: IndicatorView, code: str, halves: list[str]) -> tuple[str | None, list[Groep | None]]:
     """The first group kind that is a real comparison in some half-year (vergelijkbaar, else same size)."""
     for soort in BAND_SOORTEN:
@@ -261,10 +278,11 @@ def trend_table(data: SiteData, block: Block, code: str, naam: str) -> dict:
     return {"headers": headers, "rows": rows, "cells": cells}
 
 
-def context(data: SiteData, code: str, root: str = "../") -> tuple[dict, dict]:
-    """(template context, chart specs by id) of gemeente/<code>.html."""
+def context(data: SiteData, code: str, root: str = "../", kern: dict[str, tuple[list[dict], Cells]] | None = None) -> tuple[dict, dict]:
+    """(template context, chart specs by id) of gemeente/<code>.html; `kern`: `kern_by_block`, when already made."""
     naam = data.names[code]
-    own = data.gemeente_indicators.get(code, set()) | data.wijk_indicators.get(code, set())
+    own = own_indicators(data, code)
+    kern = kern_by_block(data, code) if kern is None else kern
     specs: dict[str, dict] = {}
     domeinen = []
     headers = {soort: _group_header(data, code, soort) for soort in SOORTEN_OP_PAGINA}
@@ -273,14 +291,13 @@ def context(data: SiteData, code: str, root: str = "../") -> tuple[dict, dict]:
         for block in data.blocks:
             if block.domein != domein or not any(v.id in own for v in block.views):
                 continue
-            cells = Cells()
-            kern = kern_rows(data, block, code, cells)
+            rows, cells = kern[block.key]
             grafieken, melding = block_charts(data, block, code, naam)
             specs.update((key, spec) for key, spec, _ in grafieken)
             periodes_shown = data.all_periodes_of_block(block)
             items.append({
                 "block": block,
-                "kern": kern,
+                "kern": rows,
                 "kern_noot": cells.noot(root),
                 "per_inwoners": any(v.is_count and data.has_rate(v.id) for v in block.views),
                 "grafieken": [(key, caption) for key, _, caption in grafieken],

@@ -27,12 +27,13 @@ def revisions(data: SiteData, revisies: pd.DataFrame | None) -> dict[str, dict]:
     """release_nieuw → {"rows", "noot"}: the revised figures of published regions."""
     if revisies is None or len(revisies) == 0:
         return {}
-    regions = set(data.df["regio_code"])
+    regions = set(data.df["regio_code"].unique().tolist())
     rows = revisies[revisies["regio_code"].astype(str).isin(regions) & revisies["indicator_id"].astype(str).isin(set(data.view_by_id))]
     if rows.empty:
         return {}
-    current = {(i, p, r): g for i, p, r, g in zip(data.df["indicator_id"], data.df["periode"], data.df["regio_code"],
-                                                 zip(data.df["geheim"], data.df["geheim_reden"]))}
+    # Plain lists: iterating the Arrow-backed columns of the national frame row by row is slow.
+    ids, periodes, regios, geheim, reden = (data.df[c].tolist() for c in ("indicator_id", "periode", "regio_code", "geheim", "geheim_reden"))
+    current = {(i, p, r): g for i, p, r, g in zip(ids, periodes, regios, zip(geheim, reden))}
     out: dict[str, dict] = {}
     for row in rows.sort_values(["release_nieuw", "indicator_id", "periode", "regio_code"]).to_dict("records"):
         view = data.view_by_id[str(row["indicator_id"])]
