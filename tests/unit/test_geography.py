@@ -10,6 +10,7 @@ import pandas as pd
 
 from clearinghouse.geography import Geography, forget_geography, geography_for
 from vocabulary.home import Home
+from vocabulary.reference import read_pc6_table
 PC6_TABLE_NAME = "pc6hnr20240801_gwb.csv"
 
 ROWS = [  # postcode, huisnummer, buurt, wijk, gemeente
@@ -86,3 +87,16 @@ def test_the_prepared_form_is_opened_by_later_commands_and_finds_the_same(tmp_pa
     newer = geography_for(home)
     assert _locate(newer, [("9999ZZ", 1)], "GM0363") == [("BU03630001", "WK036300")]
     assert len(list((home.reference / ".voorbereid").iterdir())) == 1
+
+
+def test_the_cbs_table_is_read_with_codes_padded_and_odd_house_numbers_empty(tmp_path):
+    path = tmp_path / PC6_TABLE_NAME
+    path.write_text("\ufeffPC6;Huisnummer;Buurt2024;Wijk2024;Gemeente2024\n1011 ab;12;3630001;36300;363\n1011AB;12a;3630001;36300;363\n"
+                    "1011AB;;3630001;36300;363\n", encoding="utf-8")  # fmt: skip
+    table = read_pc6_table(path)
+    assert table["postcode"].tolist() == ["1011AB"] * 3
+    assert table["huisnummer"].tolist() == [12, pd.NA, pd.NA] and str(table["huisnummer"].dtype) == "Int64"
+    assert set(table["buurt_code"]) == {"BU03630001"} and set(table["wijk_code"]) == {"WK036300"} and set(table["gemeente_code"]) == {"GM0363"}
+    digits_only = tmp_path / "alleen_cijfers.csv"
+    digits_only.write_text("PC6;Huisnummer;Buurt2024;Wijk2024;Gemeente2024\n1011AB;7;3630001;36300;363\n1011AB;;3630001;36300;363\n")
+    assert read_pc6_table(digits_only)["huisnummer"].tolist() == [7, pd.NA]
