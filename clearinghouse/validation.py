@@ -56,8 +56,12 @@ class Validation:
         return MET_AFWIJKINGEN if self.rows_rejected else GOEDGEKEURD
 
 
+_EMPTY_FAILURES = pd.DataFrame({column: pd.Series(dtype="int64" if column == "rij" else object) for column in FAILURE_COLUMNS})
+
+
 def empty_failures() -> pd.DataFrame:
-    return pd.DataFrame({column: pd.Series(dtype="int64" if column == "rij" else object) for column in FAILURE_COLUMNS})
+    # A copy of one empty frame: building six Series per file cost ~0.4 ms, a thousand times a round.
+    return _EMPTY_FAILURES.copy()
 
 
 def _assert_types(frame: pd.DataFrame, domein: str) -> None:
@@ -189,12 +193,14 @@ def validate_files(
             warned |= mask
             if rule.soort != BSN_REPAIRED and rule.kolom in frame:  # a repaired BSN keeps its repaired value
                 frame.loc[mask, rule.kolom] = pd.NA if rule.onbekend is None else rule.onbekend
-    per_file = [empty_failures() for _ in range(count)]
+    per_file: list[pd.DataFrame | None] = [None] * count
     if findings:
         found = pd.concat(findings, ignore_index=True).sort_values(["_bestand", "rij", "ernst", "kolom"], kind="stable")
         bounds = np.searchsorted(found["_bestand"].to_numpy(), np.arange(count + 1))
+        found = found[FAILURE_COLUMNS]  # selected once, then sliced per file
         for number in np.flatnonzero(np.diff(bounds)):
-            per_file[number] = found.iloc[bounds[number] : bounds[number + 1]][FAILURE_COLUMNS].reset_index(drop=True)
+            per_file[number] = found.iloc[bounds[number] : bounds[number + 1]].reset_index(drop=True)
+    per_file = [empty_failures() if failures is None else failures for failures in per_file]
     read = np.bincount(files, minlength=count)
     rejected_rows = np.bincount(files[rejected], minlength=count)
     warned_rows = np.bincount(files[warned & ~rejected], minlength=count)

@@ -73,3 +73,46 @@ def test_a_large_csv_written_in_slices_is_the_csv_of_the_whole_table(tmp_path, m
     sliced = files.write_csv(frame, tmp_path / "plakken.csv", dutch=True).read_bytes()
     assert sliced == whole and sliced.count(b"regio;waarde;geheim") == 1 and b"'=1+1" in sliced
     assert files.write_csv(frame.head(0), tmp_path / "leeg.csv", dutch=True).read_text(encoding="utf-8-sig") == "regio;waarde;geheim\n"
+
+
+def _frames_for_both_paths() -> dict[str, pd.DataFrame]:
+    text = ATTACKS + ["gewoon", "met;puntkomma", 'met "aanhalingstekens"', "twee\nregels", "", "a=b", " =spatie eerst"]
+    rows = len(text)
+    return {
+        "report": pd.DataFrame({
+            "rij": pd.array([None, *range(2, rows + 1)], dtype="Int64"),
+            "kolom": pd.Series(text, dtype=object),
+            "waarde": pd.Series([None, float("nan"), pd.NA, *text[3:]], dtype=object),
+            "regel": pd.Series(text[::-1], dtype="str"),
+            "ernst": pd.array([None, *text[1:]], dtype="string"),
+            "=kop": list(range(rows)),
+        }),
+        "booleans": pd.DataFrame({"ja": pd.array([True, False, None] * 3, dtype="boolean"), "nee": [True, False, True] * 3,
+                                  "tekst": ["=1", "x", None] * 3}),
+        "empty": pd.DataFrame({"kolom": pd.Series([], dtype=object), "rij": pd.Series([], dtype="int64")}),
+        "one-empty-cell": pd.DataFrame({"kolom": [""]}),
+        "not-plain": pd.DataFrame({"tekst": ["=1", "x"], "getal": [1.5, None], "gemengd": [True, "=2"]}),
+    }
+
+
+@pytest.mark.parametrize("dutch", [True, False])
+@pytest.mark.parametrize("name", list(_frames_for_both_paths()))
+def test_a_small_csv_written_cell_by_cell_is_the_csv_pandas_writes(tmp_path, monkeypatch, name, dutch):
+    frame = _frames_for_both_paths()[name]
+    assert (files._plain_cells(frame, dutch=dutch) is not None) == (name != "not-plain" and (dutch or name != "booleans"))
+    fast = files.write_csv(frame, tmp_path / "snel.csv", dutch=dutch).read_bytes()
+    monkeypatch.setattr(files, "SMALL_FRAME_ROWS", -1)  # every frame through pandas
+    general = files.write_csv(frame, tmp_path / "algemeen.csv", dutch=dutch).read_bytes()
+    assert fast == general
+    if name == "report":
+        assert b"'=HYPERLINK" in fast and b"'\tverborgen" in fast and b"'=kop" in fast and b"\n=" not in fast
+
+
+@pytest.mark.parametrize("name", list(_frames_for_both_paths()))
+def test_neutralising_cell_by_cell_gives_the_frame_of_the_vectorised_path(name):
+    frame = _frames_for_both_paths()[name].assign(gemengd=lambda f: pd.Series([-5, "=1+1", None, True, "a"] * 3)[: len(f)].to_numpy())
+    by_cell = files.neutralise_formulas(frame, cell_by_cell=True)
+    by_column = files.neutralise_formulas(frame, cell_by_cell=False)
+    pd.testing.assert_frame_equal(by_cell, by_column)
+    for column in by_cell:
+        assert [type(value) for value in by_cell[column]] == [type(value) for value in by_column[column]]

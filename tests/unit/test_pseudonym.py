@@ -1,9 +1,11 @@
 """Keyed pseudonyms: stable under one key, unlinkable across keys, never a plain hash."""
 
 import hashlib
+import hmac
 import stat
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from clearinghouse.pseudonym import PseudonymKey, PseudonymKeyError, key_from_environment, pseudonymise, write_new_key
@@ -51,3 +53,12 @@ def test_key_file_is_private_and_never_overwritten(tmp_path):
 def test_environment_key():
     assert key_from_environment({}) is None
     assert key_from_environment({"GMSD_PSEUDONYM_KEY": "ab" * 32}).secret == bytes.fromhex("ab" * 32)
+
+
+def test_a_pseudonym_is_the_first_32_hex_characters_of_the_hmac_sha256_of_the_bsn():
+    bsns = fake_bsns(50)
+    expected = [hmac.new(KEY_A.secret, bsn.encode(), hashlib.sha256).hexdigest()[:32] for bsn in bsns]
+    for values in (pd.Series(bsns), pd.Series(bsns, dtype=object), pd.Series(bsns, dtype="string")):
+        out = pseudonymise(pd.concat([values, pd.Series(["000000000", None, bsns[0]])], ignore_index=True), KEY_A)
+        assert out.tolist()[:50] == expected and out.iloc[50:52].isna().all() and out.iloc[52] == expected[0]
+        assert str(out.dtype) == "string" and out.array._pa_array.type == pa.large_string()

@@ -11,7 +11,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from clearinghouse import reports
 from clearinghouse.intake import check_file
+from clearinghouse.outcome import FileOutcome
 from clearinghouse.reports import write_report
 from gmsd.cli import app
 from tests.fixtures.deliveries import fake_bsns, wmo_row
@@ -155,3 +157,26 @@ def test_every_message_is_one_sentence_style(tmp_path):
     for row in cells[1:]:
         melding = row[5]
         assert melding[0].isupper() and melding.rstrip().endswith("."), melding
+
+
+def test_the_summary_per_rule_and_the_examples_are_those_pandas_would_choose():
+    """`_per_rule` and `_examples` work on plain dicts (fast for a thousand small reports); they must
+    pick and order exactly what value_counts / groupby-head / a stable sort pick."""
+    rules = [("fout", "bsn_elfproef", "bsn", "BSN klopt niet."), ("waarschuwing", "postcode_formaat", "postcode", "Postcode."),
+             ("fout", "datum_start_verplicht", "datum_start", "Leeg."), ("waarschuwing", "geslacht_code", "geslacht", "Code.")]
+    picks = [0, 1, 1, 3, 2, 1, 0, 3, 3, 1, 2] * 3
+    failures = pd.DataFrame({
+        "rij": [100 - i for i in range(len(picks))],
+        "kolom": [rules[p][2] for p in picks], "waarde": ["*****1234"] * len(picks),
+        "regel": [rules[p][1] for p in picks], "ernst": [rules[p][0] for p in picks], "melding": [rules[p][3] for p in picks],
+    })  # fmt: skip
+    outcome = FileOutcome("wmo", "x.csv", None, failures=failures)
+    records = failures.to_dict("records")
+    expected = (
+        failures.value_counts(["ernst", "regel", "kolom", "melding"], sort=False).rename("aantal").reset_index()
+        .sort_values(["ernst", "aantal"], ascending=[True, False], kind="stable")
+    )  # fmt: skip
+    got = reports._per_rule(outcome, records)
+    assert [{k: r[k] for k in ("ernst", "regel", "kolom", "melding", "aantal")} for r in got] == expected.to_dict("records")
+    examples = failures.groupby(["regel", "kolom"], sort=False, group_keys=False).head(reports.EXAMPLES_PER_RULE)
+    assert reports._examples(records) == examples.sort_values(["rij", "ernst"], kind="stable").to_dict("records")
