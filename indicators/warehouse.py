@@ -91,6 +91,10 @@ def _rows(path: Path) -> int:
     return pq.ParquetFile(path).metadata.num_rows if path.is_file() else 0
 
 
+def _written_after(first: Path, *later: Path) -> bool:
+    return all(path.stat().st_mtime_ns >= first.stat().st_mtime_ns for path in later)
+
+
 def tables(home: Home) -> Iterator[tuple[str, Source]]:
     """Every table of the warehouse, by schema-qualified name, from what lies on disk.
 
@@ -99,11 +103,13 @@ def tables(home: Home) -> Iterator[tuple[str, Source]]:
     on disk as Parquet in its final form (the concept figures, the published figures) DuckDB reads
     itself; only what must be computed goes through pandas.
     """
+    concept_derived = False  # the concept's peer groups and benchmark on disk belong to its figures
     if _rows(indicatoren_path(home)):
         yield "concept.indicatoren", ParquetFiles((indicatoren_path(home),))
         has_benchmark, has_groups = benchmark_path(home).is_file(), groups_path(home).is_file()
         yield "concept.benchmark", ParquetFiles((benchmark_path(home),)) if has_benchmark else read_concept_benchmark(home)
         yield "concept.peergroepen", ParquetFiles((groups_path(home),)) if has_groups else read_concept_groups(home)
+        concept_derived = has_benchmark and has_groups and _written_after(indicatoren_path(home), benchmark_path(home), groups_path(home))
     else:  # no concept figures: typed empty tables, as before
         concept = read_concept(home)
         concept_gemeenten = concept["gemeente_code"]
@@ -116,10 +122,18 @@ def tables(home: Home) -> Iterator[tuple[str, Source]]:
         yield "publish.indicatoren", released
     else:
         yield "publish.indicatoren", ParquetFiles(tuple(latest_figure_files(home.releases, releases)))
-    groups = peer_groups(released["gemeente_code"].unique())  # only gemeenten with published figures are members
-    yield "publish.benchmark", benchmark(released, groups)
-    del released
-    yield "publish.peergroepen", groups
+    if concept_derived and not released.empty and released.equals(pd.read_parquet(indicatoren_path(home), columns=BENCHMARK_INPUT)):
+        # What the benchmark reads of the published figures is the concept's (as right after
+        # publishing it): peer groups and benchmark are functions of exactly that, and build_concept
+        # computed them with the same functions, so they are taken from disk, not recomputed.
+        del released
+        yield "publish.benchmark", ParquetFiles((benchmark_path(home),))
+        yield "publish.peergroepen", ParquetFiles((groups_path(home),))
+    else:
+        groups = peer_groups(released["gemeente_code"].unique())  # only gemeenten with published figures are members
+        yield "publish.benchmark", benchmark(released, groups)
+        del released
+        yield "publish.peergroepen", groups
     if releases.empty:
         releases = pd.DataFrame({c: pd.Series(dtype="object") for c in publish.column_names("publish.releases")})
     yield "publish.releases", releases
