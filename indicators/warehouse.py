@@ -95,6 +95,20 @@ def _written_after(first: Path, *later: Path) -> bool:
     return all(path.stat().st_mtime_ns >= first.stat().st_mtime_ns for path in later)
 
 
+def _same_benchmark_input(published: pd.DataFrame, concept: pd.DataFrame) -> bool:
+    """Whether peer groups and benchmark of `published` are those of `concept` (both: BENCHMARK_INPUT columns).
+
+    Peer groups depend on the set of gemeenten, the benchmark on the gemeente-level cells (one per
+    indicator, periode and gemeente) and not on their order: a release holds one periode, so the
+    latest releases together list the concept's cells periode by periode.
+    """
+    if set(published["gemeente_code"].unique()) != set(concept["gemeente_code"].unique()):
+        return False
+    key = ["indicator_id", "periode", "gemeente_code"]
+    cells = [frame[frame["regio_niveau"] == "gemeente"].sort_values(key, kind="stable", ignore_index=True) for frame in (published, concept)]
+    return cells[0].equals(cells[1])
+
+
 def tables(home: Home) -> Iterator[tuple[str, Source]]:
     """Every table of the warehouse, by schema-qualified name, from what lies on disk.
 
@@ -122,10 +136,10 @@ def tables(home: Home) -> Iterator[tuple[str, Source]]:
         yield "publish.indicatoren", released
     else:
         yield "publish.indicatoren", ParquetFiles(tuple(latest_figure_files(home.releases, releases)))
-    if concept_derived and not released.empty and released.equals(pd.read_parquet(indicatoren_path(home), columns=BENCHMARK_INPUT)):
-        # What the benchmark reads of the published figures is the concept's (as right after
-        # publishing it): peer groups and benchmark are functions of exactly that, and build_concept
-        # computed them with the same functions, so they are taken from disk, not recomputed.
+    if concept_derived and not released.empty and _same_benchmark_input(released, pd.read_parquet(indicatoren_path(home), columns=BENCHMARK_INPUT)):
+        # What the benchmark and the peer groups read of the published figures is the concept's (as
+        # right after publishing it), and build_concept computed them from the concept with the same
+        # functions: they are taken from disk, not computed again.
         del released
         yield "publish.benchmark", ParquetFiles((benchmark_path(home),))
         yield "publish.peergroepen", ParquetFiles((groups_path(home),))
