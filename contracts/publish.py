@@ -331,8 +331,11 @@ def comments() -> dict[str, str]:
 def write_comments(con) -> None:
     """Write the descriptions as DuckDB comments on the tables and columns `con` holds."""
     present = {f"{schema}.{name}" for schema, name in con.execute("SELECT schema_name, table_name FROM duckdb_tables()").fetchall()}
+    statements = []
     for target, text in comments().items():
         is_column = target.count(".") == 2
         owner = target.rsplit(".", 1)[0] if is_column else target
         if owner in present:
-            con.execute(f"COMMENT ON {'COLUMN' if is_column else 'TABLE'} {target} IS {_quoted(text)}")
+            statements.append(f"COMMENT ON {'COLUMN' if is_column else 'TABLE'} {target} IS {_quoted(text)};")
+    if statements:  # one script, one transaction: not a commit per comment
+        con.execute("BEGIN TRANSACTION;\n" + "\n".join(statements) + "\nCOMMIT;")

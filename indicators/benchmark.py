@@ -29,6 +29,8 @@ from vocabulary.reference import population
 BENCHMARK_COLUMNS = list(BENCHMARK.kolomnamen)
 MIN_FOR_BAND = 5  # P25 and P75 need at least this many values in the group
 MIN_FOR_COMPARISON = 2  # a group of one value is not a comparison
+# The columns of the indicator table the benchmark reads (a caller may read only these).
+INPUT_COLUMNS = ["indicator_id", "periode", "gemeente_code", "regio_niveau", "regio_naam", "eenheid", "geheim", "teller", "noemer", "waarde"]
 
 
 BENCHMARK_SQL = (Path(__file__).with_name("sql") / "benchmark.sql").read_text(encoding="utf-8")
@@ -41,8 +43,8 @@ def benchmark(indicatoren: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
     """
     if indicatoren.empty or groups.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in BENCHMARK_COLUMNS})
-    cells = indicatoren[["indicator_id", "periode", "gemeente_code", "regio_niveau", "regio_naam", "eenheid", "geheim"]].copy()
-    for column in ("teller", "noemer", "waarde"):
+    cells = indicatoren[INPUT_COLUMNS[:7]].copy()
+    for column in INPUT_COLUMNS[7:]:
         cells[column] = pd.to_numeric(indicatoren[column], errors="coerce").astype("float64")
     cells["geheim"] = cells["geheim"].astype(bool)
     inwoners = population().query("regio_niveau == 'gemeente'")[["gemeente_code", "inwoners"]]

@@ -141,15 +141,17 @@ def withdraw(release: Release) -> None:
     shutil.rmtree(release.path, ignore_errors=True)
 
 
-def load_published(releases_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(indicatoren of the latest release per periode, all releases, all revisions)."""
+def latest_figure_files(releases_dir: Path, history: pd.DataFrame) -> list[Path]:
+    """The indicatoren file of the latest release per periode (`history`: list_releases), oldest periode first."""
+    return [Path(releases_dir) / rid / "indicatoren.parquet" for rid in history.groupby("periode").tail(1)["release_id"]]
+
+
+def load_published(releases_dir: Path, columns: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(indicatoren of the latest release per periode, all releases, all revisions); `columns`: only these figures' columns."""
     history = list_releases(releases_dir)
     if history.empty:
         return pd.DataFrame(), history, pd.DataFrame(columns=REVISION_COLUMNS)
-    latest = history.groupby("periode").tail(1)
-    figures = pd.concat(
-        [pd.read_parquet(Path(releases_dir) / rid / "indicatoren.parquet") for rid in latest["release_id"]], ignore_index=True
-    )
+    figures = pd.concat([pd.read_parquet(path, columns=columns) for path in latest_figure_files(releases_dir, history)], ignore_index=True)
     revised = [pd.read_parquet(Path(releases_dir) / rid / "revisies.parquet") for rid in history["release_id"]]
     revised = [frame for frame in revised if len(frame)]
     all_revisions = pd.concat(revised, ignore_index=True) if revised else pd.DataFrame(columns=REVISION_COLUMNS)

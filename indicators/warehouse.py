@@ -19,16 +19,25 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow.parquet as pq
 
 from clearinghouse.audit import load_audit
 from clearinghouse.ownership import exclusive, warehouse_lock_path
 from clearinghouse.retention import load_deletions
+from indicators.benchmark import INPUT_COLUMNS as BENCHMARK_INPUT
 from indicators.benchmark import benchmark
 from contracts import publish
 from indicators.catalogus import catalogue_table, load_catalogue
-from indicators.concept import PUBLISH_COLUMNS, read_concept, read_concept_benchmark, read_concept_groups
+from indicators.concept import (
+    benchmark_path,
+    groups_path,
+    indicatoren_path,
+    read_concept,
+    read_concept_benchmark,
+    read_concept_groups,
+)
 from indicators.peers import peer_groups
-from indicators.releases import REVISION_COLUMNS, load_published
+from indicators.releases import REVISION_COLUMNS, latest_figure_files, load_published
 from vocabulary import files
 from vocabulary.home import Home
 from vocabulary.periode import sorted_codes
@@ -36,6 +45,20 @@ from vocabulary.reference import gemeenten, population
 
 class WarehouseError(RuntimeError):
     pass
+
+
+@dataclass(frozen=True)
+class ParquetFiles:
+    """A table DuckDB reads straight from Parquet files, in this order (no round trip through pandas)."""
+
+    paths: tuple[Path, ...]
+
+    def sql(self) -> str:
+        listed = ", ".join("'" + str(path).replace("'", "''") + "'" for path in self.paths)
+        return f"(SELECT * FROM read_parquet([{listed}], union_by_name = true))"
+
+
+Source = pd.DataFrame | ParquetFiles
 
 
 @dataclass
@@ -46,43 +69,85 @@ class WarehouseSummary:
     releases: list[str]
     deliveries: int
 
-    def note(self, name: str, frame: pd.DataFrame) -> None:
-        """Remember what the round summary reports about a table just written."""
-        if name == "concept.indicatoren":
-            self.concept_rows = len(frame)
-        elif name == "publish.indicatoren":
-            self.published_rows = len(frame)
-        elif name == "publish.releases":
-            self.releases = [str(r) for r in frame["release_id"]] if len(frame) else []
-        elif name == "audit.leveringen":
-            self.deliveries = len(frame)
+    def note(self, con: duckdb.DuckDBPyConnection, name: str) -> None:
+        """Remember what the round summary reports about a table just written (read back from `con`)."""
+        if name == "publish.releases":
+            self.releases = [str(r) for (r,) in con.execute(f"SELECT release_id FROM {name}").fetchall()]
+        elif name in ("concept.indicatoren", "publish.indicatoren", "audit.leveringen"):
+            rows = con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
+            if name == "concept.indicatoren":
+                self.concept_rows = rows
+            elif name == "publish.indicatoren":
+                self.published_rows = rows
+            else:
+                self.deliveries = rows
 
 
 def _empty(columns: list[str], numeric: tuple[str, ...] = ()) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="float64" if c in numeric else "string") for c in columns})
 
 
-def tables(home: Home) -> Iterator[tuple[str, pd.DataFrame]]:
+def _rows(path: Path) -> int:
+    return pq.ParquetFile(path).metadata.num_rows if path.is_file() else 0
+
+
+def _written_after(first: Path, *later: Path) -> bool:
+    return all(path.stat().st_mtime_ns >= first.stat().st_mtime_ns for path in later)
+
+
+def _same_benchmark_input(published: pd.DataFrame, concept: pd.DataFrame) -> bool:
+    """Whether peer groups and benchmark of `published` are those of `concept` (both: BENCHMARK_INPUT columns).
+
+    Peer groups depend on the set of gemeenten, the benchmark on the gemeente-level cells (one per
+    indicator, periode and gemeente) and not on their order: a release holds one periode, so the
+    latest releases together list the concept's cells periode by periode.
+    """
+    if set(published["gemeente_code"].unique()) != set(concept["gemeente_code"].unique()):
+        return False
+    key = ["indicator_id", "periode", "gemeente_code"]
+    cells = [frame[frame["regio_niveau"] == "gemeente"].sort_values(key, kind="stable", ignore_index=True) for frame in (published, concept)]
+    return cells[0].equals(cells[1])
+
+
+def tables(home: Home) -> Iterator[tuple[str, Source]]:
     """Every table of the warehouse, by schema-qualified name, from what lies on disk.
 
     One table at a time, so the writer can drop each after writing it: with 13 periodes of history
-    the concept and published figures together no longer have to fit in memory at once.
+    the concept and published figures together no longer have to fit in memory at once. What lies
+    on disk as Parquet in its final form (the concept figures, the published figures) DuckDB reads
+    itself; only what must be computed goes through pandas.
     """
-    concept = read_concept(home)
-    has_concept = len(concept) > 0
-    concept_gemeenten = concept["gemeente_code"]
-    yield "concept.indicatoren", concept
-    yield "concept.benchmark", read_concept_benchmark(home) if has_concept else benchmark(concept, peer_groups(concept_gemeenten))
-    yield "concept.peergroepen", read_concept_groups(home) if has_concept else peer_groups(concept_gemeenten)
-    empty_figures = concept.head(0)
-    del concept
-    released, releases, revisies = load_published(home.releases)
-    released = released[PUBLISH_COLUMNS] if not released.empty else empty_figures
-    groups = peer_groups(released["gemeente_code"])  # only gemeenten with published figures are members
-    yield "publish.indicatoren", released
-    yield "publish.benchmark", benchmark(released, groups)
-    del released
-    yield "publish.peergroepen", groups
+    concept_derived = False  # the concept's peer groups and benchmark on disk belong to its figures
+    if _rows(indicatoren_path(home)):
+        yield "concept.indicatoren", ParquetFiles((indicatoren_path(home),))
+        has_benchmark, has_groups = benchmark_path(home).is_file(), groups_path(home).is_file()
+        yield "concept.benchmark", ParquetFiles((benchmark_path(home),)) if has_benchmark else read_concept_benchmark(home)
+        yield "concept.peergroepen", ParquetFiles((groups_path(home),)) if has_groups else read_concept_groups(home)
+        concept_derived = has_benchmark and has_groups and _written_after(indicatoren_path(home), benchmark_path(home), groups_path(home))
+    else:  # no concept figures: typed empty tables, as before
+        concept = read_concept(home)
+        concept_gemeenten = concept["gemeente_code"]
+        yield "concept.indicatoren", concept
+        yield "concept.benchmark", benchmark(concept, peer_groups(concept_gemeenten))
+        yield "concept.peergroepen", peer_groups(concept_gemeenten)
+    released, releases, revisies = load_published(home.releases, columns=BENCHMARK_INPUT)
+    if released.empty:
+        released = read_concept(home).head(0)
+        yield "publish.indicatoren", released
+    else:
+        yield "publish.indicatoren", ParquetFiles(tuple(latest_figure_files(home.releases, releases)))
+    if concept_derived and not released.empty and _same_benchmark_input(released, pd.read_parquet(indicatoren_path(home), columns=BENCHMARK_INPUT)):
+        # What the benchmark and the peer groups read of the published figures is the concept's (as
+        # right after publishing it), and build_concept computed them from the concept with the same
+        # functions: they are taken from disk, not computed again.
+        del released
+        yield "publish.benchmark", ParquetFiles((benchmark_path(home),))
+        yield "publish.peergroepen", ParquetFiles((groups_path(home),))
+    else:
+        groups = peer_groups(released["gemeente_code"].unique())  # only gemeenten with published figures are members
+        yield "publish.benchmark", benchmark(released, groups)
+        del released
+        yield "publish.peergroepen", groups
     if releases.empty:
         releases = pd.DataFrame({c: pd.Series(dtype="object") for c in publish.column_names("publish.releases")})
     yield "publish.releases", releases
@@ -97,7 +162,7 @@ def tables(home: Home) -> Iterator[tuple[str, pd.DataFrame]]:
 WRITER_MEMORY = "1GB"  # DuckDB's share while writing; pandas frames it reads are zero-copy
 
 
-def write_warehouse(path: Path, frames: Iterable[tuple[str, pd.DataFrame]]) -> WarehouseSummary:
+def write_warehouse(path: Path, frames: Iterable[tuple[str, Source]]) -> WarehouseSummary:
     """Write `frames` as a complete new DuckDB file at `path` (atomically: built beside it, renamed)."""
     summary = WarehouseSummary(Path(path), 0, 0, [], 0)
     with files.atomic_path(path) as temporary:
@@ -106,11 +171,14 @@ def write_warehouse(path: Path, frames: Iterable[tuple[str, pd.DataFrame]]) -> W
             for schema in publish.SCHEMAS:
                 con.execute(f"CREATE SCHEMA {schema}")
             for name, frame in frames:
-                con.register("frame_df", frame)
-                con.execute(publish.create_sql(name, "frame_df"))
-                con.unregister("frame_df")
-                summary.note(name, frame)
+                if isinstance(frame, ParquetFiles):
+                    con.execute(publish.create_sql(name, frame.sql()))
+                else:
+                    con.register("frame_df", frame)
+                    con.execute(publish.create_sql(name, "frame_df"))
+                    con.unregister("frame_df")
                 del frame  # before the next table is made, not after
+                summary.note(con, name)
             publish.write_comments(con)
             con.execute("CHECKPOINT")
         finally:
