@@ -21,9 +21,12 @@ def load_audit(intake_dir: Path) -> pd.DataFrame:
         return pd.DataFrame()
     con = duckdb.connect()
     try:
-        return con.execute("SELECT * FROM read_parquet($paths, union_by_name = true) ORDER BY verwerkt_op", {"paths": paths}).df()
+        audit = con.execute("SELECT * FROM read_parquet($paths, union_by_name = true)", {"paths": paths}).df()
     finally:
         con.close()
+    # The files of one intake share their time: the rest of the order makes every read the same.
+    order = [c for c in ("verwerkt_op", "gemeente_code", "periode", "domein", "bestand") if c in audit]
+    return audit.sort_values(order, kind="stable", na_position="first", ignore_index=True)
 
 
 def in_force(audit: pd.DataFrame) -> pd.Series:

@@ -192,6 +192,6 @@ def load_deletions(deletions_dir: Path | None) -> pd.DataFrame:
         return pd.DataFrame({c: pd.Series(dtype="datetime64[us]" if c.endswith("_op") else "string") for c in DELETION_COLUMNS})
     con = duckdb.connect()
     try:
-        return con.execute("SELECT * FROM read_parquet($files, union_by_name = true) ORDER BY verwijderd_op", {"files": found}).df()
+        return con.execute("SELECT * FROM read_parquet($files, union_by_name = true) ORDER BY verwijderd_op, gemeente_code, periode, bestand", {"files": found}).df()
     finally:
         con.close()
