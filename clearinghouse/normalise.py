@@ -179,13 +179,8 @@ def _shaped_dates_ascii(text: pa.Array | pa.ChunkedArray, allow_unknown_parts: b
     NumPy (a few array operations instead of a dozen text kernels per format). None when the general
     way must decide: non-ASCII text (Unicode digits), or a cell of 10 characters that has dashes in
     other places than a format's (the general way's shape test lets those through)."""
-    if isinstance(text, pa.ChunkedArray):  # stacked files: chunk by chunk
-        parts = [_shaped_dates_ascii(chunk, allow_unknown_parts) for chunk in text.chunks]
-        if any(part is None for part in parts):
-            return None
-        if not parts:
-            return np.full(0, np.datetime64("NaT", "us")), True
-        return np.concatenate([dates for dates, _ in parts]), all(shaped for _, shaped in parts)
+    if isinstance(text, pa.ChunkedArray):  # stacked files (a chunk per file): one buffer, one pass
+        text = text.combine_chunks()
     result = np.full(len(text), np.datetime64("NaT", "us"))
     if len(text) == text.null_count:
         return result, True

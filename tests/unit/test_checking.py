@@ -16,7 +16,7 @@ from clearinghouse.minimise import minimise
 from clearinghouse.normalise import normalise
 from clearinghouse.geography import Geography
 from clearinghouse.pseudonym import PseudonymKey
-from contracts.checking import BUILTIN, passes, passes_per_row, violations
+from contracts.checking import BUILTIN, _few_distinct, _on_distinct, passes, passes_per_row, violations
 from contracts.core import CoreTraject
 from contracts.delivery import CONTRACTS
 from tests.fixtures.deliveries import fake_bsns, jeugd_row, wmo_row
@@ -151,4 +151,12 @@ def test_text_checks_on_distinct_values_match_the_check_per_row(name, ascii_only
     rng = np.random.default_rng(7)
     for values in (cells, list(rng.choice(np.array(cells, dtype=object), 500)), [None, None], [""], ["GM0363"] * 3):
         series = pd.Series(values, dtype="string", index=np.arange(len(values)) * 3 + 5)
-        assert passes(check, series).tolist() == passes_per_row(check, series).tolist(), (name, values)
+        expected = passes_per_row(check, series).tolist()
+        distinct = _on_distinct(check, series) | (series.isna().to_numpy() if check.ignore_na else False)
+        assert distinct.tolist() == expected, (name, values)
+        assert passes(check, series).tolist() == expected, (name, values)
+
+
+def test_only_repeating_text_is_checked_per_distinct_value():
+    assert _few_distinct(pd.Series(["GM0363", "GM0014"] * 5000, dtype="string"))
+    assert not _few_distinct(pd.Series([f"{i:032x}" for i in range(10000)], dtype="string"))
