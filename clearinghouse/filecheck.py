@@ -84,17 +84,17 @@ def _open(task: FileTask, now: datetime) -> tuple[FileOutcome, Delivered | None]
     except DeliveryFileError as exc:
         outcome.sha256 = sha256_of(path)
         return _reject(outcome, "bestand_onleesbaar", str(exc)), None
-    raw, outcome.sha256, outcome.headers = delivered.frame, delivered.sha256, delivered.headers
-    outcome.rijen_gelezen = len(raw)
+    columns, outcome.sha256, outcome.headers = delivered.columns, delivered.sha256, delivered.headers
+    outcome.rijen_gelezen = len(delivered.rows)
     outcome.ongebruikte_kolommen = unused_columns(delivered.headers, domein)
     outcome.bestandsmeldingen = [
         {"kolom": hint.geleverd, "regel": UNKNOWN_COLUMN_RULE, "ernst": WAARSCHUWING,
          "melding": f"Kolom `{hint.geleverd}` staat niet in het gegevenswoordenboek en wordt niet gebruikt. {hint.zin()}"}
         for hint in hints_for_unused(delivered.headers, domein)
     ]  # fmt: skip
-    if raw.empty:
+    if not columns or not len(delivered.rows):  # what DataFrame.empty says of its frame
         return _reject(outcome, "geen_gegevens", f"{path.name} bevat geen gegevensregels. Lever het bestand opnieuw aan."), None
-    missing = [column for column in required_columns(domein) if column not in raw.columns]
+    missing = [column for column in required_columns(domein) if column not in columns]
     if missing:
         hints = hints_for_missing(missing, delivered.headers, domein)
         outcome.bestandsmeldingen = []  # the hints in the melding say the same, about the missing columns
@@ -109,8 +109,8 @@ def _open(task: FileTask, now: datetime) -> tuple[FileOutcome, Delivered | None]
 def _stack(delivered: list[Delivered], domein: str) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """The contract's columns of several files as one table; per row its file and its row number."""
     known = delivered_columns(domein)
-    files = np.concatenate([np.full(len(d.frame), number, dtype=np.int64) for number, d in enumerate(delivered)])
-    rows = np.concatenate([d.frame.index.to_numpy(dtype=np.int64) + 2 for d in delivered])
+    files = np.concatenate([np.full(len(d.rows), number, dtype=np.int64) for number, d in enumerate(delivered)])
+    rows = np.concatenate([d.rows for d in delivered])
     if len(delivered) == 1:
         frame = delivered[0].frame
         return frame[[c for c in frame.columns if c in known]].reset_index(drop=True), files, rows

@@ -84,14 +84,19 @@ def _days(text: pa.Array, year: tuple[int, int], month: tuple[int, int], day: tu
         piece = pc.utf8_slice_codeunits(pc.fill_null(text, "00000000000"), span[0], span[1])
         return pc.cast(piece, pa.int64()).to_numpy(zero_copy_only=False)
 
-    years, months, days = part(year), part(month), part(day)
+    present = pc.is_valid(text).to_numpy(zero_copy_only=False)
+    return _calendar_dates(part(year), part(month), part(day), present, unknown_parts=unknown_parts)
+
+
+def _calendar_dates(years: np.ndarray, months: np.ndarray, days: np.ndarray, present: np.ndarray, *, unknown_parts: bool) -> np.ndarray:
+    """datetime64[us] from year, month and day numbers; NaT where the day does not exist or `present` is False."""
     if unknown_parts:
         month_unknown = (months == 0) & (days == 0)
         months, days = np.where(month_unknown, 7, months), np.where(month_unknown, 1, np.where(days == 0, 15, days))
     leap = ((years % 4 == 0) & (years % 100 != 0)) | (years % 400 == 0)
     month_ok = (months >= 1) & (months <= 12)
     longest = _DAYS_IN_MONTH[np.clip(months - 1, 0, 11)] + ((months == 2) & leap)
-    valid = month_ok & (days >= 1) & (days <= longest) & pc.is_valid(text).to_numpy(zero_copy_only=False)
+    valid = month_ok & (days >= 1) & (days <= longest) & present
     first_of_month = ((years - 1970) * 12 + np.clip(months - 1, 0, 11)).astype("datetime64[M]").astype("datetime64[D]")
     dates = (first_of_month + (np.clip(days, 1, 31) - 1).astype("timedelta64[D]")).astype("datetime64[us]")
     return np.where(valid, dates, np.datetime64("NaT", "us"))
@@ -130,20 +135,95 @@ def parse_dates(values: pd.Series, *, allow_unknown_parts: bool = False) -> pd.S
     text = _text(values)
     if pc.any(pc.match_substring(text, "/")).as_py():
         text = pc.replace_substring(text, "/", "-")
-    shapes = _date_shapes(text)
-    shaped = pc.or_(pc.or_(shapes["compact"], shapes["iso"]), shapes["dutch"])
-    if pc.any(pc.and_(pc.is_valid(text), pc.invert(shaped))).as_py():
+    fast = _shaped_dates_ascii(text, allow_unknown_parts)
+    if not (fast[1] if fast is not None else _all_shaped(text)):
         # Rarer forms, by pattern: Excel's time (`2024-03-01 00:00:00`), Dutch Excel's `1-2-2025`.
         text = _replace(text, r"^(\d{4}-\d{2}-\d{2})[ T]00:00(:00)?$", r"\1")
         text = _replace(text, r"^(\d)-(\d{1,2}-\d{4})$", r"0\1-\2")
         text = _replace(text, r"^(\d{2})-(\d)-(\d{4})$", r"\1-0\2-\3")
-        shapes = _date_shapes(text)
+        fast = _shaped_dates_ascii(text, allow_unknown_parts)
+    result = fast[0] if fast is not None else _shaped_dates(text, allow_unknown_parts)
+    return pd.Series(result, index=values.index, dtype="datetime64[us]")
+
+
+def _all_shaped(text: pa.Array) -> bool:
+    """Is every non-empty cell in one of the spec formats (the general way)?"""
+    shapes = _date_shapes(text)
+    shaped = pc.or_(pc.or_(shapes["compact"], shapes["iso"]), shapes["dutch"])
+    return not pc.any(pc.and_(pc.is_valid(text), pc.invert(shaped))).as_py()
+
+
+def _shaped_dates(text: pa.Array, allow_unknown_parts: bool) -> np.ndarray:
+    """The cells in one of the spec formats as dates (the rest NaT): the general way, by Arrow text kernels."""
+    shapes = _date_shapes(text)
     result = np.full(len(text), np.datetime64("NaT", "us"))
     for shape, spans in _DATE_SHAPES:
         rows = np.flatnonzero(shapes[shape].to_numpy(zero_copy_only=False))
         if rows.size:  # only the cells of this shape are cut up and read
             result[rows] = _days(pc.take(text, pa.array(rows)), *spans, unknown_parts=allow_unknown_parts and shape == "compact")
-    return pd.Series(result, index=values.index, dtype="datetime64[us]")
+    return result
+
+
+def _bits(flags: np.ndarray) -> np.ndarray:
+    """Per row of a (rows, ≤16) bool matrix: the row as a number, bit i = column i."""
+    packed = np.packbits(flags, axis=1, bitorder="little").astype(np.uint16)
+    return packed[:, 0] | (packed[:, 1] << 8) if packed.shape[1] > 1 else packed[:, 0]
+
+
+# Per format of 10 characters: the dashes' places as bits.
+_DASH_BITS = {"iso": (1 << 4) | (1 << 7), "dutch": (1 << 2) | (1 << 5)}
+
+
+def _shaped_dates_ascii(text: pa.Array | pa.ChunkedArray, allow_unknown_parts: bool) -> tuple[np.ndarray, bool] | None:
+    """(`_shaped_dates`, `_all_shaped`) for a column of ASCII text, read from Arrow's bytes with
+    NumPy (a few array operations instead of a dozen text kernels per format). None when the general
+    way must decide: non-ASCII text (Unicode digits), or a cell of 10 characters that has dashes in
+    other places than a format's (the general way's shape test lets those through)."""
+    if isinstance(text, pa.ChunkedArray):  # stacked files (a chunk per file): one buffer, one pass
+        text = text.combine_chunks()
+    result = np.full(len(text), np.datetime64("NaT", "us"))
+    if len(text) == text.null_count:
+        return result, True
+    _, offset_buffer, data_buffer = text.buffers()
+    offsets = np.frombuffer(offset_buffer, dtype=np.int64, count=len(text) + 1, offset=8 * text.offset)
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0, dtype=np.uint8)
+    if offsets[-1] > offsets[0] and data[offsets[0] : offsets[-1]].max() >= 128:
+        return None
+    lengths = np.diff(offsets)
+    present = pc.is_valid(text).to_numpy(zero_copy_only=False)
+    shaped_count = 0
+    for width, formats in ((8, ("compact",)), (10, ("iso", "dutch"))):
+        rows = np.flatnonzero(present & (lengths == width))
+        if not rows.size:
+            continue
+        numbers = data[offsets[rows][:, None] + np.arange(width)] - np.uint8(48)  # a digit is 0..9, '-' is 253
+        not_digit, dash = _bits(numbers > 9), _bits(numbers == 253)
+        for shape in formats:
+            pattern = _DASH_BITS.get(shape, 0)
+            shaped = (not_digit == pattern) & (dash == pattern)
+            if not shaped.any():
+                continue
+            shaped_count += int(shaped.sum())
+            chosen = numbers[shaped].astype(np.int64)
+
+            def field(span: tuple[int, int]) -> np.ndarray:
+                value = np.zeros(len(chosen), dtype=np.int64)
+                for at in range(*span):
+                    value = value * 10 + chosen[:, at]
+                return value
+
+            result[rows[shaped]] = _calendar_dates(
+                *(field(span) for span in dict(_DATE_SHAPES)[shape]), np.ones(len(chosen), dtype=bool),
+                unknown_parts=allow_unknown_parts and shape == "compact",
+            )  # fmt: skip
+        if width == 10:
+            # The general way's shape: a format's dashes, digits or dashes elsewhere, at least one digit.
+            loose = ((not_digit & ~dash) == 0) & (not_digit != (1 << 10) - 1)
+            loose &= ((dash & _DASH_BITS["iso"]) == _DASH_BITS["iso"]) | ((dash & _DASH_BITS["dutch"]) == _DASH_BITS["dutch"])
+            strict = (not_digit == dash) & ((dash == _DASH_BITS["iso"]) | (dash == _DASH_BITS["dutch"]))
+            if (loose & ~strict).any():
+                return None
+    return result, shaped_count == int(present.sum())
 
 
 # ---- codes and numbers --------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -41,16 +42,29 @@ PARQUET_SUFFIXES = {".parquet", ".pq"}
 class Delivered:
     """A delivery file's cells: stripped strings, lower-cased column names.
 
-    `frame.index` is the row's number as a spreadsheet shows it, minus 2 (so the first data row
-    under a header on row 1 has index 0 and is reported as row 2). `headers` maps each column to its
-    header as delivered (stripped, original capitals), for reports in the gemeente's own words.
-    `sha256` is the file's checksum (computed from the bytes read, so the file is read once).
+    `table` holds the cells (Arrow text, one column per kept header); `rows` each row's number as a
+    spreadsheet shows it. `frame` is the same as a DataFrame whose index is that number minus 2 (so
+    the first data row under a header on row 1 has index 0 and is reported as row 2); it is made
+    when first asked for, as the intake stacks the tables of many files and never needs it.
+    `headers` maps each column to its header as delivered (stripped, original capitals), for
+    reports in the gemeente's own words. `sha256` is the file's checksum (computed from the bytes
+    read, so the file is read once).
     """
 
-    frame: pd.DataFrame
+    table: pa.Table
+    rows: np.ndarray
     headers: dict[str, str]
     sha256: str = ""
-    table: pa.Table | None = None  # the same cells as an Arrow table (for stacking many files without copies)
+
+    @property
+    def columns(self) -> list[str]:
+        return self.table.column_names
+
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        frame = self.table.to_pandas() if self.table.num_columns else pd.DataFrame(index=range(len(self.rows)))
+        frame.index = pd.Index(self.rows - 2, dtype="int64")
+        return frame
 
 
 def sha256_of(path: Path) -> str:
@@ -99,9 +113,7 @@ def _tidy(grid: Grid, name: str) -> Delivered:
             rows = rows[filled]
     # One text type for every reader (Arrow's CSV gives `string`, a Parquet file may hold `large_string`).
     table = pa.table([pc.cast(column, pa.large_string()) for column in cells], names=names) if cells else pa.table({})
-    frame = table.to_pandas() if cells else pd.DataFrame(index=range(len(rows)))
-    frame.index = pd.Index(rows - 2, dtype="int64")
-    return Delivered(frame, dict(zip(names, delivered)), table=table)
+    return Delivered(table, np.asarray(rows, dtype=np.int64), dict(zip(names, delivered)))
 
 
 def read_delivery(path: Path, *, max_bytes: int | None = None) -> Delivered:

@@ -16,7 +16,7 @@ from clearinghouse.minimise import minimise
 from clearinghouse.normalise import normalise
 from clearinghouse.geography import Geography
 from clearinghouse.pseudonym import PseudonymKey
-from contracts.checking import passes, violations
+from contracts.checking import BUILTIN, _few_distinct, _on_distinct, passes, passes_per_row, violations
 from contracts.core import CoreTraject
 from contracts.delivery import CONTRACTS
 from tests.fixtures.deliveries import fake_bsns, jeugd_row, wmo_row
@@ -116,3 +116,47 @@ def test_empty_cells_pass_a_column_check_as_in_pandera():
     check = CONTRACTS["wmo"].to_schema().columns["postcode"].checks[0]
     values = pd.Series(["1431AB", None, "12345"], dtype="string")
     assert passes(check, values).tolist() == [True, True, False]
+
+
+# Text that pandas and Arrow read differently, or that makes pandas choose Python's `re`: non-ASCII
+# digits (`\d`), a trailing newline (`$`), vertical tab (`\s`), empty and missing cells, repeats.
+_AWKWARD_TEXT = [
+    "GM0363", "GM0363", "gm0363", "GM٠٣٦٣", "GM０３６３", "GM0363\n", "123456782", "١٢٣٤٥٦٧٨٩", "12345678\n",
+    "1431AB", "1431 AB", "1431\x0bAB", "WK036301", "BU03630101", "WKéé0101", "k0123456789ab", "0" * 32, "a" * 32,
+    "A" * 32, "2025-H1", "2025-h1", "01", "1", "ZIN", "zin", "M", "", " ", None, None,
+]
+
+
+def _builtin_column_checks():
+    schemas = [CoreTraject.to_schema(), *(model.to_schema() for model in CONTRACTS.values())]
+    found = {}
+    for schema in schemas:
+        for column in schema.columns.values():
+            for check in column.checks:
+                if check.name in BUILTIN and str(column.dtype).startswith("str"):
+                    found[f"{schema.name}.{column.name}.{check.name}"] = check
+    return found
+
+
+BUILTIN_CHECKS = _builtin_column_checks()
+
+
+@pytest.mark.parametrize("name", sorted(BUILTIN_CHECKS))
+@pytest.mark.parametrize("ascii_only", [False, True])
+def test_text_checks_on_distinct_values_match_the_check_per_row(name, ascii_only):
+    """`passes` runs a built-in check on a text column once per distinct value: each row must get the
+    verdict the check per row gives, including the cases where pandas falls back to Python's `re`."""
+    check = BUILTIN_CHECKS[name]
+    cells = [c for c in _AWKWARD_TEXT if not ascii_only or c is None or (c.isascii() and "\n" not in c)]
+    rng = np.random.default_rng(7)
+    for values in (cells, list(rng.choice(np.array(cells, dtype=object), 500)), [None, None], [""], ["GM0363"] * 3):
+        series = pd.Series(values, dtype="string", index=np.arange(len(values)) * 3 + 5)
+        expected = passes_per_row(check, series).tolist()
+        distinct = _on_distinct(check, series) | (series.isna().to_numpy() if check.ignore_na else False)
+        assert distinct.tolist() == expected, (name, values)
+        assert passes(check, series).tolist() == expected, (name, values)
+
+
+def test_only_repeating_text_is_checked_per_distinct_value():
+    assert _few_distinct(pd.Series(["GM0363", "GM0014"] * 5000, dtype="string"))
+    assert not _few_distinct(pd.Series([f"{i:032x}" for i in range(10000)], dtype="string"))

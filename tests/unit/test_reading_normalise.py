@@ -1,9 +1,11 @@
 """Reading real-world exports and canonicalising their values."""
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
-from clearinghouse.normalise import age_at, canonical_bsn, canonical_gemeentecode, normalise, parse_dates
+from clearinghouse.normalise import _all_shaped, _shaped_dates, _shaped_dates_ascii, age_at, canonical_bsn, canonical_gemeentecode, normalise, parse_dates
 from vocabulary.periode import Periode
 from clearinghouse.reading import DeliveryFileError, check_shape, read_table
 
@@ -137,3 +139,41 @@ def test_absurd_shapes_are_refused_before_any_row_is_read(tmp_path):
     normal = tmp_path / "wmo.csv"
     normal.write_text(HEADER + "\n" + "GM0358;123456782;19400101;V;1431AB;12345678;2025-01-01;;02;ZIN;\n", encoding="utf-8")
     check_shape(normal)  # a real delivery passes
+
+
+_DATE_CELLS = [
+    "20240229", "20230229", "20240230", "20241301", "20240000", "20240100", "20240015", "00000000", "99991231",
+    "2024-02-29", "2023-02-29", "2024-04-31", "2024-00-10", "2024-12-00", "1900-02-29", "2000-02-29",
+    "29-02-2024", "29-02-2023", "31-12-1999", "00-01-2024", "01-13-2024", "1-2-2025", "2024/03/01",
+    "2024-03-01 00:00:00", "2024-03-0a", "202403011", "2024031", "----------", "2024--03-1", "", " 20240301",
+]
+
+
+@pytest.mark.parametrize("unknown_parts", [False, True])
+def test_ascii_date_fast_path_matches_the_general_path(unknown_parts):
+    """Dates in an ASCII column are read from Arrow's bytes with NumPy; they must equal the general
+    path's Arrow text kernels, also for impossible days, unknown parts, nulls and a sliced array."""
+    rng = np.random.default_rng(11)
+    digits = rng.integers(0, 10, size=(3000, 8)).astype(str)
+    made = ["".join(row) for row in digits]
+    made += [f"{m[:4]}-{m[4:6]}-{m[6:]}" for m in made[:1000]] + [f"{m[6:]}-{m[4:6]}-{m[:4]}" for m in made[1000:2000]]
+    cells = _DATE_CELLS + [None] + made + [f"{y:04d}{mo:02d}{d:02d}" for y in (1999, 2000, 2024) for mo in range(14) for d in range(33)]
+    text = pa.array(cells, type=pa.large_string())
+    chunked = pa.chunked_array([text.slice(0, 40), text.slice(40, 0), text.slice(40)])
+    empty = pa.array([], type=pa.large_string())
+    for array in (text, text.slice(7, 2500), chunked, pa.array([None, None], type=pa.large_string()), empty, pa.chunked_array([], type=pa.large_string())):
+        fast = _shaped_dates_ascii(array, unknown_parts)
+        assert fast is not None
+        np.testing.assert_array_equal(fast[0], _shaped_dates(array, unknown_parts))
+        assert fast[1] == _all_shaped(array)
+    for cells in (["20240101", "2024-01-01", "01-01-2024", None], ["20240101", "2024-1-01"], ["1-2-2025"], ["2024031"]):
+        array = pa.array(cells, type=pa.large_string())
+        assert _shaped_dates_ascii(array, unknown_parts)[1] == _all_shaped(array)
+
+
+def test_ascii_date_fast_path_leaves_doubtful_columns_to_the_general_path():
+    # Unicode digits pass `utf8_is_digit` (Arrow) but are not ASCII; dashes in other places than a
+    # format's pass the general path's shape test. Either way the general path decides.
+    for cell in ("2024-٠١-01", "٢٠٢٤0101", "12-34-5-78", "2024-0--01"):
+        assert _shaped_dates_ascii(pa.array(["20240101", cell], type=pa.large_string()), False) is None
+        assert _shaped_dates_ascii(pa.chunked_array([["20240101"], [cell]], type=pa.large_string()), False) is None

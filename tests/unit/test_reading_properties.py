@@ -8,6 +8,7 @@ import io
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -16,7 +17,7 @@ from clearinghouse.intake import check_file
 from clearinghouse.normalise import canonical_bsn, canonical_postcode, parse_dates
 from vocabulary.periode import Periode
 from clearinghouse.reading import DeliveryFileError, read_table
-from contracts.delivery import elfproef
+from contracts.delivery import _elfproef_ascii, _elfproef_general, elfproef
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 H1 = Periode.parse("2025-H1")
@@ -186,3 +187,21 @@ def test_elfproef_rejects_any_one_digit_change(bsn, position, shift):
     assert elfproef(pd.Series([bsn])).all()
     changed = bsn[:position] + str((int(bsn[position]) + shift) % 10) + bsn[position + 1 :]
     assert not elfproef(pd.Series([changed])).any()
+
+
+def test_elfproef_ascii_fast_path_matches_the_general_path():
+    """`elfproef` reads ASCII text from Arrow's bytes; it must agree with the general path (regex and
+    code points), and leave non-ASCII text (Unicode digits, which `\\d` matches in Python) to it."""
+    rng = np.random.default_rng(5)
+    made = ["".join(row) for row in rng.integers(0, 10, size=(5000, 9)).astype(str)]
+    cells = made + ["000000000", "123456782", "12345678", "1234567820", "12345678a", "-23456782", " 23456782", "", None, "1234 5678"]
+    series = pd.Series(cells, dtype="string", index=np.arange(len(cells)) * 2 + 1)
+    for values in (series, series.iloc[3:40], series.iloc[:0], pd.Series(["", None], dtype="string")):
+        text = values.astype("string").fillna("")
+        assert _elfproef_ascii(text) is not None
+        pd.testing.assert_series_equal(elfproef(values), _elfproef_general(text, values.index))
+    assert elfproef(series).sum() > 100  # valid BSNs do occur among the random ones
+    for cell in ("١٢٣٤٥٦٧٨٢", "12345678é"):
+        values = pd.Series(["123456782", cell], dtype="string")
+        assert _elfproef_ascii(values) is None
+        pd.testing.assert_series_equal(elfproef(values), _elfproef_general(values, values.index))
