@@ -80,12 +80,18 @@ def _days(text: pa.Array, year: tuple[int, int], month: tuple[int, int], day: tu
     """datetime64[us] from fixed positions in digit strings; NaT where the day does not exist.
 
     With `unknown_parts`, day 00 is the 15th and month-and-day 0000 is 1 July (birth dates)."""
-    def part(span: tuple[int, int]) -> np.ndarray:
-        piece = pc.utf8_slice_codeunits(pc.fill_null(text, "00000000000"), span[0], span[1])
-        return pc.cast(piece, pa.int64()).to_numpy(zero_copy_only=False)
-
     present = pc.is_valid(text).to_numpy(zero_copy_only=False)
-    return _calendar_dates(part(year), part(month), part(day), present, unknown_parts=unknown_parts)
+
+    def part(span: tuple[int, int]) -> np.ndarray:
+        # Only ASCII digits are a number: a Unicode digit (`٠١`) or a dash in the piece (`5-78`, from
+        # `12-34-5-78`) makes the cell unreadable (NaT, reported), never the whole file's intake fail.
+        piece = pc.utf8_slice_codeunits(pc.fill_null(text, "00000000000"), span[0], span[1])
+        number = pc.match_substring_regex(piece, r"^[0-9]+$").to_numpy(zero_copy_only=False)
+        present[:] &= number
+        return pc.cast(pc.if_else(pa.array(number), piece, "0"), pa.int64()).to_numpy(zero_copy_only=False)
+
+    years, months, days = part(year), part(month), part(day)
+    return _calendar_dates(years, months, days, present, unknown_parts=unknown_parts)
 
 
 def _calendar_dates(years: np.ndarray, months: np.ndarray, days: np.ndarray, present: np.ndarray, *, unknown_parts: bool) -> np.ndarray:

@@ -74,3 +74,18 @@ def test_checking_files_together_equals_checking_each_alone(tmp_path):
     b = together[1]
     assert set(b.failures["kolom"]) == {"DATUM_START, DATUM_EINDE"} and b.core["wijk_code"].eq("WK039201").all()
     assert together[0].core["traject_nummer"].tolist()[:2] == [3, 4]  # row 2 (voorziening 99) was rejected
+
+
+def test_a_date_with_unicode_digits_or_stray_dashes_is_one_unreadable_cell_not_a_failed_round(tmp_path):
+    """Once, `2024-٠١-01` (Arabic-Indic digits) or `12-34-5-78` in a date column made Arrow's number
+    cast fail, and every file checked in that group went without a verdict. Now it is one bad cell."""
+    rows = [wmo_row(b) for b in fake_bsns(40, seed=11)]
+    rows[0]["datum_start"] = "2025-٠١-01"
+    rows[1]["datum_start"] = "12-34-5-78"
+    other = [wmo_row(b) for b in fake_bsns(30, seed=12)]
+    tasks = [FileTask(_write(tmp_path, "vreemd.csv", rows), "wmo", "GM0358", H1), FileTask(_write(tmp_path, "gewoon.csv", other), "wmo", "GM0358", H1)]
+    odd, plain = check_files(tasks, key=KEY, geography=GEOGRAPHY)
+    assert odd.oordeel is not None and plain.oordeel is not None
+    flagged = odd.failures[odd.failures["kolom"] == "datum_start"]
+    assert set(flagged["rij"]) == {2, 3}  # the two odd cells, by their row in the file (header = row 1)
+    assert plain.core is not None and len(plain.core) == 30
