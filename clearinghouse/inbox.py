@@ -139,7 +139,7 @@ class Intake:
         shares = _share(deliveries_todo, min(self.workers, len(deliveries_todo)))
         if len(shares) > 1:
             with ProcessPoolExecutor(max_workers=len(shares), mp_context=multiprocessing.get_context("fork"),
-                                     initializer=detach_from_parent, initargs=(self.lock_fd,)) as pool:
+                                     initializer=detach_from_parent, initargs=(self.lock_fd, os.getpid())) as pool:
                 for results in pool.map(_process_batch, [(share, options) for share in shares]):
                     result.results.extend(results)
         else:

@@ -69,14 +69,25 @@ def exclusive(path: Path, *, what: str, wait_seconds: float = 0.0, poll: float =
 _PR_SET_PDEATHSIG = 1
 
 
-def detach_from_parent(lock_fd: int) -> None:
+def die_with_parent(parent_pid: int) -> None:
+    """In a forked worker: be killed when the parent dies, however it dies (`kill -9` included).
+
+    A pool's worker otherwise waits for its next task for ever once its parent is gone, holding its
+    memory (and whatever it inherited). `parent_pid` closes the gap between fork and this call.
+    """
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except OSError:  # not Linux: orphaned workers finish their task and stay idle
+        return
+    if os.getppid() != parent_pid:  # the parent died before the call above
+        os._exit(1)
+
+
+def detach_from_parent(lock_fd: int, parent_pid: int) -> None:
     """In a worker forked while the parent holds a lock: drop the inherited lock descriptor (the lock
     stays with the parent) and die with the parent, so `kill -9` of the parent frees the home."""
     os.close(lock_fd)
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except OSError:  # not Linux: orphaned workers finish their delivery and exit
-        pass
+    die_with_parent(parent_pid)
 
 
 def command_lock_path(home_root: Path) -> Path:

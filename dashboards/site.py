@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from clearinghouse.ownership import die_with_parent
 from contracts import CONTRACT_VERSION, dictionary
 from dashboards import kaart, kwaliteit
 from dashboards.data import InputError, SiteData
@@ -119,7 +120,8 @@ def _render(data: SiteData, tables: Mapping[str, pd.DataFrame], target: Path, *,
         writer.env.get_template(name)  # compiled once here, not once per worker
     _FORKED["writer"], _FORKED["data"] = writer, data
     try:
-        with ProcessPoolExecutor(max_workers=len(shares), mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(max_workers=len(shares), mp_context=multiprocessing.get_context("fork"),
+                                 initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
             started = [pool.submit(_gemeente_pages, share) for share in shares]
             _site_pages(data, tables, writer, downloads=downloads, quality_docs=quality_docs)
             for future in started:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from clearinghouse.ownership import die_with_parent
 from indicators.catalogus import Indicator, load_catalogue
 from indicators.quality import datadocs, suites
 from indicators.quality.tables import COMPLETENESS_TABLE, completeness_table, validated
@@ -69,7 +70,8 @@ def checked_ahead() -> Iterator[None]:
     block then runs there, with GX loaded. Should that process be gone, the check runs here.
     Enter it before taking any lock: the process must not inherit one.
     """
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent,
+                               initargs=(os.getpid(),))  # a killed command leaves no idle process behind
     pool.submit(_import_gx)  # starts the process
     _AHEAD["pool"] = pool
     try:

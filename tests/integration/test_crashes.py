@@ -60,15 +60,47 @@ def _published(home: Home) -> str:
     return hashlib.sha256((figures + releases + "\n".join(site)).encode()).hexdigest()
 
 
+def _children(pid: int) -> set[int]:
+    """The live processes whose parent is `pid` (from /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            state, parent = stat.read_text().rsplit(")", 1)[1].split()[:2]
+        except (OSError, IndexError):
+            continue
+        if int(parent) == pid and state != "Z":
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
 def _kill_when(home: Path, args: list[str], moment: Callable[[Path], bool], timeout: float = 300) -> bool:
-    """Start `gmsd args`, SIGKILL it as soon as `moment(home)` holds; True if it was killed mid-way."""
+    """Start `gmsd args`, SIGKILL it as soon as `moment(home)` holds; True if it was killed mid-way.
+
+    Its worker processes (intake, the quality check's, the site's) must die with it: once, the
+    quality check's process stayed behind after every killed `gmsd run`, idle, holding ~300 MB."""
     process = subprocess.Popen([sys.executable, "-m", "gmsd.cli", *args], env=_env(home),
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + timeout
     while process.poll() is None and time.monotonic() < deadline:
         if moment(home):
+            workers = _children(process.pid)
             process.send_signal(signal.SIGKILL)
             process.wait()
+            gone_by = time.monotonic() + 10
+            while any(_alive(pid) for pid in workers) and time.monotonic() < gone_by:
+                time.sleep(0.05)
+            survivors = [pid for pid in workers if _alive(pid)]
+            for pid in survivors:
+                os.kill(pid, signal.SIGKILL)
+            assert not survivors, f"{len(survivors)} worker process(es) outlived the killed command"
             return True
         time.sleep(0.002)
     process.wait()
