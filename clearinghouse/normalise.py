@@ -21,6 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from vocabulary.arrow_text import ascii_bytes
 from vocabulary.periode import Periode
 
 DATE_COLUMNS = ("datum_aanvraag", "datum_start", "datum_einde")
@@ -185,16 +186,13 @@ def _shaped_dates_ascii(text: pa.Array | pa.ChunkedArray, allow_unknown_parts: b
     NumPy (a few array operations instead of a dozen text kernels per format). None when the general
     way must decide: non-ASCII text (Unicode digits), or a cell of 10 characters that has dashes in
     other places than a format's (the general way's shape test lets those through)."""
-    if isinstance(text, pa.ChunkedArray):  # stacked files (a chunk per file): one buffer, one pass
-        text = text.combine_chunks()
     result = np.full(len(text), np.datetime64("NaT", "us"))
     if len(text) == text.null_count:
         return result, True
-    _, offset_buffer, data_buffer = text.buffers()
-    offsets = np.frombuffer(offset_buffer, dtype=np.int64, count=len(text) + 1, offset=8 * text.offset)
-    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0, dtype=np.uint8)
-    if offsets[-1] > offsets[0] and data[offsets[0] : offsets[-1]].max() >= 128:
+    found = ascii_bytes(text)
+    if found is None:
         return None
+    offsets, data = found
     lengths = np.diff(offsets)
     present = pc.is_valid(text).to_numpy(zero_copy_only=False)
     shaped_count = 0

@@ -16,7 +16,6 @@ import re
 from datetime import datetime, timezone
 from pathlib import Path
 
-import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
@@ -118,10 +117,6 @@ def what_now(outcome: FileOutcome, *, max_rejected_share: float = 0.05) -> list[
     return steps
 
 
-def _missing(value: object) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
-
-
 def _per_rule(outcome: FileOutcome, records: list[dict]) -> list[dict]:
     """Per broken rule (severity, rule, column, message) its number of findings: fouten first, then
     the most frequent; equal ones in the order they first occur. `records`: `outcome.failures` as
@@ -134,7 +129,7 @@ def _per_rule(outcome: FileOutcome, records: list[dict]) -> list[dict]:
     counts: dict[tuple, int] = {}
     for record in records:
         key = (record["ernst"], record["regel"], record["kolom"], record["melding"])
-        if not any(_missing(part) for part in key):  # as value_counts: a finding without a key is not counted
+        if not any(files.is_missing(part) for part in key):  # as value_counts: a finding without a key is not counted
             counts[key] = counts.get(key, 0) + 1
     out = []
     for (ernst, regel, kolom, melding), aantal in sorted(counts.items(), key=lambda item: (item[0][0], -item[1])):
@@ -152,7 +147,7 @@ def _examples(records: list[dict]) -> list[dict]:
     chosen = []
     for record in records:
         key = (record["regel"], record["kolom"])
-        if any(_missing(part) for part in key):  # as groupby: a finding without a key is in no group
+        if any(files.is_missing(part) for part in key):  # as groupby: a finding without a key is in no group
             continue
         shown[key] = shown.get(key, 0) + 1
         if shown[key] <= EXAMPLES_PER_RULE:

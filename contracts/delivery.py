@@ -22,6 +22,7 @@ import pyarrow as pa_arrow
 from pandera.typing import Series
 
 from vocabulary import codes
+from vocabulary.arrow_text import ascii_bytes
 from vocabulary.oordelen import FOUT, WAARSCHUWING
 
 BSN_WEIGHTS = np.array([9, 8, 7, 6, 5, 4, 3, 2, -1])
@@ -38,17 +39,13 @@ def elfproef(values: pd.Series) -> pd.Series:
 def _elfproef_ascii(text: pd.Series) -> np.ndarray | None:
     """`elfproef` for ASCII text (where `\\d` is 0-9 for Arrow and Python alike), read from Arrow's
     bytes: no regular expression and no conversion to Python strings. None for other text."""
-    cells = pa_arrow.array(text.array)
-    cells = cells.combine_chunks() if isinstance(cells, pa_arrow.ChunkedArray) else cells
-    cells = cells.cast(pa_arrow.large_string())
-    result = np.zeros(len(cells), dtype=bool)
-    if len(cells) == 0:
+    result = np.zeros(len(text), dtype=bool)
+    if len(text) == 0:
         return result
-    _, offset_buffer, data_buffer = cells.buffers()
-    offsets = np.frombuffer(offset_buffer, dtype=np.int64, count=len(cells) + 1, offset=8 * cells.offset)
-    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0, dtype=np.uint8)
-    if offsets[-1] > offsets[0] and data[offsets[0] : offsets[-1]].max() >= 128:
+    found = ascii_bytes(pa_arrow.array(text.array))
+    if found is None:
         return None
+    offsets, data = found
     rows = np.flatnonzero(np.diff(offsets) == 9)  # no nulls: filled with "" above
     digits = data[offsets[rows][:, None] + np.arange(9)].astype(np.int64) - 48
     shaped = ((digits >= 0) & (digits <= 9)).all(axis=1)
