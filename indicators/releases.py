@@ -136,6 +136,26 @@ def publish_release(
     return Release(release_id, periode, status, meta["cijfers"], meta["herzien"], releases_dir / release_id)
 
 
+def differs_from_release(concept: pd.DataFrame, release: Release | None) -> bool:
+    """Whether the concept figures of the release's periode differ from what the release froze.
+
+    Every column a release stores from the concept counts (teller, noemer, waarde, geheim, ...),
+    not only the published value: a figure whose value stayed while its counts moved is a new
+    release too. No release yet: the figures differ from nothing published.
+    """
+    if release is None:
+        return True
+    figures = concept[concept["periode"] == release.periode]
+    frozen = pd.read_parquet(release.path / "indicatoren.parquet")
+    columns = [c for c in figures.columns if c not in ("release", "status")]
+    if set(columns) != {c for c in frozen.columns if c not in ("release", "status")} or len(figures) != len(frozen):
+        return True
+    keys = ["indicator_id", "periode", "regio_code"]
+    a = figures[columns].sort_values(keys).reset_index(drop=True)
+    b = frozen[columns].sort_values(keys).reset_index(drop=True)
+    return not a.equals(b.astype(a.dtypes.to_dict()))
+
+
 def withdraw(release: Release) -> None:
     """Remove a release that could not be served (publishing failed after it was written)."""
     shutil.rmtree(release.path, ignore_errors=True)

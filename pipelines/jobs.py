@@ -16,6 +16,12 @@ conceptcijfers = dg.define_asset_job(
     description="Conceptcijfers berekenen (geheimhouding, toestemming, vergelijking) met blokkerende controles, "
     "en het warehouse bijwerken; de site alleen als de releases veranderden.",
 )
+conceptcijfers_berekenen = dg.define_asset_job(
+    "conceptcijfers_berekenen",
+    selection=["concept_indicatoren"],
+    description="Alleen de conceptcijfers met hun blokkerende controles, zonder warehouse en site: voor `gmsd run --publiceer` "
+    "en `gmsd demo`, waar `release_maken` en `publiceren` meteen volgen en het warehouse één keer bouwen.",
+)
 release_maken = dg.define_asset_job(
     "release_maken",
     selection=["release"],
@@ -28,4 +34,4 @@ publiceren = dg.define_asset_job(
     description="Warehouse en site opnieuw bouwen uit de releases op schijf (na `release_maken`, of na een onderbreking).",
 )
 
-JOBS = [verwerken, conceptcijfers, release_maken, publiceren]
+JOBS = [verwerken, conceptcijfers, conceptcijfers_berekenen, release_maken, publiceren]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 
 import dagster as dg
@@ -24,11 +25,11 @@ from clearinghouse.inbox import scan_inbox, split_key
 from clearinghouse.ownership import command_lock_path, exclusive
 from indicators.concept import read_concept
 from indicators.quality import checked_ahead
-from indicators.releases import DEFINITIEF, Release, latest_releases, withdraw
+from indicators.releases import DEFINITIEF, Release, differs_from_release, latest_releases, withdraw
 from indicators.warehouse import read_published
 from pipelines.assets.publication import site_is_current
 from pipelines.definitions import defs
-from pipelines.jobs import conceptcijfers, publiceren, release_maken, verwerken
+from pipelines.jobs import conceptcijfers, conceptcijfers_berekenen, publiceren, release_maken, verwerken
 from pipelines.partitions import boxes, gemeente_partitions, periode_partitions, release_partitions
 from pipelines.resources import Clearinghouse
 from vocabulary import files
@@ -75,6 +76,8 @@ class PublishSummary:
     made: list[Release] = field(default_factory=list)
     closed: list[str] = field(default_factory=list)  # periodes already definitively published and served
     served_again: list[str] = field(default_factory=list)  # frozen earlier but not yet served (a crash): served now
+    unchanged: list[str] = field(default_factory=list)  # with changed_only: concept equal to the latest release, not re-released
+    seconds: float = 0.0
 
 
 def instance_for(home: Home) -> dg.DagsterInstance:
@@ -161,27 +164,70 @@ def run_round(home: Home, *, deliveries: list[str] | None = None, quiet: bool = 
         logging.getLogger("dagster").setLevel(logging.CRITICAL)
     # The concept figures' quality check comes last; GX is imported for it meanwhile, in a process of its own.
     with checked_ahead(), exclusive(command_lock_path(home.root), what=command, wait_seconds=WAIT_SECONDS), instance_for(home) as instance:
-        recover(home, instance)
-        deliveries = sorted(scan_inbox(home.inbox)) if deliveries is None else deliveries  # after the wait: what is left
-        summary = RoundSummary(partitions=len(deliveries))
-        started = time.perf_counter()
-        if deliveries:
-            pairs = [split_key(item) for item in deliveries]
-            instance.add_dynamic_partitions(gemeente_partitions.name, sorted({g for g, _ in pairs}))
-            instance.add_dynamic_partitions(periode_partitions.name, sorted({p for _, p in pairs}))
-            order = list(instance.get_dynamic_partitions(gemeente_partitions.name))
-            for box in boxes(pairs, order):
-                result = _execute(instance, home, verwerken.name, command=command, tags=box.tags, quiet=quiet)
-                if not result.success:
-                    summary.failed_partitions.append(f"{box.periode} {box.first}–{box.last}: {_failure_text(result)}")
-        summary.seconds_intake = time.perf_counter() - started
-        started = time.perf_counter()
-        result = _execute(instance, home, conceptcijfers.name, command=command, quiet=quiet)
-        summary.seconds_publish = time.perf_counter() - started
-        summary.published = result.success
-        if not result.success:
-            summary.error = _failure_text(result)
+        return _round(home, instance, deliveries, quiet=quiet, command=command, concept_job=conceptcijfers.name)
+
+
+def _round(home: Home, instance: dg.DagsterInstance, deliveries: list[str] | None, *, quiet: bool, command: str,
+           concept_job: str) -> RoundSummary:
+    recover(home, instance)
+    deliveries = sorted(scan_inbox(home.inbox)) if deliveries is None else deliveries  # after the wait: what is left
+    summary = RoundSummary(partitions=len(deliveries))
+    started = time.perf_counter()
+    if deliveries:
+        pairs = [split_key(item) for item in deliveries]
+        instance.add_dynamic_partitions(gemeente_partitions.name, sorted({g for g, _ in pairs}))
+        instance.add_dynamic_partitions(periode_partitions.name, sorted({p for _, p in pairs}))
+        order = list(instance.get_dynamic_partitions(gemeente_partitions.name))
+        for box in boxes(pairs, order):
+            result = _execute(instance, home, verwerken.name, command=command, tags=box.tags, quiet=quiet)
+            if not result.success:
+                summary.failed_partitions.append(f"{box.periode} {box.first}–{box.last}: {_failure_text(result)}")
+    summary.seconds_intake = time.perf_counter() - started
+    started = time.perf_counter()
+    result = _execute(instance, home, concept_job, command=command, quiet=quiet)
+    summary.seconds_publish = time.perf_counter() - started
+    summary.published = result.success
+    if not result.success:
+        summary.error = _failure_text(result)
     return summary
+
+
+def run_and_publish(home: Home, *, changed_only: bool = True, quiet: bool = True,
+                    command: str = "gmsd run --publiceer") -> tuple[RoundSummary, PublishSummary | None]:
+    """A round, then at once a release of what it changed, and the warehouse and site built once.
+
+    What `gmsd run` followed by `gmsd publish` does, in one process: one start-up, one lock, one
+    Dagster instance, and the warehouse built once (the round's concept job, `conceptcijfers_berekenen`,
+    leaves it to `publiceren`). With `changed_only`, only periodes whose concept figures differ from
+    their latest release get a new release (a re-delivery of one periode does not re-release the
+    others); otherwise every periode that `publish` would take. Nothing is released when a delivery
+    could not be processed or a blocking check refused the concept figures; the warehouse then shows
+    the concept figures as after `gmsd run` (after a refused check it stays as it was, as there). A
+    kill between the steps converges: the next such command finds the concept differing from the
+    latest release and releases it, or serves a release that was frozen but not served.
+    Returns the round's summary and the publication's (None when nothing was published).
+    """
+    if quiet:
+        logging.getLogger("dagster").setLevel(logging.CRITICAL)
+    with ExitStack() as ahead:
+        ahead.enter_context(checked_ahead())  # before the lock: the GX process must not inherit it
+        with exclusive(command_lock_path(home.root), what=command, wait_seconds=WAIT_SECONDS), instance_for(home) as instance:
+            summary = _round(home, instance, None, quiet=quiet, command=command, concept_job=conceptcijfers_berekenen.name)
+            ahead.close()  # the quality check is done: its process ends before the site forks workers
+            if not summary.published:  # a blocking check refused the concept figures: as after `gmsd run`, nothing more
+                return summary, None
+            if summary.failed_partitions:  # nothing half-processed is released; the concept figures reach the warehouse
+                _execute(instance, home, publiceren.name, command=command, quiet=quiet)
+                return summary, None
+            started = time.perf_counter()
+            try:
+                publication = _publish(home, None, instance=instance, definitief=False, quiet=quiet, changed_only=changed_only,
+                                       command=command)
+            except PublishError:  # the new releases are withdrawn; concept.* still as after `gmsd run`
+                _execute(instance, home, publiceren.name, command=command, quiet=quiet)
+                raise
+            publication.seconds = time.perf_counter() - started
+            return summary, publication
 
 
 def _served(home: Home) -> set[str]:
@@ -191,20 +237,28 @@ def _served(home: Home) -> set[str]:
     return set(releases["release_id"].astype(str)) if len(releases) else set()
 
 
-def publish(home: Home, periodes: list[str] | None = None, *, definitief: bool = False, quiet: bool = True) -> PublishSummary:
+def publish(home: Home, periodes: list[str] | None = None, *, definitief: bool = False, quiet: bool = True,
+            changed_only: bool = False, command: str = "gmsd publish") -> PublishSummary:
     """Freeze a release of the concept figures of each periode, then rebuild warehouse and site.
 
-    Without `periodes`: every concept periode that is not yet definitively published. If a step
+    Without `periodes`: every concept periode that is not yet definitively published. With
+    `changed_only`, of those only the periodes whose concept figures differ from their latest
+    release, and the warehouse and site are rebuilt even when no periode changed. If a step
     fails, the new releases are withdrawn and the previous publication stays served. Raises
     clearinghouse.ownership.Busy when another command holds the home longer than WAIT_SECONDS.
     """
     if quiet:
         logging.getLogger("dagster").setLevel(logging.CRITICAL)
-    with exclusive(command_lock_path(home.root), what="gmsd publish", wait_seconds=WAIT_SECONDS):
-        return _publish(home, periodes, definitief=definitief, quiet=quiet)
+    with exclusive(command_lock_path(home.root), what=command, wait_seconds=WAIT_SECONDS), instance_for(home) as instance:
+        started = time.perf_counter()
+        summary = _publish(home, periodes, instance=instance, definitief=definitief, quiet=quiet, changed_only=changed_only,
+                           command=command)
+        summary.seconds = time.perf_counter() - started
+        return summary
 
 
-def _publish(home: Home, periodes: list[str] | None, *, definitief: bool, quiet: bool) -> PublishSummary:
+def _publish(home: Home, periodes: list[str] | None, *, instance: dg.DagsterInstance, definitief: bool, quiet: bool,
+             changed_only: bool, command: str) -> PublishSummary:
     concept = read_concept(home)
     if concept.empty:
         raise PublishError(f"er zijn nog geen conceptcijfers in {home.root}. Verwerk eerst aanleveringen (`gmsd run` of `gmsd demo`).", refused=True)
@@ -214,46 +268,52 @@ def _publish(home: Home, periodes: list[str] | None, *, definitief: bool, quiet:
     except PeriodeError as exc:
         raise PublishError(str(exc), refused=True) from exc
     summary = PublishSummary()
-    with instance_for(home) as instance:
-        recover(home, instance)
-        latest = latest_releases(home.releases)
-        served = _served(home)
-        chosen = []
-        for periode in asked or available:
-            last = latest.get(periode)
-            if last is not None and last.status == DEFINITIEF:
-                if last.release_id in served:
-                    summary.closed.append(periode)
-                else:
-                    summary.served_again.append(last.release_id)
-                continue
-            if periode not in available:
-                raise PublishError(f"er zijn geen conceptcijfers voor periode {periode}. Beschikbaar: {', '.join(available)}.", refused=True)
-            chosen.append(periode)
-        if summary.closed and not site_is_current(home):  # served by the warehouse, but the site was not finished
-            summary.served_again += [latest[periode].release_id for periode in summary.closed]
-            summary.closed = []
-        if asked and summary.closed and not chosen and not summary.served_again:
-            last = latest[summary.closed[0]]
-            raise PublishError(
-                f"Periode {summary.closed[0]} is al definitief gepubliceerd ({last.release_id}); een definitieve release wordt niet meer herzien.",
-                refused=True,
-            )
-        if not chosen and not summary.served_again:
-            return summary
-        instance.add_dynamic_partitions(release_partitions.name, chosen)
-        try:
-            for periode in chosen:
-                result = _execute(instance, home, release_maken.name, command="gmsd publish", partition_key=periode,
-                                  run_config={"ops": {"release": {"config": {"definitief": definitief}}}}, quiet=quiet)
-                if not result.success:
-                    raise PublishError(f"de release van {periode} is niet gemaakt: {_failure_text(result)}")
-                summary.made.append(latest_releases(home.releases)[periode])
-            result = _execute(instance, home, publiceren.name, command="gmsd publish", quiet=quiet)
+    recover(home, instance)
+    latest = latest_releases(home.releases)
+    served = _served(home)
+    chosen = []
+    for periode in asked or available:
+        last = latest.get(periode)
+        if last is not None and last.status == DEFINITIEF:
+            if last.release_id in served:
+                summary.closed.append(periode)
+            else:
+                summary.served_again.append(last.release_id)
+            continue
+        if periode not in available:
+            raise PublishError(f"er zijn geen conceptcijfers voor periode {periode}. Beschikbaar: {', '.join(available)}.", refused=True)
+        if changed_only and not differs_from_release(concept, last):
+            summary.unchanged.append(periode)
+            continue
+        chosen.append(periode)
+    if summary.closed and not site_is_current(home):  # served by the warehouse, but the site was not finished
+        summary.served_again += [latest[periode].release_id for periode in summary.closed]
+        summary.closed = []
+    if asked and summary.closed and not chosen and not summary.served_again:
+        last = latest[summary.closed[0]]
+        raise PublishError(
+            f"Periode {summary.closed[0]} is al definitief gepubliceerd ({last.release_id}); een definitieve release wordt niet meer herzien.",
+            refused=True,
+        )
+    if not chosen and not summary.served_again:
+        if changed_only:  # no new release; the warehouse still gets the new concept and audit tables
+            result = _execute(instance, home, publiceren.name, command=command, quiet=quiet)
             if not result.success:
-                raise PublishError(f"publiceren is mislukt: {_failure_text(result)}. De releases zijn ingetrokken; de vorige publicatie blijft staan.")
-        except PublishError:
-            for made in summary.made:
-                withdraw(made)
-            raise
+                raise PublishError(f"het warehouse is niet bijgewerkt: {_failure_text(result)}. De vorige publicatie blijft staan.")
+        return summary
+    instance.add_dynamic_partitions(release_partitions.name, chosen)
+    try:
+        for periode in chosen:
+            result = _execute(instance, home, release_maken.name, command=command, partition_key=periode,
+                              run_config={"ops": {"release": {"config": {"definitief": definitief}}}}, quiet=quiet)
+            if not result.success:
+                raise PublishError(f"de release van {periode} is niet gemaakt: {_failure_text(result)}")
+            summary.made.append(latest_releases(home.releases)[periode])
+        result = _execute(instance, home, publiceren.name, command=command, quiet=quiet)
+        if not result.success:
+            raise PublishError(f"publiceren is mislukt: {_failure_text(result)}. De releases zijn ingetrokken; de vorige publicatie blijft staan.")
+    except PublishError:
+        for made in summary.made:
+            withdraw(made)
+        raise
     return summary

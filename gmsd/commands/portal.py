@@ -6,14 +6,10 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-import uvicorn
 from rich.table import Table
 
 from clearinghouse.pseudonym import PseudonymKeyError, ensure_demo_key, key_from_environment
 from gmsd.console import HomeOption, console, fail
-from portal import accounts
-from portal.app import create_app
-from portal.config import PortalConfig, parse_moment
 from vocabulary.home import get_home
 from vocabulary.reference import PC6_TABLE_GLOB
 
@@ -32,6 +28,11 @@ def portal(
     proxy_headers: Annotated[bool, typer.Option("--proxy-headers", help="Vertrouw X-Forwarded-For/-Proto van de proxy op 127.0.0.1.")] = False,
 ) -> None:
     """Start het aanleverportaal (standaard alleen bereikbaar op 127.0.0.1)."""
+    import uvicorn  # the web stack only for the command that serves (it slows every other command's start)
+
+    from portal.app import create_app
+    from portal.config import PortalConfig, parse_moment
+
     target = get_home(home).ensure()
     try:
         if key_from_environment() is None:
@@ -82,6 +83,8 @@ def user_add(
     home: HomeOption = None,
 ) -> None:
     """Maak een account voor één gemeente (of een beheerder)."""
+    from portal import accounts
+
     store = accounts.store_of(get_home(home).ensure())
     try:
         plan = accounts.plan_account(store, gebruiker, gemeente, beheerder)
@@ -94,6 +97,8 @@ def user_add(
 
 
 def _set_active(gebruiker: str, home: Path | None, active: bool) -> None:
+    from portal import accounts
+
     try:
         accounts.set_active(accounts.store_of(get_home(home).ensure()), gebruiker, active)
     except accounts.AccountError as exc:
@@ -116,6 +121,8 @@ def user_enable(gebruiker: Annotated[str, typer.Argument(help="Gebruikersnaam.")
 @user_app.command("list")
 def user_list(home: HomeOption = None) -> None:
     """Toon alle accounts."""
+    from portal import accounts
+
     table = Table()
     for column in ("gebruiker", "gemeente", "rol", "actief"):
         table.add_column(column)

@@ -12,7 +12,7 @@ from rich.table import Table
 from clearinghouse.ownership import Busy
 from clearinghouse.pseudonym import PseudonymKeyError, ensure_demo_key, key_from_environment, use_key_file
 from indicators.warehouse import round_figures
-from pipelines.runner import Interrupted, PublishError, RoundSummary, publish as publish_releases, run_round
+from pipelines.runner import Interrupted, PublishError, PublishSummary, RoundSummary, publish as publish_releases, run_and_publish, run_round
 from vocabulary.formatting import fmt_decimal, fmt_int
 from vocabulary.home import SAMPLE_DIR, Home, get_home
 from vocabulary.reference import PC6_TABLE_GLOB
@@ -31,7 +31,7 @@ def install_sample(home: Home, sample: Path) -> int:
     return sum(1 for _ in (sample / "inbox").glob("*/*/manifest.*"))
 
 
-def print_round(home: Home, summary: RoundSummary) -> None:
+def print_round(home: Home, summary: RoundSummary, publish_seconds: float | None = None) -> None:
     if not home.warehouse.exists():
         return
     figures = round_figures(home.warehouse)
@@ -49,7 +49,8 @@ def print_round(home: Home, summary: RoundSummary) -> None:
     console.print(f"Ruwe aanleveringen: {fmt_int(figures.deleted)} bestanden verwijderd na verwerking (audit.verwijderingen); {fmt_int(left)} staan nog in de inbox.")
     console.print(
         f"Verwerking: {fmt_decimal(summary.seconds_intake)} s voor {summary.partitions} aanleveringen, "
-        f"{fmt_decimal(summary.seconds_publish)} s voor warehouse en site."
+        f"{fmt_decimal(summary.seconds_publish)} s voor de conceptcijfers en hun controles"
+        + (f", {fmt_decimal(publish_seconds)} s voor release, warehouse en site." if publish_seconds is not None else " en het warehouse.")
     )
     console.print(f"Warehouse: [cyan]{home.warehouse}[/]  (bekijk met: {RUN} sql \"FROM publish.indicatoren LIMIT 5\")", highlight=False)
     console.print(f"Site:      [cyan]{home.site / 'index.html'}[/]  (of: {RUN} serve)", highlight=False)
@@ -65,15 +66,32 @@ def _publish(home: Home, periodes: list[str] | None, *, definitief: bool = False
         fail(str(exc), 2 if exc.refused else 1)
     except Interrupted as exc:
         fail(str(exc), 130)
+    print_publication(summary)
+
+
+def print_publication(summary: PublishSummary) -> None:
     for periode in summary.closed:
         console.print(f"Periode {periode} is al definitief gepubliceerd; er komt geen nieuwe release.")
     for release_id in summary.served_again:
         console.print(f"Release {release_id} was al vastgelegd maar nog niet gepubliceerd (onderbroken); nu gepubliceerd.")
+    if summary.unchanged:
+        console.print(f"Ongewijzigd sinds de laatste release, dus geen nieuwe release: {', '.join(summary.unchanged)}.")
     for release in summary.made:
         console.print(
             f"Release [bold]{release.release_id}[/] ({release.status}): {fmt_int(release.cijfers)} cijfers, "
             f"{fmt_int(release.herzien)} herzien ten opzichte van de vorige release."
         )
+
+
+def _round_and_publish(home: Home, *, changed_only: bool) -> tuple[RoundSummary, PublishSummary | None]:
+    try:
+        return run_and_publish(home, changed_only=changed_only)
+    except Busy as exc:
+        fail(str(exc), 1)
+    except PublishError as exc:
+        fail(str(exc), 2 if exc.refused else 1)
+    except Interrupted as exc:
+        fail(str(exc), 130)
 
 
 def _round(home: Home) -> RoundSummary:
@@ -103,28 +121,46 @@ def demo(
             f"[yellow]Demo-sleutel gebruikt ({demo_key}).[/] Alleen voor synthetische gegevens; gebruik voor echte gegevens "
             f"`{RUN} key new` en GMSD_PSEUDONYM_KEY_FILE."
         )
-    summary = _round(target)
+    summary, publication = _round_and_publish(target, changed_only=False)
     if summary.failed_partitions:
         err.print(f"[red]Niet verwerkt:[/] {', '.join(summary.failed_partitions)}")
     if not summary.published:
         print_round(target, summary)
         fail(f"verwerken is mislukt: {summary.error}. De vorige versie van warehouse en site blijft staan.", 1)
-    _publish(target, None)
-    print_round(target, summary)
+    if publication is not None:
+        print_publication(publication)
+    print_round(target, summary, publication.seconds if publication is not None else None)
+    if publication is None:
+        fail(f"niet alles is verwerkt, dus niets gepubliceerd: {', '.join(summary.failed_partitions)}", 1)
 
 
-def run(home: HomeOption = None) -> None:
-    """Verwerk alle aanleveringen in de inbox tot conceptcijfers (vereist een echte sleutel); publiceer met `gmsd publish`."""
+def run(
+    home: HomeOption = None,
+    publiceer: Annotated[bool, typer.Option(
+        "--publiceer",
+        help="Publiceer daarna meteen (als alle controles slagen): een release van elke periode waarvan de conceptcijfers "
+        "veranderden, en warehouse en site. Wat `gmsd run` plus `gmsd publish` doet, in één keer.",
+    )] = False,
+) -> None:
+    """Verwerk alle aanleveringen in de inbox tot conceptcijfers (vereist een echte sleutel); publiceer met `gmsd publish` of `--publiceer`."""
     target = get_home(home).ensure()
     try:
         if key_from_environment() is None:
             fail(f"geen pseudonimiseringssleutel. Zet GMSD_PSEUDONYM_KEY_FILE (maak een sleutel met `{RUN} key new`).")
     except PseudonymKeyError as exc:
         fail(str(exc))
-    summary = _round(target)
-    print_round(target, summary)
+    if not publiceer:
+        summary = _round(target)
+        print_round(target, summary)
+        if not summary.published or summary.failed_partitions:
+            fail(f"niet alles is verwerkt: {summary.error or ', '.join(summary.failed_partitions)}", 1)
+        return
+    summary, publication = _round_and_publish(target, changed_only=True)
+    if publication is not None:
+        print_publication(publication)
+    print_round(target, summary, publication.seconds if publication is not None else None)
     if not summary.published or summary.failed_partitions:
-        fail(f"niet alles is verwerkt: {summary.error or ', '.join(summary.failed_partitions)}", 1)
+        fail(f"niet alles is verwerkt, dus niets gepubliceerd: {summary.error or ', '.join(summary.failed_partitions)}", 1)
 
 
 def publish(

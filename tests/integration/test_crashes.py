@@ -155,6 +155,24 @@ def test_a_killed_publication_converges_on_the_next_command(tmp_path, uninterrup
     assert _published(home) == uninterrupted
 
 
+@pytest.mark.parametrize(
+    "where, moment",
+    [
+        ("concept figures written, checks running", _temporary("concept/indicatoren.parquet")),
+        ("release frozen, not served", _temporary(f"releases/{PERIODE}-r1/release.json")),
+        ("site swap", _temporary(".site.tmp-*")),
+    ],
+)
+def test_a_killed_run_publiceer_converges_on_the_next_one(tmp_path, uninterrupted, where, moment):
+    """`gmsd run --publiceer` killed anywhere: the next one releases what was not released, once, and serves it."""
+    home = _fresh_home(tmp_path / "home")
+    assert _kill_when(home.root, ["run", "--publiceer"], moment), f"the command finished before the {where}"
+    _gmsd(home.root, "run", "--publiceer")
+    assert _published(home) == uninterrupted
+    assert sorted(p.name for p in home.releases.iterdir()) == [f"{PERIODE}-r1"]
+    assert not list(home.root.glob(".*.tmp-*"))
+
+
 def test_sigterm_stops_a_round_promptly_with_one_dutch_line(tmp_path, uninterrupted):
     """Once, a `gmsd run` ignored SIGTERM (it waited for a slot a dead run held); and Dagster lets a
     step finish before it stops. Now the step is interrupted, the command says so and exits."""

@@ -20,8 +20,9 @@ def test_definitions_load_and_the_flow_is_one_line():
 
 
 def test_the_operator_sees_named_jobs_owners_kinds_and_descriptions():
-    assert {job.name for job in defs.resolve_all_job_defs()} >= {"verwerken", "conceptcijfers", "release_maken", "publiceren"}
-    for job in ("verwerken", "conceptcijfers", "release_maken", "publiceren"):
+    jobs = ("verwerken", "conceptcijfers", "conceptcijfers_berekenen", "release_maken", "publiceren")
+    assert {job.name for job in defs.resolve_all_job_defs()} >= set(jobs)
+    for job in jobs:
         assert defs.resolve_job_def(job).description
     for name in ("inbox_sensor", "concept_sensor"):
         assert defs.resolve_sensor_def(name).description
@@ -34,3 +35,9 @@ def test_the_operator_sees_named_jobs_owners_kinds_and_descriptions():
     schema = graph.get(dg.AssetKey("core_trajecten")).metadata["dagster/column_schema"]
     assert "persoon_pseudoniem" in {column.name for column in schema.columns}
     assert "bsn" not in {column.name for column in schema.columns}
+
+
+def test_the_concept_job_before_a_publication_runs_the_blocking_checks_and_no_warehouse():
+    """`gmsd run --publiceer` computes the concept figures with both blocking checks; publishing builds the warehouse once."""
+    steps = set(defs.resolve_job_def("conceptcijfers_berekenen").graph.node_names())
+    assert steps == {"concept_indicatoren", "concept_indicatoren_geheimhouding_klopt", "concept_indicatoren_kwaliteit_concept"}

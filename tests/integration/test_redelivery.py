@@ -103,3 +103,54 @@ def test_rejected_redelivery_keeps_the_earlier_data_and_an_accepted_one_replaces
     published_after = _published_wmo(home)
     assert published_after != published_before
     assert persons - 4 <= published_after <= persons + 4 and published_after % 5 == 0
+
+
+def _releases(home: Home) -> list[str]:
+    return sorted(p.parent.name for p in home.releases.glob("*/release.json"))
+
+
+def test_run_publiceer_releases_only_the_periodes_a_redelivery_changed(home, monkeypatch):
+    """`gmsd run --publiceer`: one command from inbox to site, and a re-delivery re-releases its own periode only."""
+    from datetime import datetime, timezone
+
+    from typer.testing import CliRunner
+
+    from gmsd.cli import app
+    from indicators import releases
+    from pipelines.runner import run_and_publish
+
+    class September2025(datetime):  # the sample's periodes are still open to revision then
+        @classmethod
+        def now(cls, tz=None):
+            return datetime(2025, 9, 1, tzinfo=timezone.utc)
+
+    monkeypatch.setattr(releases, "datetime", September2025)
+
+    periodes = sorted(p.name for p in (SAMPLE_DIR / "inbox" / "GM0358").iterdir() if p.is_dir())
+    assert PERIODE in periodes and len(periodes) > 1
+    # Concept figures without any release: every periode gets its first release, and the site shows them.
+    summary, publication = run_and_publish(home)
+    assert summary.published and publication is not None
+    assert sorted(r.periode for r in publication.made) == periodes
+    assert _releases(home) == sorted(f"{p}-r1" for p in periodes)
+    assert (home.site / "index.html").is_file()
+
+    # Nothing new: no release, and the command says why.
+    result = CliRunner().invoke(app, ["run", "--publiceer", "--home", str(home.root)])
+    assert result.exit_code == 0, result.output
+    assert "Ongewijzigd sinds de laatste release" in " ".join(result.output.split())
+    assert _releases(home) == sorted(f"{p}-r1" for p in periodes)
+
+    # A corrected re-delivery of one periode: a new release of that periode only, served at once.
+    _deliver(home, _read(SAMPLE_DIR / "inbox" / "GM0358" / PERIODE / WMO).iloc[:1000])
+    summary, publication = run_and_publish(home)
+    assert [r.release_id for r in publication.made] == [f"{PERIODE}-r2"]
+    assert sorted(publication.unchanged) == [p for p in periodes if p != PERIODE]
+    with duckdb.connect(str(home.warehouse), read_only=True) as con:
+        published, concept = (
+            con.execute(f"SELECT teller FROM {schema}.indicatoren WHERE indicator_id = 'wmo_per_1000' AND regio_code = 'GM0358' "
+                        "AND periode = ?", [PERIODE]).fetchone()[0]
+            for schema in ("publish", "concept")
+        )
+        release = con.execute("SELECT DISTINCT release FROM publish.indicatoren WHERE periode = ?", [PERIODE]).fetchone()[0]
+    assert release == f"{PERIODE}-r2" and published == concept == _published_wmo(home)

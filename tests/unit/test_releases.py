@@ -7,7 +7,9 @@ from datetime import datetime, timezone
 import pandas as pd
 import pytest
 
-from indicators.releases import DEFINITIEF, NADER_VOORLOPIG, VOORLOPIG, ReleaseError, list_releases, load_published, publish_release
+from indicators.releases import (
+    DEFINITIEF, NADER_VOORLOPIG, VOORLOPIG, ReleaseError, differs_from_release, latest_releases, list_releases, load_published, publish_release,
+)
 
 NOW = datetime(2025, 9, 1, tzinfo=timezone.utc)
 
@@ -47,3 +49,19 @@ def test_a_periode_without_figures_is_refused_in_dutch(tmp_path):
     with pytest.raises(ReleaseError, match="geen conceptcijfers voor periode 2023-H1"):
         publish_release(_concept(), tmp_path, "2023-H1", now=NOW)
     assert list_releases(tmp_path).empty
+
+
+def test_a_concept_differs_from_its_release_in_any_stored_column_not_in_order_or_other_periodes(tmp_path):
+    """What `gmsd run --publiceer` re-releases: a periode whose concept figures moved, nothing else."""
+    assert differs_from_release(_concept(), None)  # never released
+    publish_release(_concept(), tmp_path, "2025-H1", now=NOW)
+    publish_release(_concept(periode="2024-H2"), tmp_path, "2024-H2", now=NOW)
+    latest = latest_releases(tmp_path)
+    both = pd.concat([_concept(), _concept(periode="2024-H2")], ignore_index=True)
+    assert not differs_from_release(both, latest["2025-H1"])
+    assert not differs_from_release(both.iloc[::-1], latest["2025-H1"])  # row order is no change
+    counts_moved = both.copy()
+    counts_moved.loc[1, "teller"] = 45.0  # same value, other count: still a revision to release
+    assert differs_from_release(counts_moved, latest["2025-H1"]) and not differs_from_release(counts_moved, latest["2024-H2"])
+    assert differs_from_release(both.drop(index=1), latest["2025-H1"])  # a figure gone
+    assert differs_from_release(_concept(waarde_wk=15.0), latest["2025-H1"])
