@@ -2,7 +2,8 @@
 
     uv run --frozen python benchmarks/round.py --scenario landelijk                 # national half-year
     uv run --frozen python benchmarks/round.py --scenario landelijk --schaal 3      # x3 rows (and --schaal 10)
-    uv run --frozen python benchmarks/round.py --scenario heraanlevering --werkmap /tmp/b1
+    uv run --frozen python benchmarks/round.py --scenario heraanlevering --werkmap /tmp/b1   # gmsd run --publiceer
+    uv run --frozen python benchmarks/round.py --scenario heraanlevering --vorm twee --werkmap /tmp/b1  # run + publish
     uv run --frozen python benchmarks/round.py --scenario geschiedenis              # 13 national periodes
     uv run --frozen python benchmarks/round.py --scenario check                     # gmsd check, 50,000 rows
 
@@ -173,7 +174,8 @@ def scenario_geschiedenis(bench: Bench, args) -> Run:
 def scenario_heraanlevering(bench: Bench, args) -> Run:
     periode = (args.periode or ["2026-H1"])[0]
     gemeente = args.gemeente
-    run = Run("heraanlevering", f"Heraanlevering van {gemeente} in een landelijke ronde ({periode}, ×{args.schaal:g})")
+    form = "één opdracht, gmsd run --publiceer" if args.vorm == "een" else "twee opdrachten, gmsd run + gmsd publish"
+    run = Run("heraanlevering", f"Heraanlevering van {gemeente} in een landelijke ronde ({periode}, ×{args.schaal:g}; {form})")
     if not bench.home.joinpath("warehouse.duckdb").exists():
         floor = bench.national_round(run, [periode], args.schaal, label=" (ronde)")
         _engine_verdict(run, floor, label=" (ronde)")
@@ -189,16 +191,20 @@ def scenario_heraanlevering(bench: Bench, args) -> Run:
     if bench.stage(run, "vloer DuckDB heraanlevering", [*FLOOR, "--inbox", str(bench.home / "inbox"), "--json", str(out)]).exit_code == 0:
         floor = json.loads(out.read_text())
         rows = run.stages[-1].rows = floor["rows"] + floor["xlsx_rows_left_out"]
-    intake = bench.stage(run, "gmsd run heraanlevering", [*GMSD, "run", "--home", str(bench.home)], rows=rows)
-    publish = bench.stage(run, "gmsd publish heraanlevering", [*GMSD, "publish", "--home", str(bench.home)], rows=rows)
+    if args.vorm == "een":  # the operator's path for a re-delivery: one process, the warehouse built once
+        stages = [bench.stage(run, "gmsd run --publiceer heraanlevering", [*GMSD, "run", "--publiceer", "--home", str(bench.home)], rows=rows)]
+    else:
+        stages = [bench.stage(run, "gmsd run heraanlevering", [*GMSD, "run", "--home", str(bench.home)], rows=rows),
+                  bench.stage(run, "gmsd publish heraanlevering", [*GMSD, "publish", "--home", str(bench.home)], rows=rows)]
     after = published_hashes(warehouse, args.tabel)
     different = changed(before, after)
-    seconds = intake.seconds + publish.seconds
+    seconds = sum(stage.seconds for stage in stages)
     others = sorted(set(before) - {gemeente})
     unchanged = [code for code in others if code not in different]
-    run.facts.update(gemeente=gemeente, heraanlevering_s=seconds, gewijzigd=different, ongewijzigd=len(unchanged), andere=len(others))
+    run.facts.update(gemeente=gemeente, heraanlevering_s=seconds, gewijzigd=different, ongewijzigd=len(unchanged), andere=len(others),
+                     vorm=args.vorm)
     run.lines.append(
-        f"Heraanlevering: run + publish {nl(seconds, 1)} s (doel ≤ {TARGET_REDELIVERY_SECONDS} s). Gepubliceerde cijfers "
+        f"Heraanlevering ({'gmsd run --publiceer' if args.vorm == 'een' else 'gmsd run + gmsd publish'}): {nl(seconds, 1)} s (doel ≤ {TARGET_REDELIVERY_SECONDS} s). Gepubliceerde cijfers "
         f"({args.tabel}, gemeente- en wijkrijen, hash per gemeente): {len(unchanged)} van de {len(others)} andere gemeenten "
         f"ongewijzigd; gewijzigd: {', '.join(different) or 'geen'}."
     )
@@ -258,6 +264,8 @@ def main() -> None:
     parser.add_argument("--periode", action="append", help="periode(s) van de landelijke ronde (standaard 2026-H1)")
     parser.add_argument("--gemeente", default="GM0034", help="de gemeente die heraanlevert (standaard Almere)")
     parser.add_argument("--seed", type=int, default=7, help="seed van de heraanlevering")
+    parser.add_argument("--vorm", choices=("een", "twee"), default="een",
+                        help="heraanlevering: één opdracht (gmsd run --publiceer, standaard) of twee (gmsd run + gmsd publish)")
     parser.add_argument("--tabel", default=DEFAULT_TABLE, help="gepubliceerde tabel voor de hash per gemeente")
     parser.add_argument("--stappen", default=",".join(ALL_STEPS), help=f"welke stappen van de ronde ({','.join(ALL_STEPS)})")
     parser.add_argument("--werkmap", type=Path, help="houd de gegevens hier (anders een tijdelijke map die na afloop weg is)")
