@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -119,52 +120,87 @@ def _long(con, counts: list[Count], bron: str) -> pd.DataFrame:
     return out
 
 
-def _scope(delivered: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
-    """(periode, gemeente_code) where the indicator can be computed: its domein was delivered, or for
-    integraal indicators all three domeinen (otherwise 'alleen wmo' would be wrong)."""
-    if indicator.domein != INTEGRAAL:
-        return delivered[delivered["domein"] == indicator.domein][["periode", "gemeente_code"]].drop_duplicates()
+def _scope(delivered: pd.DataFrame, domein: str) -> pd.DataFrame:
+    """(periode, gemeente_code) where an indicator of `domein` can be computed: the domein was
+    delivered, or for integraal indicators all three domeinen (otherwise 'alleen wmo' would be wrong)."""
+    if domein != INTEGRAAL:
+        return delivered[delivered["domein"] == domein][["periode", "gemeente_code"]].drop_duplicates()
     complete = delivered.groupby(["periode", "gemeente_code"])["domein"].nunique()
     return complete[complete == len(DOMEINEN)].reset_index()[["periode", "gemeente_code"]]
 
 
-def _indicator_cells(indicator: Indicator, regions: pd.DataFrame, delivered: pd.DataFrame, counted: pd.DataFrame, soort: str) -> pd.DataFrame | None:
-    scope = _scope(delivered, indicator)
-    if scope.empty:
-        return None
+def _constants(indicator: Indicator, soort: str) -> dict:
+    """The columns of an indicator's cells that are the same in every cell."""
+    median = indicator.teller.soort == "mediaan"
+    return {
+        "indicator_id": indicator.id,
+        "periode_soort": soort,
+        "teller_sleutel": count_key(indicator.teller),
+        "noemer_sleutel": count_key(indicator.noemer) if indicator.noemer is not None else "",
+        "noemer_is_bevolking": not median and indicator.noemer is not None and indicator.noemer.soort == "bevolking",
+        "factor": float(indicator.factor),
+        "min_noemer": int(indicator.min_noemer),
+        "eenheid": indicator.eenheid,
+    }
+
+
+def _soort_cells(indicators: list[Indicator], regions: pd.DataFrame, delivered: pd.DataFrame, counted: pd.DataFrame,
+                 soort: str) -> tuple[pd.DataFrame, pd.DataFrame, list[pd.Series], list[pd.Series]] | None:
+    """The cells of `indicators` for one kind of periode, computed for all indicators at once.
+
+    Returns the per-row columns (periode, regions), the per-indicator constants (one row per cell),
+    and teller_ruw and noemer_ruw as one Series per indicator, each of the dtype it has on its own
+    (a median is float, a count int, a missing noemer NA): concatenated by the caller with every
+    other kind of periode, they give the columns the dtypes of one frame per indicator."""
     keys = ["periode", "gemeente_code", "regio_code"]
-    cells = scope.merge(regions, on="gemeente_code", how="inner")
-    cells = cells[cells["regio_niveau"].isin(indicator.niveaus)]
-    teller = counted[counted["sleutel"] == count_key(indicator.teller)]
-    if indicator.teller.soort == "mediaan":
-        # A median: its value is the figure, the number of trajecten is the (protected) base.
-        found = teller[keys + ["mediaan", "aantal"]].rename(columns={"mediaan": "teller_ruw", "aantal": "noemer_ruw"})
-        cells = cells.merge(found, on=keys, how="left")
-        cells["noemer_is_bevolking"] = False
-        cells["noemer_ruw"] = cells["noemer_ruw"].fillna(0).astype("int64")
-        cells["teller_ruw"] = cells["teller_ruw"].astype("float64")
-    else:
-        cells = cells.merge(teller[keys + ["aantal"]].rename(columns={"aantal": "teller_ruw"}), on=keys, how="left")
-        cells["teller_ruw"] = cells["teller_ruw"].fillna(0).astype("int64")
+    # Every region of every gemeente in scope, per domein (the same for all indicators of a domein).
+    bases = {}
+    for domein in dict.fromkeys(i.domein for i in indicators):
+        scope = _scope(delivered, domein)
+        if not scope.empty:
+            bases[domein] = scope.merge(regions, on="gemeente_code", how="inner")
+    if not bases:
+        return None
+    starts = dict(zip(bases, np.cumsum([0] + [len(b) for b in bases.values()])))
+    niveaus = {domein: base["regio_niveau"].to_numpy() for domein, base in bases.items()}
+    rows, owners, found = [], [], []
+    for indicator in indicators:
+        if indicator.domein not in bases:
+            continue
+        hit = np.flatnonzero(np.isin(niveaus[indicator.domein], list(indicator.niveaus))) + starts[indicator.domein]
+        if len(hit):
+            rows.append(hit)
+            owners.append(np.full(len(hit), len(found)))
+            found.append(indicator)
+    if not found:
+        return None
+    owner = np.concatenate(owners)
+    base = pd.concat(list(bases.values()), ignore_index=True).take(np.concatenate(rows)).reset_index(drop=True)
+    constants = pd.DataFrame([_constants(i, soort) for i in found]).take(owner).reset_index(drop=True)
+    # Teller and noemer of every cell at once: a region without any client counts 0.
+    lookup = counted[keys + ["sleutel", "aantal", "mediaan"]]
+    teller = base[keys].assign(sleutel=constants["teller_sleutel"]).merge(lookup, on=keys + ["sleutel"], how="left")
+    noemer = base[keys].assign(sleutel=constants["noemer_sleutel"]).merge(lookup[keys + ["sleutel", "aantal"]], on=keys + ["sleutel"], how="left")
+    teller_aantal = teller["aantal"].fillna(0).astype("int64").to_numpy()
+    teller_mediaan = teller["mediaan"].astype("float64").to_numpy()
+    noemer_aantal = noemer["aantal"].fillna(0).astype("int64").to_numpy()
+    tellers, noemers = [], []
+    ends = np.cumsum([len(r) for r in rows])
+    for indicator, end, size in zip(found, ends, (len(r) for r in rows)):
+        part = slice(end - size, end)
+        if indicator.teller.soort == "mediaan":
+            # A median: its value is the figure, the number of trajecten is the (protected) base.
+            tellers.append(pd.Series(teller_mediaan[part], dtype="float64"))
+            noemers.append(pd.Series(teller_aantal[part], dtype="int64"))
+            continue
+        tellers.append(pd.Series(teller_aantal[part], dtype="int64"))
         if indicator.noemer is None:
-            cells["noemer_ruw"] = pd.NA
-            cells["noemer_is_bevolking"] = False
+            noemers.append(pd.Series([pd.NA] * size, dtype="object"))
         elif indicator.noemer.soort == "bevolking":
-            cells["noemer_ruw"] = cells[indicator.noemer.groep]
-            cells["noemer_is_bevolking"] = True
+            noemers.append(base[indicator.noemer.groep].iloc[part].reset_index(drop=True))
         else:
-            noemer = counted[counted["sleutel"] == count_key(indicator.noemer)][keys + ["aantal"]].rename(columns={"aantal": "noemer_ruw"})
-            cells = cells.merge(noemer, on=keys, how="left")
-            cells["noemer_ruw"] = cells["noemer_ruw"].fillna(0).astype("int64")
-            cells["noemer_is_bevolking"] = False
-    cells["indicator_id"] = indicator.id
-    cells["periode_soort"] = soort
-    cells["teller_sleutel"] = count_key(indicator.teller)
-    cells["noemer_sleutel"] = count_key(indicator.noemer) if indicator.noemer is not None else ""
-    cells["factor"] = indicator.factor
-    cells["min_noemer"] = indicator.min_noemer
-    cells["eenheid"] = indicator.eenheid
-    return cells[CELL_COLUMNS]
+            noemers.append(pd.Series(noemer_aantal[part], dtype="int64"))
+    return base[keys + ["regio_niveau", "regio_naam"]], constants, tellers, noemers
 
 
 def _counted(count: Count | None) -> bool:
@@ -176,10 +212,11 @@ def cells(con: duckdb.DuckDBPyConnection, catalogue: Iterable[Indicator], region
     """One row per indicator × periode × region for every gemeente in the loaded trajecten that
     delivered the indicator's domein (CELL_COLUMNS). Regions without any client get a count of 0
     (secret after disclosure control, never missing). For medians teller_ruw is the median and
-    noemer_ruw the number of trajecten it is taken over."""
+    noemer_ruw the number of trajecten it is taken over. Rows per kind of periode, then per
+    indicator in catalogue order, then per periode and gemeente in scope, then per region."""
     catalogue = tuple(catalogue)
     regions = population() if regions is None else regions
-    frames = []
+    parts = []
     for soort, bron in SOURCES.items():
         if soort == JAAR and not years:
             continue
@@ -187,13 +224,18 @@ def cells(con: duckdb.DuckDBPyConnection, catalogue: Iterable[Indicator], region
         counts = [c for i in indicators for c in (i.teller, i.noemer) if _counted(c)]
         counted = _long(con, counts, bron)
         delivered = con.execute(f"SELECT DISTINCT periode, gemeente_code, domein FROM {bron}").df()
-        for indicator in indicators:
-            found = _indicator_cells(indicator, regions, delivered, counted, soort)
-            if found is not None and len(found):
-                frames.append(found)
-    if not frames:
+        found = _soort_cells(indicators, regions, delivered, counted, soort)
+        if found is not None:
+            parts.append(found)
+    if not parts:
         return pd.DataFrame(columns=CELL_COLUMNS)
-    return pd.concat(frames, ignore_index=True)
+    out = pd.concat([p[0] for p in parts], ignore_index=True)
+    constants = pd.concat([p[1] for p in parts], ignore_index=True)
+    for column in constants.columns:
+        out[column] = constants[column]
+    out["teller_ruw"] = pd.concat([s for p in parts for s in p[2]], ignore_index=True)
+    out["noemer_ruw"] = pd.concat([s for p in parts for s in p[3]], ignore_index=True)
+    return out[CELL_COLUMNS]
 
 
 def counts_path(tellingen_dir: Path, periode: str, gemeente_code: str) -> Path:
