@@ -13,13 +13,17 @@ they never leave the clearinghouse before `clearinghouse.disclosure.protect` has
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from indicators.catalogus import Count, Indicator
@@ -257,9 +261,14 @@ def compute_counts(
     catalogue = tuple(catalogue)
     wanted = sorted(set(partitions))
     with_files = [p for p in wanted if core_files.get(p)]
+    removed = False
     for gemeente_code, periode in wanted:
         if not core_files.get((gemeente_code, periode)):
-            counts_path(tellingen_dir, periode, gemeente_code).unlink(missing_ok=True)
+            path = counts_path(tellingen_dir, periode, gemeente_code)
+            removed |= path.is_file()
+            path.unlink(missing_ok=True)
+    if removed:  # counts no longer in force leave no copy behind in the national file either
+        national_path(tellingen_dir).unlink(missing_ok=True)
     if not with_files:
         return []
     # The other half of each partition's year, where delivered, for the year figures.
@@ -284,16 +293,98 @@ def compute_counts(
     return written
 
 
+NATIONAL = "landelijk.parquet"  # every partition's counts in one file (a cache: see `read_counts`)
+_NATIONAL_KEY = b"gmsd.tellingen.landelijk"
+
+
+def national_path(tellingen_dir: Path) -> Path:
+    return Path(tellingen_dir) / NATIONAL
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _read_national(path: Path) -> tuple[pa.Table, dict[str, tuple[str, int, int, pa.Schema]]] | None:
+    """The combined table and, per partition file in it, (digest, first row, rows, the file's own schema)."""
+    try:
+        table = pq.read_table(path)
+        key = json.loads(table.schema.metadata[_NATIONAL_KEY])
+        schemas = [pa.ipc.read_schema(pa.py_buffer(base64.b64decode(s))) for s in key["schemas"]]
+        index = {name: (digest, first, rows, schemas[schema]) for name, digest, first, rows, schema in key["partitions"]}
+    except (OSError, KeyError, TypeError, ValueError, pa.ArrowException):
+        return None  # missing or unreadable: rebuilt from the partition files
+    return table.replace_schema_metadata(None), index
+
+
+def _combined(tellingen_dir: Path, paths: list[Path]) -> pa.Table:
+    """The counts of these files in this order, as one Arrow table with the columns' types unified
+    by name (as DuckDB's `union_by_name` does), read from the national file where a partition's
+    file is unchanged — known by the digest of its bytes, not by a timestamp — and from the
+    partition file otherwise. The national file is rewritten (atomically, key and rows in one
+    file) when a partition had to be read from its own file: whatever was killed when, the next
+    read compares digests again and never uses a row of a file that has changed since."""
+    target = national_path(tellingen_dir)
+    found = _read_national(target)
+    cached, index = found if found is not None else (None, {})
+    pieces, entries, changed = [], [], found is None
+    for path in paths:
+        name = path.relative_to(tellingen_dir).as_posix()
+        data = path.read_bytes()
+        digest = _digest(data)
+        entry = index.get(name)
+        if entry is not None and entry[0] == digest:
+            piece, schema = cached.slice(entry[1], entry[2]), entry[3]
+        else:
+            changed = True
+            piece = pq.read_table(pa.BufferReader(data))
+            schema = piece.schema.remove_metadata()
+            piece = piece.replace_schema_metadata(None)
+        pieces.append(piece)
+        entries.append((name, digest, schema))
+    # A piece from the national file has its types as unified there: cast back to these files' union.
+    unified = pa.unify_schemas([schema for *_, schema in entries], promote_options="permissive")
+    table = pa.concat_tables([_conform(piece, unified) for piece in pieces])
+    if changed:  # (a read of fewer partitions, all unchanged, leaves the national file as it is)
+        _write_national(target, table, entries, [len(piece) for piece in pieces])
+    return table
+
+
+def _conform(piece: pa.Table, schema: pa.Schema) -> pa.Table:
+    """`piece` with the columns of `schema`, in its order and of its types (missing columns null)."""
+    for field in schema:
+        if field.name not in piece.column_names:
+            piece = piece.append_column(field.name, pa.nulls(len(piece), field.type))
+    piece = piece.select(schema.names)
+    return piece if piece.schema == schema else piece.cast(schema)
+
+
+def _write_national(target: Path, table: pa.Table, entries: list[tuple[str, str, pa.Schema]], rows: list[int]) -> None:
+    codes = [base64.b64encode(schema.serialize().to_pybytes()).decode("ascii") for *_, schema in entries]
+    schemas = list(dict.fromkeys(codes))
+    first = np.concatenate([[0], np.cumsum(rows)]).tolist()
+    partitions = [[name, digest, first[i], rows[i], schemas.index(codes[i])] for i, (name, digest, _) in enumerate(entries)]
+    key = json.dumps({"schemas": schemas, "partitions": partitions})
+    files.write_parquet(table.replace_schema_metadata({_NATIONAL_KEY: key.encode("utf-8")}), target)
+
+
 def read_counts(tellingen_dir: Path, partitions: Iterable[tuple[str, str]] | None = None) -> pd.DataFrame:
-    """The stored counts of `partitions` ((gemeente, periode) pairs, half-years or years; default all)."""
+    """The stored counts of `partitions` ((gemeente, periode) pairs, half-years or years; default all):
+    the files' rows in this order, their columns unified by name; read through
+    the national file, so that a round reads only the partitions that changed since the last."""
+    tellingen_dir = Path(tellingen_dir)
     if partitions is None:
-        paths = sorted(Path(tellingen_dir).glob("*/*.parquet"))
+        paths = sorted(tellingen_dir.glob("*/*.parquet"))
     else:
         paths = [path for g, p in partitions if (path := counts_path(tellingen_dir, p, g)).is_file()]
     if not paths:
         return pd.DataFrame(columns=CELL_COLUMNS)
-    con = duckdb.connect()
-    try:
-        return con.execute("SELECT * FROM read_parquet($paths, union_by_name = true)", {"paths": [str(p) for p in paths]}).df()
-    finally:
-        con.close()
+    combined = _combined(tellingen_dir, paths)
+    frame = combined.to_pandas()
+    # As DuckDB's `.df()` gives them (what this returned before): an integer column with NULLs as
+    # a nullable integer (Arrow → pandas makes it float).
+    for field in combined.schema:
+        if pa.types.is_integer(field.type) and combined.column(field.name).null_count:
+            nullable = pd.api.types.pandas_dtype(f"{'U' if pa.types.is_unsigned_integer(field.type) else ''}Int{field.type.bit_width}")
+            frame[field.name] = combined.column(field.name).to_pandas(types_mapper={field.type: nullable}.get)
+    return frame
