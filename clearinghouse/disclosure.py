@@ -36,10 +36,10 @@ def _uniform(keys: pd.Series, secret: bytes) -> np.ndarray:
     # Each distinct key hashed once (a count's key recurs in every indicator that uses it), from a
     # copy of the keyed state: the same digests as blake2b(key, key=secret), read as big-endian
     # integers; the division by 2**64 is exact, so the draws equal int(digest) / 2**64.
-    codes, distinct = pd.factorize(pd.Series(keys, dtype="object"), use_na_sentinel=False)
+    codes, distinct = pd.factorize(pd.Series(keys), use_na_sentinel=False)
     keyed = hashlib.blake2b(key=secret, digest_size=8)
     digests = bytearray()
-    for key in distinct:
+    for key in distinct.tolist():
         state = keyed.copy()
         state.update(key.encode("utf-8"))
         digests += state.digest()
