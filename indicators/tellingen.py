@@ -326,6 +326,16 @@ def _combined(tellingen_dir: Path, paths: list[Path]) -> pa.Table:
     read compares digests again and never uses a row of a file that has changed since."""
     target = national_path(tellingen_dir)
     found = _read_national(target)
+    try:
+        return _assemble(tellingen_dir, paths, target, found)
+    except pa.ArrowException:
+        if found is None:
+            raise
+        return _assemble(tellingen_dir, paths, target, None)  # rows of the national file that do not fit: not used
+
+
+def _assemble(tellingen_dir: Path, paths: list[Path], target: Path,
+              found: tuple[pa.Table, dict[str, tuple[str, int, int, pa.Schema]]] | None) -> pa.Table:
     cached, index = found if found is not None else (None, {})
     pieces, entries, changed = [], [], found is None
     for path in paths:

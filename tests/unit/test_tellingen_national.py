@@ -96,3 +96,14 @@ def test_counts_removed_take_the_national_file_with_them(tellingen):
 def test_nothing_to_read(tmp_path):
     assert list(read_counts(tmp_path, []).columns) == CELL_COLUMNS
     assert not national_path(tmp_path).exists()
+
+
+def test_rows_that_do_not_fit_their_file_are_not_used(tellingen):
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    _same(tellingen, PARTITIONS[:2])  # int tellers only
+    table = pq.read_table(national_path(tellingen))
+    teller = pc.add(table.column("teller_ruw").cast("float64"), 0.5)  # not an int any more: cannot be these files' rows
+    pq.write_table(table.set_column(table.schema.get_field_index("teller_ruw"), "teller_ruw", teller), national_path(tellingen))
+    _same(tellingen, PARTITIONS[:2])
