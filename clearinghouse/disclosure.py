@@ -33,10 +33,17 @@ ROUNDING_BASE = 5
 def _uniform(keys: pd.Series, secret: bytes) -> np.ndarray:
     """Reproducible uniform [0, 1) draws, one per key string, unpredictable without `secret`."""
     secret = hashlib.sha256(secret).digest()  # blake2b takes keys up to 64 bytes
-    return np.array(
-        [int.from_bytes(hashlib.blake2b(key.encode("utf-8"), key=secret, digest_size=8).digest(), "big") / 2**64 for key in keys],
-        dtype="float64",
-    )
+    # Each distinct key hashed once (a count's key recurs in every indicator that uses it), from a
+    # copy of the keyed state: the same digests as blake2b(key, key=secret), read as big-endian
+    # integers; the division by 2**64 is exact, so the draws equal int(digest) / 2**64.
+    codes, distinct = pd.factorize(pd.Series(keys), use_na_sentinel=False)
+    keyed = hashlib.blake2b(key=secret, digest_size=8)
+    digests = bytearray()
+    for key in distinct.tolist():
+        state = keyed.copy()
+        state.update(key.encode("utf-8"))
+        digests += state.digest()
+    return (np.frombuffer(bytes(digests), dtype=">u8").astype("float64") / 2**64)[codes]
 
 
 def random_round(counts: pd.Series, keys: pd.Series, secret: bytes, base: int = ROUNDING_BASE) -> pd.Series:

@@ -13,12 +13,17 @@ they never leave the clearinghouse before `clearinghouse.disclosure.protect` has
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from indicators.catalogus import Count, Indicator
@@ -119,52 +124,87 @@ def _long(con, counts: list[Count], bron: str) -> pd.DataFrame:
     return out
 
 
-def _scope(delivered: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
-    """(periode, gemeente_code) where the indicator can be computed: its domein was delivered, or for
-    integraal indicators all three domeinen (otherwise 'alleen wmo' would be wrong)."""
-    if indicator.domein != INTEGRAAL:
-        return delivered[delivered["domein"] == indicator.domein][["periode", "gemeente_code"]].drop_duplicates()
+def _scope(delivered: pd.DataFrame, domein: str) -> pd.DataFrame:
+    """(periode, gemeente_code) where an indicator of `domein` can be computed: the domein was
+    delivered, or for integraal indicators all three domeinen (otherwise 'alleen wmo' would be wrong)."""
+    if domein != INTEGRAAL:
+        return delivered[delivered["domein"] == domein][["periode", "gemeente_code"]].drop_duplicates()
     complete = delivered.groupby(["periode", "gemeente_code"])["domein"].nunique()
     return complete[complete == len(DOMEINEN)].reset_index()[["periode", "gemeente_code"]]
 
 
-def _indicator_cells(indicator: Indicator, regions: pd.DataFrame, delivered: pd.DataFrame, counted: pd.DataFrame, soort: str) -> pd.DataFrame | None:
-    scope = _scope(delivered, indicator)
-    if scope.empty:
-        return None
+def _constants(indicator: Indicator, soort: str) -> dict:
+    """The columns of an indicator's cells that are the same in every cell."""
+    median = indicator.teller.soort == "mediaan"
+    return {
+        "indicator_id": indicator.id,
+        "periode_soort": soort,
+        "teller_sleutel": count_key(indicator.teller),
+        "noemer_sleutel": count_key(indicator.noemer) if indicator.noemer is not None else "",
+        "noemer_is_bevolking": not median and indicator.noemer is not None and indicator.noemer.soort == "bevolking",
+        "factor": float(indicator.factor),
+        "min_noemer": int(indicator.min_noemer),
+        "eenheid": indicator.eenheid,
+    }
+
+
+def _soort_cells(indicators: list[Indicator], regions: pd.DataFrame, delivered: pd.DataFrame, counted: pd.DataFrame,
+                 soort: str) -> tuple[pd.DataFrame, pd.DataFrame, list[pd.Series], list[pd.Series]] | None:
+    """The cells of `indicators` for one kind of periode, computed for all indicators at once.
+
+    Returns the per-row columns (periode, regions), the per-indicator constants (one row per cell),
+    and teller_ruw and noemer_ruw as one Series per indicator, each of the dtype it has on its own
+    (a median is float, a count int, a missing noemer NA): concatenated by the caller with every
+    other kind of periode, they give the columns the dtypes of one frame per indicator."""
     keys = ["periode", "gemeente_code", "regio_code"]
-    cells = scope.merge(regions, on="gemeente_code", how="inner")
-    cells = cells[cells["regio_niveau"].isin(indicator.niveaus)]
-    teller = counted[counted["sleutel"] == count_key(indicator.teller)]
-    if indicator.teller.soort == "mediaan":
-        # A median: its value is the figure, the number of trajecten is the (protected) base.
-        found = teller[keys + ["mediaan", "aantal"]].rename(columns={"mediaan": "teller_ruw", "aantal": "noemer_ruw"})
-        cells = cells.merge(found, on=keys, how="left")
-        cells["noemer_is_bevolking"] = False
-        cells["noemer_ruw"] = cells["noemer_ruw"].fillna(0).astype("int64")
-        cells["teller_ruw"] = cells["teller_ruw"].astype("float64")
-    else:
-        cells = cells.merge(teller[keys + ["aantal"]].rename(columns={"aantal": "teller_ruw"}), on=keys, how="left")
-        cells["teller_ruw"] = cells["teller_ruw"].fillna(0).astype("int64")
+    # Every region of every gemeente in scope, per domein (the same for all indicators of a domein).
+    bases = {}
+    for domein in dict.fromkeys(i.domein for i in indicators):
+        scope = _scope(delivered, domein)
+        if not scope.empty:
+            bases[domein] = scope.merge(regions, on="gemeente_code", how="inner")
+    if not bases:
+        return None
+    starts = dict(zip(bases, np.cumsum([0] + [len(b) for b in bases.values()])))
+    niveaus = {domein: base["regio_niveau"].to_numpy() for domein, base in bases.items()}
+    rows, owners, found = [], [], []
+    for indicator in indicators:
+        if indicator.domein not in bases:
+            continue
+        hit = np.flatnonzero(np.isin(niveaus[indicator.domein], list(indicator.niveaus))) + starts[indicator.domein]
+        if len(hit):
+            rows.append(hit)
+            owners.append(np.full(len(hit), len(found)))
+            found.append(indicator)
+    if not found:
+        return None
+    owner = np.concatenate(owners)
+    base = pd.concat(list(bases.values()), ignore_index=True).take(np.concatenate(rows)).reset_index(drop=True)
+    constants = pd.DataFrame([_constants(i, soort) for i in found]).take(owner).reset_index(drop=True)
+    # Teller and noemer of every cell at once: a region without any client counts 0.
+    lookup = counted[keys + ["sleutel", "aantal", "mediaan"]]
+    teller = base[keys].assign(sleutel=constants["teller_sleutel"]).merge(lookup, on=keys + ["sleutel"], how="left")
+    noemer = base[keys].assign(sleutel=constants["noemer_sleutel"]).merge(lookup[keys + ["sleutel", "aantal"]], on=keys + ["sleutel"], how="left")
+    teller_aantal = teller["aantal"].fillna(0).astype("int64").to_numpy()
+    teller_mediaan = teller["mediaan"].astype("float64").to_numpy()
+    noemer_aantal = noemer["aantal"].fillna(0).astype("int64").to_numpy()
+    tellers, noemers = [], []
+    ends = np.cumsum([len(r) for r in rows])
+    for indicator, end, size in zip(found, ends, (len(r) for r in rows)):
+        part = slice(end - size, end)
+        if indicator.teller.soort == "mediaan":
+            # A median: its value is the figure, the number of trajecten is the (protected) base.
+            tellers.append(pd.Series(teller_mediaan[part], dtype="float64"))
+            noemers.append(pd.Series(teller_aantal[part], dtype="int64"))
+            continue
+        tellers.append(pd.Series(teller_aantal[part], dtype="int64"))
         if indicator.noemer is None:
-            cells["noemer_ruw"] = pd.NA
-            cells["noemer_is_bevolking"] = False
+            noemers.append(pd.Series([pd.NA] * size, dtype="object"))
         elif indicator.noemer.soort == "bevolking":
-            cells["noemer_ruw"] = cells[indicator.noemer.groep]
-            cells["noemer_is_bevolking"] = True
+            noemers.append(base[indicator.noemer.groep].iloc[part].reset_index(drop=True))
         else:
-            noemer = counted[counted["sleutel"] == count_key(indicator.noemer)][keys + ["aantal"]].rename(columns={"aantal": "noemer_ruw"})
-            cells = cells.merge(noemer, on=keys, how="left")
-            cells["noemer_ruw"] = cells["noemer_ruw"].fillna(0).astype("int64")
-            cells["noemer_is_bevolking"] = False
-    cells["indicator_id"] = indicator.id
-    cells["periode_soort"] = soort
-    cells["teller_sleutel"] = count_key(indicator.teller)
-    cells["noemer_sleutel"] = count_key(indicator.noemer) if indicator.noemer is not None else ""
-    cells["factor"] = indicator.factor
-    cells["min_noemer"] = indicator.min_noemer
-    cells["eenheid"] = indicator.eenheid
-    return cells[CELL_COLUMNS]
+            noemers.append(pd.Series(noemer_aantal[part], dtype="int64"))
+    return base[keys + ["regio_niveau", "regio_naam"]], constants, tellers, noemers
 
 
 def _counted(count: Count | None) -> bool:
@@ -176,10 +216,11 @@ def cells(con: duckdb.DuckDBPyConnection, catalogue: Iterable[Indicator], region
     """One row per indicator × periode × region for every gemeente in the loaded trajecten that
     delivered the indicator's domein (CELL_COLUMNS). Regions without any client get a count of 0
     (secret after disclosure control, never missing). For medians teller_ruw is the median and
-    noemer_ruw the number of trajecten it is taken over."""
+    noemer_ruw the number of trajecten it is taken over. Rows per kind of periode, then per
+    indicator in catalogue order, then per periode and gemeente in scope, then per region."""
     catalogue = tuple(catalogue)
     regions = population() if regions is None else regions
-    frames = []
+    parts = []
     for soort, bron in SOURCES.items():
         if soort == JAAR and not years:
             continue
@@ -187,13 +228,18 @@ def cells(con: duckdb.DuckDBPyConnection, catalogue: Iterable[Indicator], region
         counts = [c for i in indicators for c in (i.teller, i.noemer) if _counted(c)]
         counted = _long(con, counts, bron)
         delivered = con.execute(f"SELECT DISTINCT periode, gemeente_code, domein FROM {bron}").df()
-        for indicator in indicators:
-            found = _indicator_cells(indicator, regions, delivered, counted, soort)
-            if found is not None and len(found):
-                frames.append(found)
-    if not frames:
+        found = _soort_cells(indicators, regions, delivered, counted, soort)
+        if found is not None:
+            parts.append(found)
+    if not parts:
         return pd.DataFrame(columns=CELL_COLUMNS)
-    return pd.concat(frames, ignore_index=True)
+    out = pd.concat([p[0] for p in parts], ignore_index=True)
+    constants = pd.concat([p[1] for p in parts], ignore_index=True)
+    for column in constants.columns:
+        out[column] = constants[column]
+    out["teller_ruw"] = pd.concat([s for p in parts for s in p[2]], ignore_index=True)
+    out["noemer_ruw"] = pd.concat([s for p in parts for s in p[3]], ignore_index=True)
+    return out[CELL_COLUMNS]
 
 
 def counts_path(tellingen_dir: Path, periode: str, gemeente_code: str) -> Path:
@@ -215,9 +261,14 @@ def compute_counts(
     catalogue = tuple(catalogue)
     wanted = sorted(set(partitions))
     with_files = [p for p in wanted if core_files.get(p)]
+    removed = False
     for gemeente_code, periode in wanted:
         if not core_files.get((gemeente_code, periode)):
-            counts_path(tellingen_dir, periode, gemeente_code).unlink(missing_ok=True)
+            path = counts_path(tellingen_dir, periode, gemeente_code)
+            removed |= path.is_file()
+            path.unlink(missing_ok=True)
+    if removed:  # counts no longer in force leave no copy behind in the national file either
+        national_path(tellingen_dir).unlink(missing_ok=True)
     if not with_files:
         return []
     # The other half of each partition's year, where delivered, for the year figures.
@@ -242,16 +293,108 @@ def compute_counts(
     return written
 
 
+NATIONAL = "landelijk.parquet"  # every partition's counts in one file (a cache: see `read_counts`)
+_NATIONAL_KEY = b"gmsd.tellingen.landelijk"
+
+
+def national_path(tellingen_dir: Path) -> Path:
+    return Path(tellingen_dir) / NATIONAL
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _read_national(path: Path) -> tuple[pa.Table, dict[str, tuple[str, int, int, pa.Schema]]] | None:
+    """The combined table and, per partition file in it, (digest, first row, rows, the file's own schema)."""
+    try:
+        table = pq.read_table(path)
+        key = json.loads(table.schema.metadata[_NATIONAL_KEY])
+        schemas = [pa.ipc.read_schema(pa.py_buffer(base64.b64decode(s))) for s in key["schemas"]]
+        index = {name: (digest, first, rows, schemas[schema]) for name, digest, first, rows, schema in key["partitions"]}
+    except (OSError, KeyError, TypeError, ValueError, pa.ArrowException):
+        return None  # missing or unreadable: rebuilt from the partition files
+    return table.replace_schema_metadata(None), index
+
+
+def _combined(tellingen_dir: Path, paths: list[Path]) -> pa.Table:
+    """The counts of these files in this order, as one Arrow table with the columns' types unified
+    by name (as DuckDB's `union_by_name` does), read from the national file where a partition's
+    file is unchanged — known by the digest of its bytes, not by a timestamp — and from the
+    partition file otherwise. The national file is rewritten (atomically, key and rows in one
+    file) when a partition had to be read from its own file: whatever was killed when, the next
+    read compares digests again and never uses a row of a file that has changed since."""
+    target = national_path(tellingen_dir)
+    found = _read_national(target)
+    try:
+        return _assemble(tellingen_dir, paths, target, found)
+    except pa.ArrowException:
+        if found is None:
+            raise
+        return _assemble(tellingen_dir, paths, target, None)  # rows of the national file that do not fit: not used
+
+
+def _assemble(tellingen_dir: Path, paths: list[Path], target: Path,
+              found: tuple[pa.Table, dict[str, tuple[str, int, int, pa.Schema]]] | None) -> pa.Table:
+    cached, index = found if found is not None else (None, {})
+    pieces, entries, changed = [], [], found is None
+    for path in paths:
+        name = path.relative_to(tellingen_dir).as_posix()
+        data = path.read_bytes()
+        digest = _digest(data)
+        entry = index.get(name)
+        if entry is not None and entry[0] == digest:
+            piece, schema = cached.slice(entry[1], entry[2]), entry[3]
+        else:
+            changed = True
+            piece = pq.read_table(pa.BufferReader(data))
+            schema = piece.schema.remove_metadata()
+            piece = piece.replace_schema_metadata(None)
+        pieces.append(piece)
+        entries.append((name, digest, schema))
+    # A piece from the national file has its types as unified there: cast back to these files' union.
+    unified = pa.unify_schemas([schema for *_, schema in entries], promote_options="permissive")
+    table = pa.concat_tables([_conform(piece, unified) for piece in pieces])
+    if changed:  # (a read of fewer partitions, all unchanged, leaves the national file as it is)
+        _write_national(target, table, entries, [len(piece) for piece in pieces])
+    return table
+
+
+def _conform(piece: pa.Table, schema: pa.Schema) -> pa.Table:
+    """`piece` with the columns of `schema`, in its order and of its types (missing columns null)."""
+    for field in schema:
+        if field.name not in piece.column_names:
+            piece = piece.append_column(field.name, pa.nulls(len(piece), field.type))
+    piece = piece.select(schema.names)
+    return piece if piece.schema == schema else piece.cast(schema)
+
+
+def _write_national(target: Path, table: pa.Table, entries: list[tuple[str, str, pa.Schema]], rows: list[int]) -> None:
+    codes = [base64.b64encode(schema.serialize().to_pybytes()).decode("ascii") for *_, schema in entries]
+    schemas = list(dict.fromkeys(codes))
+    first = np.concatenate([[0], np.cumsum(rows)]).tolist()
+    partitions = [[name, digest, first[i], rows[i], schemas.index(codes[i])] for i, (name, digest, _) in enumerate(entries)]
+    key = json.dumps({"schemas": schemas, "partitions": partitions})
+    files.write_parquet(table.replace_schema_metadata({_NATIONAL_KEY: key.encode("utf-8")}), target)
+
+
 def read_counts(tellingen_dir: Path, partitions: Iterable[tuple[str, str]] | None = None) -> pd.DataFrame:
-    """The stored counts of `partitions` ((gemeente, periode) pairs, half-years or years; default all)."""
+    """The stored counts of `partitions` ((gemeente, periode) pairs, half-years or years; default all):
+    the files' rows in this order, their columns unified by name; read through
+    the national file, so that a round reads only the partitions that changed since the last."""
+    tellingen_dir = Path(tellingen_dir)
     if partitions is None:
-        paths = sorted(Path(tellingen_dir).glob("*/*.parquet"))
+        paths = sorted(tellingen_dir.glob("*/*.parquet"))
     else:
         paths = [path for g, p in partitions if (path := counts_path(tellingen_dir, p, g)).is_file()]
     if not paths:
         return pd.DataFrame(columns=CELL_COLUMNS)
-    con = duckdb.connect()
-    try:
-        return con.execute("SELECT * FROM read_parquet($paths, union_by_name = true)", {"paths": [str(p) for p in paths]}).df()
-    finally:
-        con.close()
+    combined = _combined(tellingen_dir, paths)
+    frame = combined.to_pandas()
+    # As DuckDB's `.df()` gives them (what this returned before): an integer column with NULLs as
+    # a nullable integer (Arrow → pandas makes it float).
+    for field in combined.schema:
+        if pa.types.is_integer(field.type) and combined.column(field.name).null_count:
+            nullable = pd.api.types.pandas_dtype(f"{'U' if pa.types.is_unsigned_integer(field.type) else ''}Int{field.type.bit_width}")
+            frame[field.name] = combined.column(field.name).to_pandas(types_mapper={field.type: nullable}.get)
+    return frame

@@ -124,6 +124,7 @@ def uninterrupted(tmp_path_factory) -> str:
     [
         ("intake", ["run"], _temporary("intake/*/*/*.parquet")),
         ("warehouse build", ["run"], _temporary(".warehouse.duckdb.tmp-*")),
+        ("national counts file", ["run"], _temporary("tellingen/landelijk.parquet")),
     ],
 )
 def test_a_killed_round_converges_on_the_next_command(tmp_path, uninterrupted, where, command, moment):

@@ -91,3 +91,18 @@ def test_a_lone_secret_wijk_gets_the_smallest_other_wijk_as_partner():
     assert out.loc[2, "geheim_reden"] == AANVULLEND_GEHEIM and pd.isna(out.loc[2, "teller"])
     safe = _group([pd.NA, pd.NA, 15, 90], [True, True, False, False])
     assert secondary_suppression(safe, {})["geheim"].sum() == 2  # two secrets already protect each other
+
+
+def test_draws_equal_one_keyed_hash_per_key():
+    """The draws hash each distinct key once: the same numbers as one keyed blake2b per row."""
+    import hashlib
+
+    import numpy as np
+
+    from clearinghouse.disclosure import _uniform
+
+    keys = pd.Series(["2025-H1|GM0358|a", "2025-H1|WK035800|a", "2025-H1|GM0358|a", "é|x", ""] * 3, dtype="string")
+    secret = hashlib.sha256(b"test").digest()
+    expected = [int.from_bytes(hashlib.blake2b(k.encode("utf-8"), key=secret, digest_size=8).digest(), "big") / 2**64 for k in keys]
+    assert np.array_equal(_uniform(keys, b"test"), np.array(expected, dtype="float64"))
+    assert len(_uniform(keys.iloc[:0], b"test")) == 0
