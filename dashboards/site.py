@@ -20,7 +20,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -194,6 +194,7 @@ def build_site(
     quality_docs: Path | None = None,
     catalogue=None,
     generated_at: datetime | None = None,
+    before_pages: Callable[[], object] | None = None,
 ) -> SiteSummary:
     """Build the site for the published `tables` into `out_dir`, atomically.
 
@@ -201,11 +202,15 @@ def build_site(
     "peergroepen", "releases", "revisies", "indicatoren_catalogus"}; `downloads`: a folder whose
     files are offered on downloads.html and whose sub-folders (named after a release) are that
     release's archive; `quality_docs`: the Data Docs folder (with index.html), wrapped into
-    kwaliteit/. Raises InputError (a ValueError, Dutch message) when there is nothing to publish or
-    a table is unusable; the old site then stays.
+    kwaliteit/. `before_pages` is called once the tables are read, before the first page is
+    written: the pipeline exports the downloads meanwhile and waits for them there. Raises
+    InputError (a ValueError, Dutch message) when there is nothing to publish or a table is
+    unusable; the old site then stays.
     """
     catalogue = load_catalogue() if catalogue is None else catalogue
     data = SiteData(dict(tables), catalogue)
+    if before_pages is not None:
+        before_pages()
     generated_at = generated_at or datetime.now(TIMEZONE)
     out_dir = Path(out_dir)
     with replaced_folder(out_dir) as target:
