@@ -70,9 +70,24 @@ class _CodeGenerator(CodeGenerator):
             super()._output_child_pre(node, frame, finalize)
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
 class _Environment(Environment):
     code_generator_class = _CodeGenerator
     escape_output = staticmethod(_output)
+
+    def getattr(self, obj, attribute):
+        """`obj.attribute` in a template, as Jinja resolves it (an attribute, else an item), with
+        the key of a plain dict looked up at once: the pages' contexts are dicts, and Jinja first
+        tries the attribute, whose AttributeError cost some 9 % of writing a gemeente page. A plain
+        dict has no attributes but dict's own, so the result is the same."""
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
 
 
 def environment() -> Environment:
