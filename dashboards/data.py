@@ -132,6 +132,40 @@ def pooled(df: pd.DataFrame) -> pd.DataFrame:
     return grouped.drop(columns="eenheid")
 
 
+class WijkFigures:
+    """(gemeente, indicator) → the figures of its wijken, [(wijk code, Figure)] in table order; [] when none.
+
+    Some 110,000 rows on a national site, and only a gemeente's own pages read its wijken: their
+    Figures are made on first use, per gemeente, by the page worker that writes those pages, and
+    not one by one before the workers start."""
+
+    def __init__(self, wijk: pd.DataFrame | None = None):
+        self._made: dict[str, dict[str, list[tuple[str, Figure]]]] = {}
+        self._rows: dict[str, np.ndarray] = {}
+        if wijk is None or len(wijk) == 0:
+            return
+        self._columns = (*_lists(wijk, "indicator_id", "regio_code", "regio_naam", "geheim", "geheim_reden"),
+                         *(_optional(wijk[column]) for column in ("waarde", "teller", "noemer")))
+        self._rows = wijk.reset_index(drop=True).groupby("gemeente_code", sort=False).indices  # positions in table order
+
+    def _of(self, code: str) -> dict[str, list[tuple[str, Figure]]]:
+        made = self._made.get(code)
+        if made is None:
+            made = self._made[code] = defaultdict(list)
+            if code in self._rows:
+                indicator, regio, naam, geheim, reden, waarde, teller, noemer = self._columns
+                for i in self._rows[code].tolist():
+                    made[indicator[i]].append((regio[i], Figure(waarde[i], bool(geheim[i]), reden[i], teller[i], noemer[i], naam[i])))
+        return made
+
+    def get(self, key: tuple[str, str], default=None):
+        figures = self._of(key[0]).get(key[1])
+        return default if figures is None else figures
+
+    def __getitem__(self, key: tuple[str, str]) -> list[tuple[str, Figure]]:
+        return self._of(key[0])[key[1]]
+
+
 class SiteData:
     """Lookups over the published tables, shared by every page."""
 
@@ -169,7 +203,7 @@ class SiteData:
             self.figures[(row[0], row[1], row[2])] = Figure(row[5], bool(row[3]), row[4], row[6], row[7])
             self.gemeente_indicators[row[2]].add(row[0])
 
-        self.wijken: dict[tuple[str, str], list[tuple[str, Figure]]] = defaultdict(list)  # (gemeente, indicator)
+        self.wijken = WijkFigures()  # (gemeente, indicator) → [(wijk, Figure)]
         self.wijk_indicators: dict[str, set[str]] = defaultdict(set)
         self.wijk_count: dict[str, int] = {}
         self.wijk_periode: dict[str, str] = {}
@@ -178,11 +212,9 @@ class SiteData:
             latest = {i: self.latest_of(i) for i in wijk["indicator_id"].unique()}
             wijk = wijk[wijk["periode"].to_numpy() == wijk["indicator_id"].map(latest).to_numpy()]
             self.wijk_periode = latest
-            for row in zip(*_lists(wijk, "gemeente_code", "indicator_id", "regio_code", "regio_naam", "geheim", "geheim_reden"),
-                           *(_optional(wijk[column]) for column in ("waarde", "teller", "noemer"))):
-                self.wijken[(row[0], row[1])].append(
-                    (row[2], Figure(row[6], bool(row[4]), row[5], row[7], row[8], row[3])))
-                self.wijk_indicators[row[0]].add(row[1])
+            self.wijken = WijkFigures(wijk)
+            for code, indicator in zip(*_lists(wijk[["gemeente_code", "indicator_id"]].drop_duplicates(), "gemeente_code", "indicator_id")):
+                self.wijk_indicators[code].add(indicator)
             self.wijk_count = wijk.groupby("gemeente_code")["regio_code"].nunique().to_dict()
 
         self.releases_shown = sorted(set(df["release"].astype(str).unique().tolist())) if "release" in df.columns else []

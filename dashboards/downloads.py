@@ -13,6 +13,7 @@ Parquet and as Dutch CSV (`;`, decimal comma, formulas neutralised).
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 from pathlib import Path
@@ -32,6 +33,20 @@ def _size_text(size: int) -> str:
     return f"{fmt_number(size / 1024 / 1024, 1)} MB"
 
 
+def _place(source: Path, target: Path, link: bool) -> None:
+    """`target` with the bytes of `source`: a hard link when `link` (no copy; for files that are never
+    written again, as a release, the archive cache and the pipeline's own export folder), else a copy.
+    A file system without hard links gets the copy."""
+    if link:
+        try:
+            target.unlink(missing_ok=True)
+            os.link(source, target)
+            return
+        except OSError:
+            pass
+    shutil.copyfile(source, target)
+
+
 def _describe(path: Path, href: str) -> dict:
     suffix = path.suffix.lower()
     toelichting = ""
@@ -45,8 +60,11 @@ def _describe(path: Path, href: str) -> dict:
             "grootte": _size_text(path.stat().st_size), "toelichting": toelichting}
 
 
-def copy_downloads(source: Path | None, site: Path) -> tuple[list[dict], dict[str, list[dict]]]:
-    """Copy `source` into `site/downloads/`; returns (current files, {release_id: archived files})."""
+def copy_downloads(source: Path | None, site: Path, *, link: bool = False) -> tuple[list[dict], dict[str, list[dict]]]:
+    """Copy `source` into `site/downloads/`; returns (current files, {release_id: archived files}).
+
+    `link`: hard links instead of copies, for a `source` that nothing writes into again (the
+    pipeline's own export folder, itself linked to immutable files): a reader gets the same bytes."""
     if source is None:
         return [], {}
     source = Path(source)
@@ -61,13 +79,13 @@ def copy_downloads(source: Path | None, site: Path) -> tuple[list[dict], dict[st
             raise ValueError(f"Ongeldige bestandsnaam in de downloads: {path.name!r} (alleen letters, cijfers, punt, - en _).")
         if path.is_file():
             target.mkdir(exist_ok=True)
-            shutil.copyfile(path, target / path.name)
+            _place(path, target / path.name, link)
             current.append(_describe(target / path.name, f"downloads/{path.name}"))
         elif path.is_dir():
             files = [f for f in sorted(path.iterdir()) if f.is_file() and not f.name.startswith(".") and not SAFE_NAME.search(f.name)]
             (target / path.name).mkdir(parents=True, exist_ok=True)
             for file in files:
-                shutil.copyfile(file, target / path.name / file.name)
+                _place(file, target / path.name / file.name, link)
             archive[path.name] = [_describe(target / path.name / f.name, f"downloads/{path.name}/{f.name}") for f in files]
     return current, archive
 
@@ -77,11 +95,13 @@ def _dutch_csv(parquet: Path, target: Path) -> None:
         copy_csv(con, parquet_source(parquet), target, dutch=True)
 
 
-def archive_releases(releases_dir: Path, folder: Path, *, cache: Path | None = None) -> list[str]:
+def archive_releases(releases_dir: Path, folder: Path, *, cache: Path | None = None, link: bool = False) -> list[str]:
     """Write every release's frozen tables into `folder/<release_id>/` (Parquet and Dutch CSV).
 
     A release never changes, so with a `cache` folder its Dutch CSV is made once and copied by every
-    later build. The cache is keyed by the release's own `release.json`, not only its id: a release
+    later build; with `link`, the release's Parquet and the cached CSV are hard links, not copies
+    (neither is ever written again: a release is immutable and a cached CSV is written atomically,
+    once). The cache is keyed by the release's own `release.json`, not only its id: a release
     that was withdrawn (publishing failed) gives its id to the next one, which must not get its CSV.
     """
     written, in_use = [], set()
@@ -97,14 +117,14 @@ def archive_releases(releases_dir: Path, folder: Path, *, cache: Path | None = N
             parquet = release / f"{table}.parquet"
             if not parquet.is_file():
                 continue
-            shutil.copyfile(parquet, target / f"{table}.parquet")
+            _place(parquet, target / f"{table}.parquet", link)
             csv = target / f"{table}.csv"
             if cached_dir is None:
                 _dutch_csv(parquet, csv)
                 continue
             if not (cached_dir / csv.name).is_file():
                 _dutch_csv(parquet, cached_dir / csv.name)
-            shutil.copyfile(cached_dir / csv.name, csv)
+            _place(cached_dir / csv.name, csv, link)
         written.append(release.name)
     if cache is not None and Path(cache).is_dir():
         for stale in Path(cache).iterdir():

@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -85,6 +86,31 @@ def new_folder(target: Path) -> Iterator[Path]:
         shutil.rmtree(staging, ignore_errors=True)
 
 
+REMOVERS = 8  # threads that unlink the files of a removed folder
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass  # gone already, or left to rmtree
+
+
+def remove_folder(folder: Path) -> None:
+    """Remove a folder and everything in it, ignoring errors, as `shutil.rmtree(folder, ignore_errors=True)`.
+
+    Its files are unlinked by a few threads at once: on a disk that discards freed blocks, each
+    unlink of a file that reached the disk waits a few milliseconds (some 1-4 s for the 1,400
+    pages of a national site, one at a time, almost no CPU); side by side the waits overlap.
+    """
+    paths = [os.path.join(parent, name) for parent, _, names in os.walk(folder) for name in names]
+    if len(paths) > 64:
+        with ThreadPoolExecutor(max_workers=REMOVERS) as pool:
+            for _ in pool.map(_unlink, paths, chunksize=32):
+                pass
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 @contextmanager
 def replaced_folder(target: Path) -> Iterator[Path]:
     """A temporary folder that replaces `target` (if any) when the block succeeds.
@@ -109,7 +135,7 @@ def replaced_folder(target: Path) -> Iterator[Path]:
                 os.rename(backup, target)
             raise
         if had_old:
-            shutil.rmtree(backup, ignore_errors=True)
+            remove_folder(backup)
     finally:
         shutil.rmtree(built, ignore_errors=True)
 

@@ -10,6 +10,7 @@ by hand here and is the same on every machine. Anything that is not a publishabl
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -46,6 +47,13 @@ def fmt_number(value: Any, decimals: int = 0) -> str:
     number = float(value)
     if not math.isfinite(number):
         return SECRET
+    return _fmt_finite(number, decimals)
+
+
+@lru_cache(maxsize=1 << 16)
+def _fmt_finite(number: float, decimals: int) -> str:
+    """`fmt_number` of a finite float; remembered, as a site shows the same few thousand values
+    again and again (0.0 and -0.0 share an entry: both print without a minus)."""
     text = f"{number:,.{decimals}f}"  # 1,234,567.9
     text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
     if text[0] == "-" and float(text[1:].replace(".", "").replace(",", ".")) == 0:

@@ -56,6 +56,23 @@ def test_temporaries_of_dead_processes_are_removed_and_those_of_live_ones_kept(t
     assert live.exists() and (tmp_path / "site").exists()
 
 
+def test_a_replaced_folder_swaps_in_whole_and_its_old_files_are_all_removed(tmp_path):
+    site = tmp_path / "site"
+    keep = tmp_path / "elders.txt"
+    keep.write_text("blijft")
+    for i in range(150):  # enough files for the removal to use its threads
+        (site / f"map{i % 3}").mkdir(parents=True, exist_ok=True)
+        (site / f"map{i % 3}" / f"pagina{i}.html").write_text(str(i))
+    (site / "link.txt").symlink_to(keep)
+    (site / "maplink").symlink_to(tmp_path, target_is_directory=True)
+    with files.replaced_folder(site) as building:
+        (building / "index.html").write_text("nieuw")
+    assert sorted(p.name for p in site.iterdir()) == ["index.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["elders.txt", "site"]  # no backup left; a link's target stays
+    assert keep.read_text() == "blijft"
+    files.remove_folder(tmp_path / "bestaat-niet")  # nothing to remove: no error
+
+
 def test_an_immutable_folder_is_never_overwritten(tmp_path):
     with files.new_folder(tmp_path / "2025-H1-r1") as staging:
         (staging / "release.json").write_text("{}")

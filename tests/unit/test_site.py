@@ -586,3 +586,30 @@ def test_a_release_id_given_again_after_a_withdrawal_gets_its_own_archive_csv(tm
     assert len(list(cache.iterdir())) == 1  # the withdrawn release's cache entry is gone
     archive_releases(releases, tmp_path / "weer", cache=cache)  # from the cache, the same bytes
     assert read(tmp_path / "weer" / "2025-H1-r1" / "indicatoren.csv") == again
+
+
+def test_linked_downloads_give_the_bytes_and_page_of_copied_ones_without_copying(tmp_path):
+    """The pipeline hard-links the archive (release files, cached CSVs) and its export folder into
+    the site instead of copying some 100 MB per build: the same bytes and downloads page for a reader."""
+    releases, cache = tmp_path / "releases", tmp_path / "cache"
+    (releases / "2025-H1-r1").mkdir(parents=True)
+    (releases / "2025-H1-r1" / "release.json").write_text("{}", encoding="utf-8")
+    indicatoren().assign(release="2025-H1-r1").to_parquet(releases / "2025-H1-r1" / "indicatoren.parquet")
+    built = {}
+    for link in (False, True):
+        folder = tmp_path / f"downloads-{link}"
+        archive_releases(releases, folder, cache=cache, link=link)
+        (folder / "indicatoren.csv").write_text("indicator_id;waarde\nx;1\n", encoding="utf-8")
+        summary = build_site(tables(releases=RELEASES), tmp_path / f"site-{link}", downloads=folder, generated_at=GENERATED,
+                             link_downloads=link)
+        built[link] = summary.out_dir
+    files = sorted(p.relative_to(built[False]) for p in (built[False] / "downloads").rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(built[True]) for p in (built[True] / "downloads").rglob("*") if p.is_file())
+    for name in files:
+        assert (built[False] / name).read_bytes() == (built[True] / name).read_bytes()
+    for page in ("downloads.html", "releases.html"):
+        assert read(built[False] / page) == read(built[True] / page)
+    linked = built[True] / "downloads" / "2025-H1-r1"
+    assert (linked / "indicatoren.parquet").samefile(releases / "2025-H1-r1" / "indicatoren.parquet")
+    assert (linked / "indicatoren.csv").samefile(next(cache.iterdir()) / "indicatoren.csv")
+    assert not (built[False] / "downloads" / "2025-H1-r1" / "indicatoren.csv").samefile(next(cache.iterdir()) / "indicatoren.csv")
