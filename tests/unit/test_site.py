@@ -613,3 +613,17 @@ def test_linked_downloads_give_the_bytes_and_page_of_copied_ones_without_copying
     assert (linked / "indicatoren.parquet").samefile(releases / "2025-H1-r1" / "indicatoren.parquet")
     assert (linked / "indicatoren.csv").samefile(next(cache.iterdir()) / "indicatoren.csv")
     assert not (built[False] / "downloads" / "2025-H1-r1" / "indicatoren.csv").samefile(next(cache.iterdir()) / "indicatoren.csv")
+
+
+def test_a_hostile_region_name_is_text_on_every_page_never_markup(tmp_path):
+    """Names come from the data. The pages' output escaping is our own fast path (dashboards.render):
+    a name that is HTML, or that tries to end a script block, must arrive as text everywhere."""
+    hostile = '<img src=x onerror=alert(1)>"\'&</script><script>alert(2)</script>'
+    df = indicatoren()
+    df.loc[df["regio_code"] == "WK036301", "regio_naam"] = hostile
+    out = build_site(tables(df), tmp_path / "site", generated_at=GENERATED).out_dir
+    for page in sorted(p for p in out.rglob("*") if p.is_file() and p.suffix in (".html", ".js", ".json")):
+        text = read(page)
+        assert "<img src=x" not in text and "<script>alert" not in text, page
+    escaped = "&lt;img src=x onerror=alert(1)&gt;&#34;&#39;&amp;&lt;/script&gt;&lt;script&gt;alert(2)&lt;/script&gt;"
+    assert escaped in read(out / "wijken" / "GM0363.html")  # the wijk table shows the name, as text
