@@ -245,3 +245,62 @@ def test_a_check_ahead_runs_in_its_own_process_finds_the_same_and_survives_its_l
         after_loss = check_published({"indicatoren": broken(catalogue)}, catalogue=catalogue)
         assert after_loss.results == failing.results
     assert not quality_runner._AHEAD
+
+
+VOLATILE = {"id", "validation_id", "ge_load_time", "run_time", "validation_time"}  # fresh in every run
+
+
+def _stable(value):
+    if isinstance(value, dict):
+        return {k: _stable(v) for k, v in value.items() if k not in VOLATILE}
+    if isinstance(value, list):
+        return [_stable(v) for v in value]
+    return value
+
+
+def _validations(monkeypatch, tables, catalogue) -> tuple[list[dict], dict]:
+    """The results of a check and GX's own validation results (without run ids and times)."""
+    gx_results = {}
+    summarise = quality_runner._summarise
+
+    def keep(table, validation, index_columns):
+        gx_results[table] = _stable(validation.to_json_dict())
+        return summarise(table, validation, index_columns)
+
+    monkeypatch.setattr(quality_runner, "_summarise", keep)
+    result = check_published(tables, catalogue=catalogue)
+    return result.results, gx_results
+
+
+def test_text_as_categoricals_finds_exactly_what_text_finds(monkeypatch, catalogue):
+    """GX validates text columns as categoricals (tables.compact) because that is faster; every result,
+    GX's own ones included, must be what the plain text columns give, on passing and failing tables."""
+    df = indicatoren(catalogue)
+    gaps = df.copy()  # missing values in the columns row conditions and column pairs look at
+    gaps.loc[0, "eenheid"] = None
+    gaps.loc[1, "regio_niveau"] = None
+    gaps.loc[2, "gemeente_code"] = "GM0363"  # a gemeente row whose regio_code is another gemeente's
+    gaps.loc[3, "periode_soort"] = "jaar"
+    gaps["geheim"] = gaps["geheim"].astype(object)
+    gaps.loc[4, "geheim"] = None
+    gaps.loc[5, "regio_code"] = "XX01"
+    bad_bench = benchmark(df)
+    bad_bench.loc[0, ["groep_p25", "groep_p75"]] = [1.0, 2.0]
+    bad_bench.loc[1, "gemeente_code"] = "GM0197"
+    bad_bench.loc[2, "eenheid"] = None
+    members = groups(df)
+    own = members[members["voor_gemeente_code"].notna()].head(1)
+    bad_groups = pd.concat([members, own.assign(gemeente_code=own["voor_gemeente_code"])])
+    cases = [
+        {"indicatoren": df, "benchmark": benchmark(df), "peergroepen": members},
+        {"indicatoren": broken(catalogue)},
+        {"indicatoren": gaps, "benchmark": bad_bench, "peergroepen": bad_groups},
+    ]
+    for number, tables in enumerate(cases):
+        with monkeypatch.context() as patch:
+            categorical = _validations(patch, tables, catalogue)
+        with monkeypatch.context() as patch:
+            patch.setattr(quality_runner, "compact", lambda frame: frame)
+            text = _validations(patch, tables, catalogue)
+        assert categorical == text
+        assert all(r["success"] for r in text[0]) == (number == 0)
