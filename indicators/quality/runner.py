@@ -175,13 +175,13 @@ def _summarise(table: str, validation, index_columns: list[str]) -> list[dict]:
 
 def _batches(gx, tables: dict[str, pd.DataFrame], catalogue: tuple[Indicator, ...]) -> list[_Batch]:
     """The frames GX validates (text as categoricals: tables.compact), each with its expectations."""
-    indicatoren = validated(tables["indicatoren"])
+    indicatoren = compact(validated(tables["indicatoren"]))
     present = sorted(set(indicatoren["indicator_id"].dropna())) if "indicator_id" in indicatoren else []
     units = sorted(set(indicatoren["eenheid"].dropna())) if "eenheid" in indicatoren else []
     published = sorted(set(indicatoren["gemeente_code"].dropna())) if "gemeente_code" in indicatoren else []
     batches = [
         _Batch(
-            "indicatoren", compact(indicatoren), suites.indicatoren_expectations(gx, catalogue, present, units),
+            "indicatoren", indicatoren, suites.indicatoren_expectations(gx, catalogue, present, units),
             [c for c in ("indicator_id", "periode", "regio_code") if c in indicatoren],
             "Indicatoren per gemeente en wijk per periode zoals een release ze vastlegt (na geheimhouding).",
         )
@@ -193,17 +193,17 @@ def _batches(gx, tables: dict[str, pd.DataFrame], catalogue: tuple[Indicator, ..
             "Afgeleide tabel: verwachte gemeente × periode × indicator, met aanwezig in publish.indicatoren.",
         ))  # fmt: skip
     if tables.get("benchmark") is not None:
-        bench = validated(tables["benchmark"])
+        bench = compact(validated(tables["benchmark"]))
         bench_units = sorted(set(bench["eenheid"].dropna())) if "eenheid" in bench else []
         batches.append(_Batch(
-            "benchmark", compact(bench), suites.benchmark_expectations(gx, catalogue, published, bench_units),
+            "benchmark", bench, suites.benchmark_expectations(gx, catalogue, published, bench_units),
             [c for c in ("indicator_id", "periode", "gemeente_code", "groep_code") if c in bench],
             "Benchmark: elke gemeente naast de groepen waarmee zij vergeleken wordt (publish.benchmark).",
         ))  # fmt: skip
     if tables.get("peergroepen") is not None:
-        groups = validated(tables["peergroepen"])
+        groups = compact(validated(tables["peergroepen"]))
         batches.append(_Batch(
-            "peergroepen", compact(groups), suites.peergroepen_expectations(gx, published),
+            "peergroepen", groups, suites.peergroepen_expectations(gx, published),
             [c for c in ("groep_code", "gemeente_code") if c in groups],
             "Vergelijkingsgroepen: de leden van elke groep (publish.peergroepen).",
         ))  # fmt: skip

@@ -68,7 +68,9 @@ def completeness_table(indicatoren: pd.DataFrame, catalogue: tuple[Indicator, ..
     known = indicatoren[indicatoren["indicator_id"].isin(info)]
     if known.empty:
         return pd.DataFrame({c: pd.Series(dtype=bool if c == "aanwezig" else object) for c in columns})
-    keys = list(zip(known["gemeente_code"], known["periode"], known["indicator_id"], known["regio_niveau"]))
+    # each (gemeente, periode, indicator, niveau) once: the sets below are the same, the loops short
+    distinct = known[["gemeente_code", "periode", "indicator_id", "regio_niveau"]].drop_duplicates()
+    keys = list(zip(*(distinct[column].tolist() for column in distinct.columns)))
     present = {(g, p, i) for g, p, i, niveau in keys if niveau == "gemeente" or "gemeente" not in info[i].niveaus}
     delivered = {(g, p, info[i].domein) for g, p, i, _ in keys}
     # integraal indicators need all other domeinen delivered (indicators.compute: 'alleen wmo' needs all three)
