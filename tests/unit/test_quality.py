@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -240,6 +241,8 @@ def test_a_check_ahead_runs_in_its_own_process_finds_the_same_and_survives_its_l
         assert worker != os.getpid()
         ahead = check_published({"indicatoren": broken(catalogue)}, docs_dir=tmp_path / "vooraf", catalogue=catalogue)
         assert ahead.results == failing.results and not ahead.success
+        read_there = check_published({"indicatoren": partial(broken, catalogue)}, catalogue=catalogue)  # read in that process
+        assert read_there.results == failing.results
         assert (tmp_path / "vooraf" / "index.html").is_file()
         os.kill(worker, signal.SIGKILL)
         after_loss = check_published({"indicatoren": broken(catalogue)}, catalogue=catalogue)
