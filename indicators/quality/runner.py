@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Hashable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -63,6 +63,7 @@ def _import_gx() -> None:
 
 
 _AHEAD: dict[str, ProcessPoolExecutor] = {}
+_STARTED: dict[str, tuple[Hashable, Path | None, tuple | None, Future]] = {}  # see start_check
 
 
 @contextmanager
@@ -82,7 +83,29 @@ def checked_ahead() -> Iterator[None]:
         yield
     finally:
         _AHEAD.pop("pool", None)
+        _STARTED.clear()
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def start_check(
+    tables: Mapping[str, Table], *, stamp: Hashable, docs_dir: Path | None = None, catalogue: tuple[Indicator, ...] | None = None
+) -> None:
+    """Start `check_published` right away in the process of `checked_ahead`, if there is one.
+
+    For a command that writes the tables and then does other work before it checks them: the check
+    runs on the other core meanwhile. `stamp` identifies the tables' content (for files: their size
+    and modification time); `check_published` with the same stamp, docs_dir and catalogue takes this
+    check's result, with another it checks again. That process checks one at a time, in order, so
+    a check asked for later also swaps in its Data Docs later.
+    """
+    pool = _AHEAD.get("pool")
+    if pool is None:
+        return  # no process of its own: checking now would not overlap anything
+    try:
+        future = pool.submit(_check, tables, docs_dir, catalogue)
+    except (BrokenProcessPool, RuntimeError):
+        return  # the process is gone or shut down: check_published checks itself
+    _STARTED["check"] = (stamp, docs_dir, catalogue, future)
 
 
 def _context(gx, docs_dir: Path | None):
@@ -215,24 +238,32 @@ def _batches(gx, tables: dict[str, pd.DataFrame], catalogue: tuple[Indicator, ..
 
 
 def check_published(
-    tables: Mapping[str, Table], *, docs_dir: Path | None = None, catalogue: tuple[Indicator, ...] | None = None
+    tables: Mapping[str, Table],
+    *,
+    docs_dir: Path | None = None,
+    catalogue: tuple[Indicator, ...] | None = None,
+    stamp: Hashable | None = None,
 ) -> QualityResult:
     """Validate the published tables; build offline Data Docs into `docs_dir` when given.
 
     `tables`: "indicatoren" (publish.indicatoren, required) and optionally "benchmark"
     (publish.benchmark) and "peergroepen" (publish.peergroepen), each a frame or a function that
     reads it (called where the check runs: in the process of `checked_ahead` if there is one).
-    Each entry of `results` describes one expectation: table ("indicatoren", "benchmark", "peergroepen" or the derived
-    "indicatoren_volledigheid"), expectation (GX type), kolom, success, uitleg (Dutch), onverwacht
-    (number of unexpected rows), plus controle (a short stable name of the check), voorwaarde (the
-    GX row condition, if any), voorbeelden (up to 10 unexpected rows or values) and fout (a GX
-    exception message, if the check could not run).
+    With a `stamp`: the result of the check `start_check` started with the same stamp, docs_dir and
+    catalogue, if any. Each entry of `results` describes one expectation: table ("indicatoren",
+    "benchmark", "peergroepen" or the derived "indicatoren_volledigheid"), expectation (GX type),
+    kolom, success, uitleg (Dutch), onverwacht (number of unexpected rows), plus controle (a short
+    stable name of the check), voorwaarde (the GX row condition, if any), voorbeelden (up to 10
+    unexpected rows or values) and fout (a GX exception message, if the check could not run).
     """
     if "indicatoren" not in tables:
         raise ValueError("check_published needs the table 'indicatoren'")
+    started = _STARTED.pop("check", None)
     pool = _AHEAD.get("pool")
     if pool is not None:
         try:
+            if started is not None and stamp is not None and started[:3] == (stamp, docs_dir, catalogue):
+                return started[3].result()
             return pool.submit(_check, tables, docs_dir, catalogue).result()
         except BrokenProcessPool:
             _AHEAD.pop("pool", None)  # the process is gone (killed, out of memory): check here

@@ -15,7 +15,7 @@ from contracts.publish import column_names
 from indicators.benchmark import benchmark as peer_benchmark
 from indicators.catalogus import load_catalogue
 from indicators.peers import peer_groups
-from indicators.quality import check_published, checked_ahead, completeness_table, external_references
+from indicators.quality import check_published, checked_ahead, completeness_table, external_references, start_check
 from indicators.quality import runner as quality_runner
 
 IDS = ("jeugd_pct", "jb_pct", "wmo_per_1000")  # two jeugd indicators and one wmo (per 1.000)
@@ -309,3 +309,21 @@ def test_the_fast_check_finds_exactly_what_the_plain_check_finds(monkeypatch, ca
             plain = _validations(patch, tables, catalogue)
         assert fast == plain
         assert all(r["success"] for r in plain[0]) == (number == 0)
+
+
+def test_a_check_started_ahead_is_taken_only_for_the_same_stamp(failing, catalogue, tmp_path):
+    """`start_check` checks as soon as the tables are written; `check_published` takes that result only
+    when stamp, docs_dir and catalogue are the same (the tables as they are now), else it checks again."""
+    valid_tables = {"indicatoren": partial(indicatoren, catalogue)}
+    with checked_ahead():
+        start_check({"indicatoren": partial(broken, catalogue)}, stamp="geschreven", docs_dir=tmp_path / "a", catalogue=catalogue)
+        taken = check_published(valid_tables, docs_dir=tmp_path / "a", catalogue=catalogue, stamp="geschreven")
+        assert taken.results == failing.results  # the started check's result (on the tables it was started on)
+        assert (tmp_path / "a" / "index.html").is_file()
+        start_check({"indicatoren": partial(broken, catalogue)}, stamp="geschreven", docs_dir=tmp_path / "b", catalogue=catalogue)
+        again = check_published(valid_tables, docs_dir=tmp_path / "b", catalogue=catalogue, stamp="daarna herschreven")
+        assert again.success  # another stamp: checked again, and its Data Docs swapped in last
+        assert "niet alle controles geslaagd" not in (tmp_path / "b" / "index.html").read_text(encoding="utf-8")
+        assert not quality_runner._STARTED
+    start_check({"indicatoren": partial(broken, catalogue)}, stamp="x", catalogue=catalogue)  # no process of its own: nothing
+    assert not quality_runner._STARTED
