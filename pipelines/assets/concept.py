@@ -20,6 +20,7 @@ from indicators.quality import check_published, start_check
 from pipelines.assets.common import OWNER, TAGS
 from pipelines.assets.intake import core_trajecten
 from pipelines.resources import Clearinghouse
+from vocabulary.home import Home
 
 
 @dg.asset(
@@ -49,13 +50,13 @@ def concept_indicatoren(clearinghouse: Clearinghouse) -> dg.MaterializeResult:
     )
 
 
-def _quality_tables(home) -> dict:
+def _quality_tables(home: Home) -> dict:
     """The concept tables, read where the check runs (see checked_ahead), not copied there."""
     return {"indicatoren": partial(read_concept, home), "benchmark": partial(read_concept_benchmark, home),
             "peergroepen": partial(read_concept_groups, home)}  # fmt: skip
 
 
-def _stamp(home) -> tuple:
+def _stamp(home: Home) -> tuple:
     """The concept files as they are now: a check started on other files is not this check."""
     stamp = []
     for path in (indicatoren_path(home), benchmark_path(home), groups_path(home)):
