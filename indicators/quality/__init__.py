@@ -6,11 +6,21 @@
 - `datadocs`: makes GX's Data Docs offline, Dutch and small, with our own index.
 
 Great Expectations is imported only when `check_published` runs (a 2.6 s import), or ahead of it in a
-process of its own (`checked_ahead`) by a command that checks after other work.
+process of its own (`checked_ahead`) by a command that checks after other work; `start_check` starts
+a check there as soon as the tables are written.
 """
 
 from indicators.quality.datadocs import external_references, make_offline, prune_unreferenced
-from indicators.quality.runner import QualityResult, check_published, checked_ahead
+from indicators.quality.runner import QualityResult, check_published, checked_ahead, start_check
 from indicators.quality.tables import completeness_table
 
-__all__ = ["QualityResult", "check_published", "checked_ahead", "completeness_table", "external_references", "make_offline", "prune_unreferenced"]
+__all__ = [
+    "QualityResult",
+    "check_published",
+    "checked_ahead",
+    "completeness_table",
+    "external_references",
+    "make_offline",
+    "prune_unreferenced",
+    "start_check",
+]

@@ -16,7 +16,10 @@ not have gets a derived column or table here, and a plain GX expectation checks 
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from clearinghouse.disclosure import ROUNDING_BASE
 from indicators.catalogus import Indicator
@@ -41,7 +44,7 @@ def validated(df: pd.DataFrame) -> pd.DataFrame:
     if "teller" in out:
         out["teller_rest_5"] = out["teller"] % ROUNDING_BASE
     if {"indicator_id", "eenheid"} <= set(out.columns):
-        out["indicator_eenheid"] = out["indicator_id"].astype("string") + "|" + out["eenheid"].astype("string")
+        out["indicator_eenheid"] = out["indicator_id"].astype("str") + "|" + out["eenheid"].astype("str")
     if "geheim" in out:
         out["geheim"] = out["geheim"].astype("object").where(out["geheim"].notna(), None)
     if {"gemeente_code", "voor_gemeente_code"} <= set(out.columns):
@@ -65,7 +68,9 @@ def completeness_table(indicatoren: pd.DataFrame, catalogue: tuple[Indicator, ..
     known = indicatoren[indicatoren["indicator_id"].isin(info)]
     if known.empty:
         return pd.DataFrame({c: pd.Series(dtype=bool if c == "aanwezig" else object) for c in columns})
-    keys = list(zip(known["gemeente_code"], known["periode"], known["indicator_id"], known["regio_niveau"]))
+    # each (gemeente, periode, indicator, niveau) once: the sets below are the same, the loops short
+    distinct = known[["gemeente_code", "periode", "indicator_id", "regio_niveau"]].drop_duplicates()
+    keys = list(zip(*(distinct[column].tolist() for column in distinct.columns)))
     present = {(g, p, i) for g, p, i, niveau in keys if niveau == "gemeente" or "gemeente" not in info[i].niveaus}
     delivered = {(g, p, info[i].domein) for g, p, i, _ in keys}
     # integraal indicators need all other domeinen delivered (indicators.compute: 'alleen wmo' needs all three)
@@ -83,4 +88,36 @@ def completeness_table(indicatoren: pd.DataFrame, catalogue: tuple[Indicator, ..
     ]
     out = pd.DataFrame(rows, columns=columns)
     out["aanwezig"] = out["aanwezig"].astype(bool)
+    return out
+
+
+def _is_text(dtype) -> bool:
+    """pandas' text dtype `str`, whose missing value is NaN as in a categorical (not `string`, with pd.NA)."""
+    return isinstance(dtype, pd.StringDtype) and dtype.na_value is np.nan
+
+
+def _one_chunk(array: pa.Array | pa.ChunkedArray) -> pa.Array:
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+
+def compact(df: pd.DataFrame) -> pd.DataFrame:
+    """The text columns of a validated frame as categoricals that share one sorted set of categories.
+
+    GX filters the whole frame for every row condition and every null filter (DataFrame.query and
+    take, hundreds of times per suite); taking Arrow strings is most of that time, taking the
+    integer codes of a categorical is cheap. The values, the missing values and the comparisons
+    stay the same: one shared set of categories lets two columns compare as their texts do
+    (`regio_code` == `gemeente_code`), a categorical compares to a text as its value does.
+    """
+    columns = [c for c in df.columns if _is_text(df[c].dtype)]
+    if not columns:
+        return df
+    encoded = {c: _one_chunk(pa.array(df[c].array, type=pa.large_string())).dictionary_encode() for c in columns}
+    texts = {c: e.dictionary.to_numpy(zero_copy_only=False).astype(object) for c, e in encoded.items()}
+    categories = np.unique(np.concatenate(list(texts.values())))
+    dtype = pd.CategoricalDtype(pd.Index(categories))
+    out = df.copy()
+    for column, e in encoded.items():
+        code_of = np.append(np.searchsorted(categories, texts[column]), -1)  # index -1 (missing): code -1
+        out[column] = pd.Categorical.from_codes(code_of[pc.fill_null(e.indices, -1).to_numpy()], dtype=dtype)
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -14,7 +15,7 @@ from contracts.publish import column_names
 from indicators.benchmark import benchmark as peer_benchmark
 from indicators.catalogus import load_catalogue
 from indicators.peers import peer_groups
-from indicators.quality import check_published, checked_ahead, completeness_table, external_references
+from indicators.quality import check_published, checked_ahead, completeness_table, external_references, start_check
 from indicators.quality import runner as quality_runner
 
 IDS = ("jeugd_pct", "jb_pct", "wmo_per_1000")  # two jeugd indicators and one wmo (per 1.000)
@@ -240,8 +241,89 @@ def test_a_check_ahead_runs_in_its_own_process_finds_the_same_and_survives_its_l
         assert worker != os.getpid()
         ahead = check_published({"indicatoren": broken(catalogue)}, docs_dir=tmp_path / "vooraf", catalogue=catalogue)
         assert ahead.results == failing.results and not ahead.success
+        read_there = check_published({"indicatoren": partial(broken, catalogue)}, catalogue=catalogue)  # read in that process
+        assert read_there.results == failing.results
         assert (tmp_path / "vooraf" / "index.html").is_file()
         os.kill(worker, signal.SIGKILL)
         after_loss = check_published({"indicatoren": broken(catalogue)}, catalogue=catalogue)
         assert after_loss.results == failing.results
     assert not quality_runner._AHEAD
+
+
+VOLATILE = {"id", "validation_id", "ge_load_time", "run_time", "validation_time"}  # fresh in every run
+
+
+def _stable(value):
+    if isinstance(value, dict):
+        return {k: _stable(v) for k, v in value.items() if k not in VOLATILE}
+    if isinstance(value, list):
+        return [_stable(v) for v in value]
+    return value
+
+
+def _validations(monkeypatch, tables, catalogue) -> tuple[list[dict], dict]:
+    """The results of a check and GX's own validation results (without run ids and times)."""
+    gx_results = {}
+    summarise = quality_runner._summarise
+
+    def keep(table, validation, index_columns):
+        gx_results[table] = _stable(validation.to_json_dict())
+        return summarise(table, validation, index_columns)
+
+    monkeypatch.setattr(quality_runner, "_summarise", keep)
+    result = check_published(tables, catalogue=catalogue)
+    return result.results, gx_results
+
+
+def test_the_fast_check_finds_exactly_what_the_plain_check_finds(monkeypatch, catalogue):
+    """GX validates text columns as categoricals (tables.compact) and filters once per row condition
+    (runner._filter_once) because that is faster; every result, GX's own ones included, must be what
+    plain text columns and GX's own filtering give, on passing and failing tables."""
+    df = indicatoren(catalogue)
+    gaps = df.copy()  # missing values in the columns row conditions and column pairs look at
+    gaps.loc[0, "eenheid"] = None
+    gaps.loc[1, "regio_niveau"] = None
+    gaps.loc[2, "gemeente_code"] = "GM0363"  # a gemeente row whose regio_code is another gemeente's
+    gaps.loc[3, "periode_soort"] = "jaar"
+    gaps["geheim"] = gaps["geheim"].astype(object)
+    gaps.loc[4, "geheim"] = None
+    gaps.loc[5, "regio_code"] = "XX01"
+    bad_bench = benchmark(df)
+    bad_bench.loc[0, ["groep_p25", "groep_p75"]] = [1.0, 2.0]
+    bad_bench.loc[1, "gemeente_code"] = "GM0197"
+    bad_bench.loc[2, "eenheid"] = None
+    members = groups(df)
+    own = members[members["voor_gemeente_code"].notna()].head(1)
+    bad_groups = pd.concat([members, own.assign(gemeente_code=own["voor_gemeente_code"])])
+    cases = [
+        {"indicatoren": df, "benchmark": benchmark(df), "peergroepen": members},
+        {"indicatoren": broken(catalogue)},
+        {"indicatoren": gaps, "benchmark": bad_bench, "peergroepen": bad_groups},
+    ]
+    for number, tables in enumerate(cases):
+        with monkeypatch.context() as patch:
+            fast = _validations(patch, tables, catalogue)
+        with monkeypatch.context() as patch:
+            patch.setattr(quality_runner, "compact", lambda frame: frame)
+            patch.setattr(quality_runner, "_filter_once", lambda engine: None)
+            plain = _validations(patch, tables, catalogue)
+        assert fast == plain
+        assert all(r["success"] for r in plain[0]) == (number == 0)
+
+
+def test_a_check_started_ahead_is_taken_only_for_the_same_stamp(failing, catalogue, tmp_path):
+    """`start_check` checks as soon as the tables are written; `check_published` takes that result only
+    when stamp, docs_dir and catalogue are the same (the tables as they are now), else it checks again."""
+    valid_tables = {"indicatoren": partial(indicatoren, catalogue)}
+    with checked_ahead():
+        start_check({"indicatoren": partial(broken, catalogue)}, stamp="geschreven", docs_dir=tmp_path / "a", catalogue=catalogue)
+        taken = check_published(valid_tables, docs_dir=tmp_path / "a", catalogue=catalogue, stamp="geschreven")
+        assert taken.results == failing.results  # the started check's result (on the tables it was started on)
+        assert (tmp_path / "a" / "index.html").is_file()
+        start_check({"indicatoren": partial(broken, catalogue)}, stamp="geschreven", docs_dir=tmp_path / "b", catalogue=catalogue)
+        again = check_published(valid_tables, docs_dir=tmp_path / "b", catalogue=catalogue, stamp="daarna herschreven")
+        assert again.success  # another stamp: checked again, and its Data Docs swapped in last
+        assert "niet alle controles geslaagd" not in (tmp_path / "b" / "index.html").read_text(encoding="utf-8")
+        assert not quality_runner._STARTED
+    start_check({"indicatoren": partial(broken, catalogue)}, stamp="x", catalogue=catalogue)  # no process of its own: nothing
+    assert not quality_runner._STARTED
