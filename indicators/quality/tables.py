@@ -65,7 +65,8 @@ def completeness_table(indicatoren: pd.DataFrame, catalogue: tuple[Indicator, ..
     """
     columns = ["gemeente_code", "periode", "domein", "indicator_id", "aanwezig"]
     info = {indicator.id: indicator for indicator in catalogue}
-    known = indicatoren[indicatoren["indicator_id"].isin(info)]
+    # A row without gemeente or periode belongs to no expected cell; the indicatoren suite reports it.
+    known = indicatoren[indicatoren["indicator_id"].isin(info) & indicatoren["gemeente_code"].notna() & indicatoren["periode"].notna()]
     if known.empty:
         return pd.DataFrame({c: pd.Series(dtype=bool if c == "aanwezig" else object) for c in columns})
     # each (gemeente, periode, indicator, niveau) once: the sets below are the same, the loops short

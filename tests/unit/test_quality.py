@@ -327,3 +327,15 @@ def test_a_check_started_ahead_is_taken_only_for_the_same_stamp(failing, catalog
         assert not quality_runner._STARTED
     start_check({"indicatoren": partial(broken, catalogue)}, stamp="x", catalogue=catalogue)  # no process of its own: nothing
     assert not quality_runner._STARTED
+
+
+def test_a_row_without_gemeente_or_periode_is_reported_not_a_crash(catalogue):
+    """Once, a missing gemeente_code made the derived completeness table raise (sorting text with NaN):
+    the blocking check then failed with a stack trace instead of saying which rows are wrong."""
+    df = indicatoren(catalogue)
+    df.loc[0, "gemeente_code"] = None
+    df.loc[1, "periode"] = None
+    result = check_published({"indicatoren": df}, catalogue=catalogue)
+    assert not result.success
+    failed = {(r["table"], r["kolom"]) for r in result.failures() if r["fout"] is None}
+    assert ("indicatoren", "gemeente_code") in failed and ("indicatoren", "periode") in failed
