@@ -28,7 +28,7 @@ def main() -> None:
     the site's data); freeing them one by one took 0.6 s of every command, and 2 s on a busy
     machine, after all work was done. Everything is written and closed by then: the exit
     handlers still run and the output is flushed. Should a non-daemon thread still run (none of
-    the commands leaves one), the process ends the ordinary way and waits for it.
+    the commands leaves one), or a profiler or debugger watch, the process ends the ordinary way.
     """
     try:
         app()
@@ -36,6 +36,8 @@ def main() -> None:
     except SystemExit as stop:
         code = stop.code
     if any(t is not threading.main_thread() and not t.daemon and t.is_alive() for t in threading.enumerate()):
+        sys.exit(code)
+    if sys.getprofile() is not None or sys.gettrace() is not None:  # a profiler or debugger writes its results at exit
         sys.exit(code)
     if isinstance(code, str):  # sys.exit("text"): the text on stderr, exit status 1
         print(code, file=sys.stderr)
