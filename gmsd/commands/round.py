@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -57,15 +59,22 @@ def print_round(home: Home, summary: RoundSummary, publish_seconds: float | None
     console.print(f"Rapporten: [cyan]{home.reports / 'index.html'}[/] (beheerpagina met alle aanleveringen en hun rapporten)", highlight=False)
 
 
-def _publish(home: Home, periodes: list[str] | None, *, definitief: bool = False) -> None:
+@contextmanager
+def _said_in_dutch() -> Iterator[None]:
+    """The runner's refusals and interruptions as one Dutch line and the command's exit status."""
     try:
-        summary = publish_releases(home, periodes, definitief=definitief)
+        yield
     except Busy as exc:
         fail(str(exc), 1)
     except PublishError as exc:
         fail(str(exc), 2 if exc.refused else 1)
     except Interrupted as exc:
         fail(str(exc), 130)
+
+
+def _publish(home: Home, periodes: list[str] | None, *, definitief: bool = False) -> None:
+    with _said_in_dutch():
+        summary = publish_releases(home, periodes, definitief=definitief)
     print_publication(summary)
 
 
@@ -84,23 +93,13 @@ def print_publication(summary: PublishSummary) -> None:
 
 
 def _round_and_publish(home: Home, *, changed_only: bool) -> tuple[RoundSummary, PublishSummary | None]:
-    try:
+    with _said_in_dutch():
         return run_and_publish(home, changed_only=changed_only)
-    except Busy as exc:
-        fail(str(exc), 1)
-    except PublishError as exc:
-        fail(str(exc), 2 if exc.refused else 1)
-    except Interrupted as exc:
-        fail(str(exc), 130)
 
 
 def _round(home: Home) -> RoundSummary:
-    try:
+    with _said_in_dutch():
         return run_round(home)
-    except Busy as exc:
-        fail(str(exc), 1)
-    except Interrupted as exc:
-        fail(str(exc), 130)
 
 
 def demo(
