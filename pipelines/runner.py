@@ -260,6 +260,8 @@ def publish(home: Home, periodes: list[str] | None = None, *, definitief: bool =
 def _publish(home: Home, periodes: list[str] | None, *, instance: dg.DagsterInstance, definitief: bool, quiet: bool,
              changed_only: bool, command: str) -> PublishSummary:
     concept = read_concept(home)
+    if concept.empty and changed_only:  # nothing delivered yet: nothing changed, nothing to publish
+        return PublishSummary()
     if concept.empty:
         raise PublishError(f"er zijn nog geen conceptcijfers in {home.root}. Verwerk eerst aanleveringen (`gmsd run` of `gmsd demo`).", refused=True)
     available = sorted(set(concept["periode"]), key=sort_key)

@@ -55,7 +55,10 @@ def print_round(home: Home, summary: RoundSummary, publish_seconds: float | None
         + (f", {fmt_decimal(publish_seconds)} s voor release, warehouse en site." if publish_seconds is not None else " en het warehouse.")
     )
     console.print(f"Warehouse: [cyan]{home.warehouse}[/]  (bekijk met: {RUN} sql \"FROM publish.indicatoren LIMIT 5\")", highlight=False)
-    console.print(f"Site:      [cyan]{home.site / 'index.html'}[/]  (of: {RUN} serve)", highlight=False)
+    if (home.site / "index.html").is_file():
+        console.print(f"Site:      [cyan]{home.site / 'index.html'}[/]  (of: {RUN} serve)", highlight=False)
+    else:
+        console.print(f"Site:      nog niet gepubliceerd (maak een release met `{RUN} publish`)", highlight=False)
     console.print(f"Rapporten: [cyan]{home.reports / 'index.html'}[/] (beheerpagina met alle aanleveringen en hun rapporten)", highlight=False)
 
 
@@ -79,6 +82,8 @@ def _publish(home: Home, periodes: list[str] | None, *, definitief: bool = False
 
 
 def print_publication(summary: PublishSummary) -> None:
+    if not (summary.closed or summary.served_again or summary.unchanged or summary.made):
+        console.print("Er zijn nog geen conceptcijfers, dus er is niets te publiceren.")
     for periode in summary.closed:
         console.print(f"Periode {periode} is al definitief gepubliceerd; er komt geen nieuwe release.")
     for release_id in summary.served_again:

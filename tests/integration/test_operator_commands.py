@@ -56,3 +56,20 @@ def test_run_refuses_without_a_key_and_makes_concept_figures_with_one(tmp_path, 
     purged = runner.invoke(app, ["purge", "--home", str(home.root), "--retentie-dagen", "0"])
     assert purged.exit_code == 0 and "8 ruwe bestanden verwijderd" in said(purged)  # 6 files + 2 manifests
     assert not any(p.is_file() for p in home.inbox.rglob("*")) and not any(p.is_file() for p in home.bewaard.rglob("*"))
+
+
+def test_a_round_on_an_empty_home_says_so_in_dutch_without_a_traceback(tmp_path, monkeypatch):
+    """Once, `gmsd run` on a home without any delivery built its warehouse with an audit table of one
+    column and then crashed on its own summary (a Binder Error with a traceback)."""
+    home = Home(tmp_path / "leeg").ensure()
+    monkeypatch.setenv(KEY_ENV, secrets.token_hex(32))
+    monkeypatch.delenv(KEY_FILE_ENV, raising=False)
+    first = runner.invoke(app, ["run", "--home", str(home.root)])
+    assert first.exit_code == 0, first.output
+    assert "0 van 0 die aanleverden" in said(first) and "nog niet gepubliceerd" in said(first)
+    with duckdb.connect(str(home.warehouse), read_only=True) as con:
+        columns = {row[0] for row in con.execute("DESCRIBE audit.leveringen").fetchall()}
+    assert {"periode", "domein", "oordeel", "rijen_gelezen", "verwerkt_op"} <= columns
+    published = runner.invoke(app, ["run", "--publiceer", "--home", str(home.root)])
+    assert published.exit_code == 0, published.output
+    assert "niets te publiceren" in said(published) and not list(home.releases.glob("*/release.json"))
