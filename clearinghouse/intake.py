@@ -35,13 +35,23 @@ from contracts import CONTRACT_VERSION
 from vocabulary import files
 from vocabulary.periode import Periode
 
-__all__ = ["check_file", "check_files", "core_contract_problem", "process_partition", "process_partitions", "sha256_of"]
+__all__ = ["check_file", "check_files", "core_contract_problem", "empty_audit_frame", "process_partition", "process_partitions", "sha256_of"]
 
 AUDIT_COLUMNS = [
     "gemeente_code", "periode", "domein", "bestand", "sha256", "rijen_gelezen", "rijen_geaccepteerd",
     "rijen_afgekeurd", "rijen_met_waarschuwing", "oordeel", "regel", "melding", "opgenomen", "core_bestand", "quarantaine",
     "contract_versie", "key_id", "publicatie_basis", "publicatie_facultatief", "rapport", "verwerkt_op",
 ]  # fmt: skip
+
+
+def empty_audit_frame() -> pd.DataFrame:
+    """The intake records of no delivery: every column of AUDIT_COLUMNS, typed as `audit_frame` writes them."""
+    counts = {c for c in AUDIT_COLUMNS if c.startswith("rijen_")}
+    flags = {"opgenomen", "publicatie_basis", "publicatie_facultatief"}
+    return pd.DataFrame({
+        c: pd.Series(dtype="int64" if c in counts else "boolean" if c in flags else "datetime64[us]" if c == "verwerkt_op" else "string")
+        for c in AUDIT_COLUMNS
+    })  # fmt: skip
 
 
 def quarantine_note(gemeente_code: str, periode: str, bestand: str, problem: str) -> str:

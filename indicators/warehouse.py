@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from clearinghouse.audit import load_audit
-from clearinghouse.intake import AUDIT_COLUMNS
+from clearinghouse.intake import empty_audit_frame
 from clearinghouse.ownership import exclusive, warehouse_lock_path
 from clearinghouse.retention import load_deletions
 from indicators.benchmark import INPUT_COLUMNS as BENCHMARK_INPUT
@@ -86,17 +86,6 @@ class WarehouseSummary:
 
 def _empty(columns: list[str], numeric: tuple[str, ...] = ()) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="float64" if c in numeric else "string") for c in columns})
-
-
-def _empty_audit() -> pd.DataFrame:
-    """audit.leveringen before any delivery: every column an intake record has, typed, no rows (the
-    round summary and the analysts' queries read these columns from the first command on)."""
-    counts = {c for c in AUDIT_COLUMNS if c.startswith("rijen_")}
-    flags = {"opgenomen", "publicatie_basis", "publicatie_facultatief"}
-    return pd.DataFrame({
-        c: pd.Series(dtype="Int64" if c in counts else "boolean" if c in flags else "datetime64[us]" if c == "verwerkt_op" else "string")
-        for c in AUDIT_COLUMNS
-    })  # fmt: skip
 
 
 def _rows(path: Path) -> int:
@@ -166,7 +155,7 @@ def tables(home: Home) -> Iterator[tuple[str, Source]]:
     yield "publish.indicatoren_catalogus", catalogue_table(load_catalogue())
     yield "publish.revisies", _empty(REVISION_COLUMNS, numeric=("waarde_oud", "waarde_nieuw", "verschil")) if revisies.empty else revisies
     audit = load_audit(home.intake)
-    yield "audit.leveringen", audit if len(audit) else _empty_audit()
+    yield "audit.leveringen", audit if len(audit) else empty_audit_frame()
     yield "audit.verwijderingen", load_deletions(home.deletions)
     yield "ref.regio", population().merge(gemeenten()[["gemeente_code", "provincie_naam"]], on="gemeente_code", how="left")
 

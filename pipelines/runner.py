@@ -250,6 +250,7 @@ def publish(home: Home, periodes: list[str] | None = None, *, definitief: bool =
     if quiet:
         logging.getLogger("dagster").setLevel(logging.CRITICAL)
     with exclusive(command_lock_path(home.root), what=command, wait_seconds=WAIT_SECONDS), instance_for(home) as instance:
+        recover(home, instance)
         started = time.perf_counter()
         summary = _publish(home, periodes, instance=instance, definitief=definitief, quiet=quiet, changed_only=changed_only,
                            command=command)
@@ -259,10 +260,9 @@ def publish(home: Home, periodes: list[str] | None = None, *, definitief: bool =
 
 def _publish(home: Home, periodes: list[str] | None, *, instance: dg.DagsterInstance, definitief: bool, quiet: bool,
              changed_only: bool, command: str) -> PublishSummary:
+    """`publish` within the caller's lock and instance, after its recovery."""
     concept = read_concept(home)
-    if concept.empty and changed_only:  # nothing delivered yet: nothing changed, nothing to publish
-        return PublishSummary()
-    if concept.empty:
+    if concept.empty and not changed_only:  # with changed_only: nothing changed, as below
         raise PublishError(f"er zijn nog geen conceptcijfers in {home.root}. Verwerk eerst aanleveringen (`gmsd run` of `gmsd demo`).", refused=True)
     available = sorted(set(concept["periode"]), key=sort_key)
     try:
@@ -270,7 +270,6 @@ def _publish(home: Home, periodes: list[str] | None, *, instance: dg.DagsterInst
     except PeriodeError as exc:
         raise PublishError(str(exc), refused=True) from exc
     summary = PublishSummary()
-    recover(home, instance)
     latest = latest_releases(home.releases)
     served = _served(home)
     chosen = []

@@ -73,3 +73,9 @@ def test_a_round_on_an_empty_home_says_so_in_dutch_without_a_traceback(tmp_path,
     published = runner.invoke(app, ["run", "--publiceer", "--home", str(home.root)])
     assert published.exit_code == 0, published.output
     assert "niets te publiceren" in said(published) and not list(home.releases.glob("*/release.json"))
+    # The one-command path on a new home: nothing to release, the warehouse still built, as after `gmsd run`.
+    other = Home(tmp_path / "ook-leeg").ensure()
+    alone = runner.invoke(app, ["run", "--publiceer", "--home", str(other.root)])
+    assert alone.exit_code == 0 and "niets te publiceren" in said(alone), alone.output
+    with duckdb.connect(str(other.warehouse), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM audit.leveringen").fetchone()[0] == 0
