@@ -300,7 +300,7 @@ def _publish(home: Home, periodes: list[str] | None, *, instance: dg.DagsterInst
         if changed_only:  # no new release; the warehouse still gets the new concept and audit tables
             result = _execute(instance, home, publiceren.name, command=command, quiet=quiet)
             if not result.success:
-                raise PublishError(f"het warehouse is niet bijgewerkt: {_failure_text(result)}. De vorige publicatie blijft staan.")
+                raise PublishError(f"het warehouse is niet bijgewerkt: {_failure_text(result)}. De vorige publicatie blijft staan; los de oorzaak op en draai de opdracht opnieuw.")
         return summary
     instance.add_dynamic_partitions(release_partitions.name, chosen)
     try:

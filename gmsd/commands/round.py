@@ -135,7 +135,8 @@ def demo(
         print_publication(publication)
     print_round(target, summary, publication.seconds if publication is not None else None)
     if publication is None:
-        fail(f"niet alles is verwerkt, dus niets gepubliceerd: {', '.join(summary.failed_partitions)}", 1)
+        fail(f"niet alles is verwerkt, dus niets gepubliceerd: {', '.join(summary.failed_partitions)}. "
+             "Zie de rapporten (reports/index.html), los de oorzaak op en draai de opdracht opnieuw.", 1)
 
 
 def run(
@@ -164,7 +165,8 @@ def run(
         print_publication(publication)
     print_round(target, summary, publication.seconds if publication is not None else None)
     if not summary.published or summary.failed_partitions:
-        fail(f"niet alles is verwerkt, dus niets gepubliceerd: {summary.error or ', '.join(summary.failed_partitions)}", 1)
+        fail(f"niet alles is verwerkt, dus niets gepubliceerd: {summary.error or ', '.join(summary.failed_partitions)}. "
+             "Zie de rapporten (reports/index.html) en de Datakwaliteit-pagina, los de oorzaak op en draai `gmsd run --publiceer` opnieuw.", 1)
 
 
 def publish(
