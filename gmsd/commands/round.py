@@ -166,7 +166,7 @@ def run(
     print_round(target, summary, publication.seconds if publication is not None else None)
     if not summary.published or summary.failed_partitions:
         fail(f"niet alles is verwerkt, dus niets gepubliceerd: {summary.error or ', '.join(summary.failed_partitions)}. "
-             "Zie de rapporten (reports/index.html) en de Datakwaliteit-pagina, los de oorzaak op en draai `gmsd run --publiceer` opnieuw.", 1)
+             "Zie de rapporten (reports/index.html) en de kwaliteitscontrole (kwaliteit/index.html) in de thuismap, los de oorzaak op en draai `gmsd run --publiceer` opnieuw.", 1)
 
 
 def publish(
