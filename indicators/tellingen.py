@@ -67,20 +67,29 @@ def count_key(count: Count) -> str:
 
 
 def _unit_counts_sql(counts: list[Count], eenheid: str, bron: str) -> str:
-    """One query for all person (or household) counts: one flag per distinct condition."""
+    """One query for all person (or household) counts: one bit per domein and per distinct condition."""
     conditions = list(dict.fromkeys(c for count in counts for c in (count.voorwaarde, *count.ook, *count.niet)))
-    flag = {condition: f"kenmerk_{i}" for i, condition in enumerate(conditions, start=1)}
+    bits = [{"sql": f"domein = '{domein}'", "value": 1 << i} for i, domein in enumerate(DOMEINEN)]
+    bits += [{"sql": f"coalesce(({condition}), FALSE)", "value": 1 << (len(DOMEINEN) + i)} for i, condition in enumerate(conditions)]
+    if len(bits) > 63:
+        raise ValueError(f"{len(bits)} kenmerken passen niet in één BIGINT (hoogstens 63): splits de telling van {eenheid}")
+    bit = {condition: 1 << (len(DOMEINEN) + i) for i, condition in enumerate(conditions)}
+
+    def has(unit: str, condition: str) -> str:
+        return f"({unit}kenmerken & {bit[condition]} <> 0)"
+
+    def domeinen(unit: str) -> str:
+        return "(" + " + ".join(f"({unit}kenmerken & {1 << i} <> 0)::INTEGER" for i in range(len(DOMEINEN))) + ")"
+
     rendered = []
     for count in counts:
-        gemeente = [flag[count.voorwaarde]] + [flag[c] for c in count.ook] + [f"NOT {flag[c]}" for c in count.niet]
-        wijk = [f"w.{flag[count.voorwaarde]}"] + [f"g.{flag[c]}" for c in count.ook] + [f"NOT g.{flag[c]}" for c in count.niet]
+        gemeente = [has("", count.voorwaarde)] + [has("", c) for c in count.ook] + [f"NOT {has('', c)}" for c in count.niet]
+        wijk = [has("w.", count.voorwaarde)] + [has("g.", c) for c in count.ook] + [f"NOT {has('g.', c)}" for c in count.niet]
         if count.min_domeinen:
-            gemeente.append(f"domeinen >= {int(count.min_domeinen)}")
-            wijk.append(f"g.domeinen >= {int(count.min_domeinen)}")
+            gemeente.append(f"{domeinen('')} >= {int(count.min_domeinen)}")
+            wijk.append(f"{domeinen('g.')} >= {int(count.min_domeinen)}")
         rendered.append({"key": count_key(count), "in_gemeente": " AND ".join(gemeente), "in_wijk": " AND ".join(wijk)})
-    return _SQL.get_template("eenheden.sql.j2").render(
-        bron=bron, eenheid=eenheid, domeinen=DOMEINEN, flags=[{"name": flag[c], "sql": c} for c in conditions], counts=rendered
-    )
+    return _SQL.get_template("eenheden.sql.j2").render(bron=bron, eenheid=eenheid, bits=bits, counts=rendered)
 
 
 def _trajecten_sql(counts: list[Count], bron: str) -> str:
@@ -227,7 +236,7 @@ def cells(con: duckdb.DuckDBPyConnection, catalogue: Iterable[Indicator], region
         indicators = [i for i in catalogue if soort == HALFJAAR or i.jaar]
         counts = [c for i in indicators for c in (i.teller, i.noemer) if _counted(c)]
         counted = _long(con, counts, bron)
-        delivered = con.execute(f"SELECT DISTINCT periode, gemeente_code, domein FROM {bron}").df()
+        delivered = con.execute(f"SELECT DISTINCT periode, gemeente_code, domein FROM {bron} ORDER BY ALL").df()  # rows in a stable order
         found = _soort_cells(indicators, regions, delivered, counted, soort)
         if found is not None:
             parts.append(found)

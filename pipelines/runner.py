@@ -32,6 +32,7 @@ from pipelines.definitions import defs
 from pipelines.jobs import conceptcijfers, conceptcijfers_berekenen, publiceren, release_maken, verwerken
 from pipelines.partitions import boxes, gemeente_partitions, periode_partitions, release_partitions
 from pipelines.resources import Clearinghouse
+from pipelines.storage import keep_connections_open
 from vocabulary import files
 from vocabulary.home import Home
 from vocabulary.periode import Periode, PeriodeError, sort_key
@@ -85,7 +86,7 @@ def instance_for(home: Home) -> dg.DagsterInstance:
     config = home.dagster / "dagster.yaml"
     if not config.exists():
         files.write_text(config, DAGSTER_YAML)
-    return dg.DagsterInstance.from_config(str(home.dagster))
+    return keep_connections_open(dg.DagsterInstance.from_config(str(home.dagster)))
 
 
 def recover(home: Home, instance: dg.DagsterInstance) -> list[str]:

@@ -69,7 +69,7 @@ def reference_cells(con, catalogue, regions=None, *, years=True) -> pd.DataFrame
             continue
         indicators = [i for i in catalogue if soort == HALFJAAR or i.jaar]
         counted = _long(con, [c for i in indicators for c in (i.teller, i.noemer) if _counted(c)], bron)
-        delivered = con.execute(f"SELECT DISTINCT periode, gemeente_code, domein FROM {bron}").df()
+        delivered = con.execute(f"SELECT DISTINCT periode, gemeente_code, domein FROM {bron} ORDER BY ALL").df()
         for indicator in indicators:
             found = _reference_indicator_cells(indicator, regions, delivered, counted, soort)
             if found is not None and len(found):

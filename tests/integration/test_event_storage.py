@@ -1,0 +1,71 @@
+"""The home's Dagster event log keeps its connections open (pipelines.storage), and stays Dagster's own:
+what a `gmsd` command stores, the UI (Dagster's default class on the same folder) reads."""
+
+import threading
+
+import dagster as dg
+
+from pipelines.runner import instance_for
+from pipelines.storage import KeptOpenSqliteEventLogStorage, keep_connections_open
+from vocabulary.home import Home
+
+PARTS = dg.StaticPartitionsDefinition(["GM0001", "GM0002", "GM0003"])
+
+
+@dg.asset(partitions_def=PARTS, backfill_policy=dg.BackfillPolicy.single_run())
+def tellingen(context: dg.AssetExecutionContext) -> None:
+    for key in context.partition_keys:
+        context.log_event(dg.AssetMaterialization("tellingen", partition=key, metadata={"rijen": len(key)}))
+
+
+def _materialised_partitions(instance: dg.DagsterInstance) -> set[str]:
+    return set(instance.get_materialized_partitions(dg.AssetKey("tellingen")))
+
+
+def test_a_command_stores_events_that_the_ui_reads(tmp_path):
+    home = Home(tmp_path / "home").ensure()
+    with instance_for(home) as instance:
+        assert type(instance.event_log_storage) is KeptOpenSqliteEventLogStorage
+        result = dg.materialize([tellingen], instance=instance, tags={
+            "dagster/asset_partition_range_start": "GM0001", "dagster/asset_partition_range_end": "GM0003"})
+        assert result.success
+        assert _materialised_partitions(instance) == {"GM0001", "GM0002", "GM0003"}
+        run_id = result.run_id
+    # As `dagster dev` opens the home: the default class, on the same files.
+    with dg.DagsterInstance.from_config(str(home.dagster)) as ui:
+        assert type(ui.event_log_storage).__name__ == "SqliteEventLogStorage"
+        assert _materialised_partitions(ui) == {"GM0001", "GM0002", "GM0003"}
+        assert ui.get_run_by_id(run_id).is_success
+        assert any(record.event_log_entry.dagster_event_type == dg.DagsterEventType.RUN_SUCCESS
+                   for record in ui.get_records_for_run(run_id).records)
+
+
+def test_the_ui_and_a_command_take_turns_on_one_event_log(tmp_path):
+    """While a command holds its connections open, another process's instance (the UI) writes and
+    reads the same databases; each then sees the other's events."""
+    home = Home(tmp_path / "home").ensure()
+    with instance_for(home) as command, dg.DagsterInstance.from_config(str(home.dagster)) as ui:
+        command.report_runless_asset_event(dg.AssetMaterialization("tellingen", partition="GM0001"))
+        ui.report_runless_asset_event(dg.AssetMaterialization("tellingen", partition="GM0002"))
+        command.report_runless_asset_event(dg.AssetMaterialization("tellingen", partition="GM0003"))
+        assert _materialised_partitions(command) == _materialised_partitions(ui) == {"GM0001", "GM0002", "GM0003"}
+
+
+def test_events_from_other_threads_each_get_their_own_connection(tmp_path):
+    home = Home(tmp_path / "home").ensure()
+    with instance_for(home) as instance:
+        def report(code: str) -> None:
+            instance.report_runless_asset_event(dg.AssetMaterialization("tellingen", partition=code))
+
+        threads = [threading.Thread(target=report, args=(code,)) for code in ("GM0001", "GM0002", "GM0003")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert _materialised_partitions(instance) == {"GM0001", "GM0002", "GM0003"}
+
+
+def test_an_instance_without_the_default_sqlite_event_log_is_left_as_it_is():
+    with dg.DagsterInstance.ephemeral() as instance:
+        before = instance.event_log_storage
+        assert keep_connections_open(instance).event_log_storage is before
