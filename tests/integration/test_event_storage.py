@@ -51,7 +51,7 @@ def test_the_ui_and_a_command_take_turns_on_one_event_log(tmp_path):
         assert _materialised_partitions(command) == _materialised_partitions(ui) == {"GM0001", "GM0002", "GM0003"}
 
 
-def test_events_from_other_threads_each_get_their_own_connection(tmp_path):
+def test_events_reported_from_several_threads_are_all_stored(tmp_path):
     home = Home(tmp_path / "home").ensure()
     with instance_for(home) as instance:
         def report(code: str) -> None:
