@@ -156,3 +156,19 @@ def test_gemeente_with_one_wijk(tmp_path):
     load_trajecten(con, [str(path)])
     found = cells(con, load_catalogue(), regions).set_index(["indicator_id", "regio_code"]).loc["wmo_per_1000"]
     assert found["teller_ruw"].to_dict() == {"GM0358": 2, "WK035800": 1}
+
+
+def test_more_conditions_than_bits_are_refused_not_counted_wrong():
+    """Each person count condition is one bit of a BIGINT (with the three domeinen): 60 distinct
+    conditions fit, 61 would overflow and count the wrong persons, so the query is refused."""
+    import pytest
+
+    from indicators.catalogus import Count
+    from indicators.tellingen import count_queries
+
+    def persons(n: int) -> list[Count]:
+        return [Count(f"telling {i}", "personen", voorwaarde=f"leeftijd = {i}") for i in range(n)]
+
+    assert len(count_queries(persons(60), "trajecten")) == 1
+    with pytest.raises(ValueError, match="passen niet"):
+        count_queries(persons(61), "trajecten")
