@@ -6,12 +6,12 @@ closes its connection afterwards. Measured on this machine that costs ~9 ms per 
 connection to a WAL database checkpoints it. A national round stores over a thousand events (per
 delivery partition a planned and a reported materialisation and a check), about 10 s in all.
 
-This subclass keeps one engine per database file (shard), with SQLAlchemy's default pool for a
-SQLite file (`QueuePool`: connections stay open and are handed to any thread, one at a time, as
-the parent's lock already serialises every use), and commits with `synchronous=NORMAL`, which in WAL mode still survives a
-killed process (only a power cut can lose the last commits). Measured: ~2.2 ms per event. The
-database files, their schema and what is stored are Dagster's own: the UI (`dagster dev`) and the
-default class read the same folder.
+This subclass keeps an engine per database file (the index, and the latest runs' files), with
+SQLAlchemy's default pool for a SQLite file (`QueuePool`: connections stay open and are handed to
+any thread, one at a time, as the parent's lock already serialises every use), and commits with
+`synchronous=NORMAL`, which in WAL mode still survives a killed process (only a power cut can lose
+the last commits). Measured: ~2.1 ms per event. The database files, their schema and what is
+stored are Dagster's own: the UI (`dagster dev`) and the default class read the same folder.
 
 `keep_connections_open` puts it in place of the default class in an instance the home's
 `dagster.yaml` configured (pipelines.runner.instance_for), at the folder that instance resolved. It is
@@ -21,6 +21,7 @@ folder may move. A deployment with Postgres (`deploy/dagster.yaml`) is left as i
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -36,11 +37,16 @@ def _durable_against_kills(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+# Engines kept open at most: the index and the latest runs' databases (every run has its own file;
+# a process that runs many, such as the test suite or 13 periodes, would otherwise hold them all).
+KEPT_ENGINES = 8
+
+
 class KeptOpenSqliteEventLogStorage(SqliteEventLogStorage):
     """`SqliteEventLogStorage` with an engine per shard and its connections kept open."""
 
     def __init__(self, base_dir: str, inst_data=None):
-        self._engines: dict[str, Engine] = {}
+        self._engines: OrderedDict[str, Engine] = OrderedDict()
         super().__init__(base_dir, inst_data)
 
     @classmethod
@@ -49,13 +55,17 @@ class KeptOpenSqliteEventLogStorage(SqliteEventLogStorage):
 
     def _engine(self, shard: str) -> Engine:
         engine = self._engines.get(shard)
-        if engine is None:
+        if engine is not None:
+            self._engines.move_to_end(shard)
+        else:
             engine = create_engine(
                 self.conn_string_for_shard(shard),
                 connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS},
             )
             event.listen(engine, "connect", _durable_against_kills)
             self._engines[shard] = engine
+            while len(self._engines) > KEPT_ENGINES:  # the least recently used goes (called under the lock)
+                self._engines.popitem(last=False)[1].dispose()
         return engine
 
     @contextmanager

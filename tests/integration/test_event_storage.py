@@ -6,7 +6,7 @@ import threading
 import dagster as dg
 
 from pipelines.runner import instance_for
-from pipelines.storage import KeptOpenSqliteEventLogStorage, keep_connections_open
+from pipelines.storage import KEPT_ENGINES, KeptOpenSqliteEventLogStorage, keep_connections_open
 from vocabulary.home import Home
 
 PARTS = dg.StaticPartitionsDefinition(["GM0001", "GM0002", "GM0003"])
@@ -63,6 +63,24 @@ def test_events_reported_from_several_threads_are_all_stored(tmp_path):
         for thread in threads:
             thread.join()
         assert _materialised_partitions(instance) == {"GM0001", "GM0002", "GM0003"}
+
+
+@dg.asset
+def telling() -> None:
+    return None
+
+
+def test_a_process_with_many_runs_keeps_only_the_latest_databases_open(tmp_path):
+    """Every run has its own database file; a process running more runs than KEPT_ENGINES closes the
+    least recently used, and still reads every run."""
+    home = Home(tmp_path / "home").ensure()
+    with instance_for(home) as instance:
+        runs = [dg.materialize([telling], instance=instance).run_id for _ in range(KEPT_ENGINES + 3)]
+        assert len(instance.event_log_storage._engines) <= KEPT_ENGINES
+        for run_id in runs:
+            assert instance.get_run_by_id(run_id).is_success
+            assert instance.get_records_for_run(run_id).records
+        assert len(instance.event_log_storage._engines) <= KEPT_ENGINES
 
 
 def test_an_instance_without_the_default_sqlite_event_log_is_left_as_it_is():
