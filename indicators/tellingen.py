@@ -69,17 +69,18 @@ def count_key(count: Count) -> str:
 def _unit_counts_sql(counts: list[Count], eenheid: str, bron: str) -> str:
     """One query for all person (or household) counts: one bit per domein and per distinct condition."""
     conditions = list(dict.fromkeys(c for count in counts for c in (count.voorwaarde, *count.ook, *count.niet)))
-    bits = [{"sql": f"domein = '{domein}'", "value": 1 << i} for i, domein in enumerate(DOMEINEN)]
-    bits += [{"sql": f"coalesce(({condition}), FALSE)", "value": 1 << (len(DOMEINEN) + i)} for i, condition in enumerate(conditions)]
-    if len(bits) > 63:
-        raise ValueError(f"{len(bits)} kenmerken passen niet in één BIGINT (hoogstens 63): splits de telling van {eenheid}")
+    domein_bit = {domein: 1 << i for i, domein in enumerate(DOMEINEN)}
     bit = {condition: 1 << (len(DOMEINEN) + i) for i, condition in enumerate(conditions)}
+    if len(domein_bit) + len(bit) > 63:
+        raise ValueError(f"{len(domein_bit) + len(bit)} kenmerken passen niet in één BIGINT (hoogstens 63): splits de telling van {eenheid}")
+    bits = [{"sql": f"domein = '{domein}'", "value": value} for domein, value in domein_bit.items()]
+    bits += [{"sql": f"coalesce(({condition}), FALSE)", "value": value} for condition, value in bit.items()]
 
     def has(unit: str, condition: str) -> str:
         return f"({unit}kenmerken & {bit[condition]} <> 0)"
 
     def domeinen(unit: str) -> str:
-        return "(" + " + ".join(f"({unit}kenmerken & {1 << i} <> 0)::INTEGER" for i in range(len(DOMEINEN))) + ")"
+        return "(" + " + ".join(f"({unit}kenmerken & {value} <> 0)::INTEGER" for value in domein_bit.values()) + ")"
 
     rendered = []
     for count in counts:

@@ -49,10 +49,6 @@ class KeptOpenSqliteEventLogStorage(SqliteEventLogStorage):
         self._engines: OrderedDict[str, Engine] = OrderedDict()
         super().__init__(base_dir, inst_data)
 
-    @classmethod
-    def from_config_value(cls, inst_data, config_value) -> KeptOpenSqliteEventLogStorage:
-        return cls(inst_data=inst_data, **config_value)
-
     def _engine(self, shard: str) -> Engine:
         engine = self._engines.get(shard)
         if engine is not None:
