@@ -4,7 +4,10 @@ A release is immutable; a later release of the same periode records which publis
 changed (publish.revisies). Each release keeps its own downloads as an archive (the downloads
 folder's sub-folder named after the release), so a figure quoted from an earlier release can be
 checked later. Revised figures are shown only for regions that are published now; a figure that
-is secret now shows neither its new value nor the difference.
+is secret now shows neither its new value nor the difference. A release lists at most
+SHOWN_REVISIONS of them, the largest changes first chosen: a national re-delivery revises some 800
+figures (a gemeente, its wijken, the national and peer figures), and the page grew by ~300 kB per
+release. The rest is in the release's own `revisies.csv`, which the page links to.
 """
 
 from __future__ import annotations
@@ -19,12 +22,16 @@ from vocabulary.formatting import fmt_count, fmt_datetime, is_missing, local_tim
 from vocabulary.periode import label as periode_label
 
 
+SHOWN_REVISIONS = 100
+
+
 def anchor(release_id: str) -> str:
     return "release-" + re.sub(r"[^A-Za-z0-9_-]", "-", release_id)
 
 
 def revisions(data: SiteData, revisies: pd.DataFrame | None) -> dict[str, dict]:
-    """release_nieuw → {"rows", "noot"}: the revised figures of published regions."""
+    """release_nieuw → {"rows", "noot", "aantal", "meer"}: the revised figures of published regions (at most
+    SHOWN_REVISIONS rows; "aantal" all of them, "meer" how many are not shown, as Dutch text)."""
     if revisies is None or len(revisies) == 0:
         return {}
     regions = set(data.df["regio_code"].unique().tolist())
@@ -45,6 +52,7 @@ def revisions(data: SiteData, revisies: pd.DataFrame | None) -> dict[str, dict]:
         new = None if secret_now or is_missing(row.get("waarde_nieuw")) else float(row["waarde_nieuw"])
         verschil = None if old is None or new is None else round(new - old, view.decimals)
         group["rows"].append({
+            "grootte": abs(verschil) if verschil is not None else -1.0,
             "view": view,
             "periode": str(row["periode"]),
             "regio": str(row.get("regio_naam") or row["regio_code"]),
@@ -57,7 +65,20 @@ def revisions(data: SiteData, revisies: pd.DataFrame | None) -> dict[str, dict]:
         })
     for group in out.values():
         group["noot"] = group.pop("cells").noot()
+        group["meer"] = max(0, len(group["rows"]) - SHOWN_REVISIONS)
+        group["aantal"] = fmt_count(len(group["rows"]))
+        if group["meer"]:  # the largest changes, in the table's own order
+            largest = sorted(range(len(group["rows"])), key=lambda i: -group["rows"][i]["grootte"])[:SHOWN_REVISIONS]
+            group["rows"] = [group["rows"][i] for i in sorted(largest)]
+        group["meer"] = fmt_count(group["meer"]) if group["meer"] else ""
     return out
+
+
+def _with_file(group: dict | None, files: list[dict]) -> dict | None:
+    """The revisions with the link to the release's own `revisies.csv`, where the rows not shown are."""
+    if group is None:
+        return None
+    return {**group, "bestand": next((f for f in files if f.get("bestand") == "revisies.csv"), None)}
 
 
 def context(data: SiteData, releases: pd.DataFrame | None, revisies: pd.DataFrame | None, archive: dict[str, list[dict]]) -> dict:
@@ -80,10 +101,10 @@ def context(data: SiteData, releases: pd.DataFrame | None, revisies: pd.DataFram
                 "cijfers": "–" if is_missing(row.get("cijfers")) else fmt_count(row["cijfers"]),
                 "herzien": "–" if is_missing(row.get("herzien")) else fmt_count(row["herzien"]),
                 "vorige": "" if is_missing(row.get("vorige_release")) else str(row["vorige_release"]),
-                "revisies": revised.get(release_id),
+                "revisies": _with_file(revised.get(release_id), archive.get(release_id, [])),
                 "bestanden": archive.get(release_id, []),
                 "in_site": release_id in data.releases_shown,
             })
     known = {item["id"] for item in items}
-    extra = [{"id": r, "anker": anchor(r), "rows": g["rows"], "noot": g["noot"]} for r, g in revised.items() if r not in known]
+    extra = [{"id": r, "anker": anchor(r), **g} for r, g in revised.items() if r not in known]
     return {"releases": items, "losse_revisies": extra}

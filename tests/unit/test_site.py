@@ -627,3 +627,24 @@ def test_a_hostile_region_name_is_text_on_every_page_never_markup(tmp_path):
         assert "<img src=x" not in text and "<script>alert" not in text, page
     escaped = "&lt;img src=x onerror=alert(1)&gt;&#34;&#39;&amp;&lt;/script&gt;&lt;script&gt;alert(2)&lt;/script&gt;"
     assert escaped in read(out / "wijken" / "GM0363.html")  # the wijk table shows the name, as text
+
+
+def test_a_release_with_many_revisions_shows_the_largest_and_links_the_rest(tmp_path):
+    """A national re-delivery revises ~800 figures; the releases page grew ~300 kB per release. It
+    shows SHOWN_REVISIONS rows per release (the largest changes) and links the release's revisies.csv."""
+    from dashboards.pages.releases import SHOWN_REVISIONS
+
+    first = REVISIONS.iloc[0].to_dict()  # Aalsmeer, wmo_per_1000, published now
+    many = pd.DataFrame([{**first, "waarde_nieuw": 36.1 + (i + 1) / 1000} for i in range(SHOWN_REVISIONS + 40)]
+                        + [{**first, "waarde_nieuw": 136.1}])  # the one large change comes last
+    downloads = tmp_path / "downloads"
+    (downloads / "2024-H2-r2").mkdir(parents=True)
+    (downloads / "indicatoren.csv").write_text("indicator_id;periode\n", encoding="utf-8")
+    (downloads / "2024-H2-r2" / "revisies.csv").write_text("indicator_id;periode\n", encoding="utf-8")
+    summary = build_site(tables(releases=RELEASES, revisies=many), tmp_path / "site", generated_at=GENERATED, downloads=downloads)
+    page = read(summary.out_dir / "releases.html")
+    section = page[page.index('id="release-2024-H2-r2"'):]
+    assert f"Herziene cijfers ({SHOWN_REVISIONS + 41})" in section
+    assert section.count("<tr><th scope=\"row\">") == SHOWN_REVISIONS
+    assert ">+100,0<" in section  # the largest change is among those shown
+    assert "Nog 41 herziene cijfers" in section and 'href="downloads/2024-H2-r2/revisies.csv"' in section
