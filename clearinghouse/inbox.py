@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from clearinghouse.geography import forget_geography, geography_for
-from clearinghouse.intake import process_partitions
+from clearinghouse.intake import CHUNK_BYTES, process_partitions
 from clearinghouse.outcome import PartitionResult
 from clearinghouse.manifest import find_manifest
 from clearinghouse.ownership import detach_from_parent, exclusive, intake_lock_path
@@ -78,29 +78,53 @@ def workers_from_environment() -> int:
     return max(1, int(text)) if text.isdigit() else max(1, os.cpu_count() or 1)
 
 
-def _process_batch(job: tuple) -> list[PartitionResult]:
-    """A worker's share of the deliveries, checked together (clearinghouse.intake.process_partitions).
-    The records are on disk afterwards, so they are not sent back to the parent."""
-    deliveries, options = job
-    results = process_partitions(deliveries, **options)
+# What every worker of one `Intake.process` needs besides its batch: set in the parent before the
+# workers are forked, so the geography (~24 MB of arrays) is shared, never pickled per batch.
+_WORKER_OPTIONS: dict = {}
+
+
+def _start_worker(lock_fd: int, parent_pid: int, options: dict) -> None:
+    detach_from_parent(lock_fd, parent_pid)
+    _WORKER_OPTIONS.update(options)
+
+
+def _process_batch(deliveries: list[tuple[Path, str, str]], options: dict | None = None) -> list[PartitionResult]:
+    """A batch of deliveries, checked together (clearinghouse.intake.process_partitions). The records
+    are on disk afterwards, so they are not sent back to the parent."""
+    results = process_partitions(deliveries, **(options or _WORKER_OPTIONS))
     for result in results:
         for outcome in result.files:
             outcome.core = outcome.core_table = None
     return results
 
 
-def _share(deliveries: list[tuple[Path, str, str]], parts: int) -> list[list[tuple[Path, str, str]]]:
-    """Deliveries dealt into `parts` shares of about equal size in bytes (largest first)."""
-    def size(folder: Path) -> int:
-        return sum(p.stat().st_size for p in folder.iterdir() if p.is_file())
+# Batches are at most this share of the round, so that the last batches, which end the intake, are
+# small: two workers finish within a small batch of each other instead of one waiting on the other.
+BATCHES_PER_WORKER = 16
+# A file costs about this many bytes of CSV in fixed work (report, audit, Parquet file): measured on
+# the national round, where the many small gemeenten took longer per byte than the large ones.
+BYTES_PER_FILE = 256 * 1024
 
-    shares: list[list] = [[] for _ in range(parts)]
-    totals = [0] * parts
-    for delivery in sorted(deliveries, key=lambda d: -size(d[0])):
-        smallest = totals.index(min(totals))
-        shares[smallest].append(delivery)
-        totals[smallest] += size(delivery[0])
-    return [sorted(share, key=lambda d: (d[2], d[1])) for share in shares if share]
+
+def _batches(deliveries: list[tuple[Path, str, str]], workers: int) -> list[list[tuple[Path, str, str]]]:
+    """Deliveries in batches for a queue of `workers` processes: the largest deliveries first (a
+    worker that takes the last batch is done soon after the others), each batch about the size of
+    `clearinghouse.intake.CHUNK_BYTES` or less (checked in one pass: per-file costs vanish)."""
+    def weight(folder: Path) -> int:
+        found = [p for p in folder.iterdir() if p.is_file()] if folder.is_dir() else []
+        return sum(p.stat().st_size + BYTES_PER_FILE for p in found)
+
+    weighed = sorted(((weight(d[0]), d) for d in deliveries), key=lambda item: (-item[0], item[1][2], item[1][1]))
+    limit = max(1, min(CHUNK_BYTES, sum(w for w, _ in weighed) // max(1, workers * BATCHES_PER_WORKER)))
+    batches: list[list] = []
+    filled = limit
+    for weight_, delivery in weighed:
+        if filled >= limit:
+            batches.append([])
+            filled = 0
+        batches[-1].append(delivery)
+        filled += weight_
+    return batches
 
 
 class Intake:
@@ -119,8 +143,8 @@ class Intake:
     def process(self, deliveries: list[str] | None = None) -> IntakeResult:
         """Process `deliveries` ('GMxxxx/periode'; default: every delivery in the inbox).
 
-        The deliveries are dealt into one share per worker process (forked after the geography is
-        loaded, so they share it); each worker checks its share in batches. Then the raw files of
+        The deliveries are dealt into batches, largest first, that the worker processes (forked
+        after the geography is loaded, so they share it) take from a queue. Then the raw files of
         every processed delivery leave the inbox in one purge, and the operator page is rebuilt once.
         """
         home = self.home
@@ -136,14 +160,17 @@ class Intake:
             "reports_dir": home.reports, "quarantine_dir": home.quarantaine, "max_rejected_share": self.max_rejected_share,
         }
         deliveries_todo = [(home.inbox / g / p, g, p) for g, p in map(split_key, todo)]
-        shares = _share(deliveries_todo, min(self.workers, len(deliveries_todo)))
-        if len(shares) > 1:
-            with ProcessPoolExecutor(max_workers=len(shares), mp_context=multiprocessing.get_context("fork"),
-                                     initializer=detach_from_parent, initargs=(self.lock_fd, os.getpid())) as pool:
-                for results in pool.map(_process_batch, [(share, options) for share in shares]):
+        batches = _batches(deliveries_todo, self.workers)
+        workers = min(self.workers, len(batches))
+        if workers > 1:  # a queue: each worker takes the next batch when it is done with one
+            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                                     initializer=_start_worker, initargs=(self.lock_fd, os.getpid(), options)) as pool:
+                for results in pool.map(_process_batch, batches):
                     result.results.extend(results)
         else:
-            result.results.extend(_process_batch((shares[0], options)))
+            for batch in batches:
+                result.results.extend(_process_batch(batch, options))
+        result.results.sort(key=lambda r: (r.periode, r.gemeente_code))
         del options
         forget_geography()  # what comes after the intake does not need it
         purged: PurgeSummary = purge(home.inbox, home.intake, home.deletions, retention_days=self.retention_days,

@@ -12,7 +12,7 @@ import pytest
 from clearinghouse import filecheck, intake
 from clearinghouse.audit import load_audit
 from clearinghouse.geography import Geography
-from clearinghouse.inbox import scan_inbox
+from clearinghouse.inbox import BATCHES_PER_WORKER, BYTES_PER_FILE, _batches, scan_inbox
 from clearinghouse.pseudonym import PseudonymKey
 from clearinghouse.reports import write_operator_page
 from clearinghouse.retention import load_deletions, purge
@@ -118,3 +118,25 @@ def test_within_the_retention_period_processed_files_wait_outside_the_inbox(home
     later = _purge(home, days=30, now=NOW + timedelta(days=31))
     assert {r["bestand"] for r in later.deleted} == {"wmo.csv", "manifest.yaml"}
     assert not any(p.is_file() for p in home.bewaard.rglob("*"))
+
+
+def test_deliveries_are_batched_largest_first_and_small_enough_to_end_the_round_together(tmp_path):
+    """The intake's workers take batches from a queue: every delivery in exactly one batch, the
+    largest first, and no batch (other than a single large delivery) above its share of the round,
+    so the last batches are small and the workers finish close together."""
+    sizes = {"GM0363": 9_000_000, "GM0599": 6_000_000, "GM0034": 700_000, **{f"GM{1000 + i}": 100_000 + i for i in range(40)}}
+    deliveries = []
+    for code, size in sizes.items():
+        folder = tmp_path / code / "2026-H1"
+        folder.mkdir(parents=True)
+        (folder / "wmo.csv").write_bytes(b"x" * size)
+        deliveries.append((folder, code, "2026-H1"))
+    batches = _batches(deliveries, workers=2)
+    flat = [delivery for batch in batches for delivery in batch]
+    assert sorted(flat) == sorted(deliveries)
+    assert [d[1] for d in batches[0]] == ["GM0363"] and [d[1] for d in batches[1]] == ["GM0599"]
+    weight = {code: size + BYTES_PER_FILE for code, size in sizes.items()}  # one file each
+    limit = sum(weight.values()) // (2 * BATCHES_PER_WORKER)
+    for batch in batches:
+        assert len(batch) == 1 or sum(weight[d[1]] for d in batch[:-1]) < limit
+    assert len(batches[-1]) < 10 and len(batches) >= 2 * 4

@@ -8,7 +8,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from clearinghouse.pseudonym import PseudonymKey, PseudonymKeyError, key_from_environment, pseudonymise, write_new_key
+from clearinghouse.pseudonym import PseudonymKey, PseudonymKeyError, hmac_sha256_many, key_from_environment, pseudonymise, write_new_key
 from tests.fixtures.deliveries import fake_bsns
 
 KEY_A = PseudonymKey(b"a" * 32, "test")
@@ -62,3 +62,12 @@ def test_a_pseudonym_is_the_first_32_hex_characters_of_the_hmac_sha256_of_the_bs
         out = pseudonymise(pd.concat([values, pd.Series(["000000000", None, bsns[0]])], ignore_index=True), KEY_A)
         assert out.tolist()[:50] == expected and out.iloc[50:52].isna().all() and out.iloc[52] == expected[0]
         assert str(out.dtype) == "string" and out.array._pa_array.type == pa.large_string()
+
+
+@pytest.mark.parametrize("secret", [bytes(range(32)), b"k" * 64, "sleutel-van-€-tekst-".encode() * 5, bytes(200)])
+def test_the_keyed_hash_of_many_values_is_hmac_sha256_for_every_key_length(secret):
+    """The copied keyed states must give HMAC's bytes for short, block-sized and long keys (a long
+    key is hashed first), and for any message."""
+    messages = [b"", b"123456782", "é".encode() * 100, bytes(range(256))]
+    assert hmac_sha256_many(secret, messages) == b"".join(hmac.new(secret, m, hashlib.sha256).digest() for m in messages)
+    assert hmac_sha256_many(secret, []) == b""
