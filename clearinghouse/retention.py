@@ -5,8 +5,8 @@ rejected, or refused for its manifest: the verdict and the pseudonymised records
 monitor needs — the raw files leave the inbox, so they are never taken in (or refused) again. They
 are deleted immediately by default, or moved to `bewaard/` and deleted there once the retention
 period the operator configures (`GMSD_RETENTIE_DAGEN`) has passed, enforced by `gmsd purge`. Every
-deletion is written to the audit trail (file name, SHA-256, time, reason) so the operator can show
-which file was deleted when, without keeping anything of its content.
+deletion is written to the audit trail (file name, SHA-256, time, reason) before the file goes, so the
+operator can show which file was deleted when, without keeping anything of its content.
 
 Only files whose content was processed leave the inbox: a file whose hash differs from the processed
 one (a new upload that arrived meanwhile) stays for the next run, and so does a delivery whose
@@ -22,6 +22,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from clearinghouse.audit import load_audit
 from clearinghouse.reading import sha256_of
@@ -129,6 +130,8 @@ def purge(
     processed = _processed(load_audit(intake_dir))
     summary = PurgeSummary([], [], [])
     records: dict[tuple[str, str], list[dict]] = {}
+    doomed: list[Path] = []  # deleted once every record is written
+    emptied: list[tuple[Path, Path]] = []  # folders removed then if empty (up to the second path)
     folders = sorted(p for p in inbox.glob("GM*/*") if p.is_dir())
     for folder in folders:
         gemeente_code, periode = folder.parent.name, folder.name
@@ -148,7 +151,7 @@ def purge(
             if pd.Timestamp(processed_at) > limit:
                 summary.kept_retention.append(_hold(path, held_dir, gemeente_code, periode, digest, processed_at))
                 continue
-            path.unlink()
+            doomed.append(path)
             records.setdefault((gemeente_code, periode), []).append(_record(gemeente_code, periode, path.name, digest, processed_at, now, reden))
         if not remaining:
             for manifest in folder.glob("manifest.*"):
@@ -156,11 +159,11 @@ def purge(
                 if latest is not None and pd.Timestamp(latest) > limit:
                     summary.kept_retention.append(_hold(manifest, held_dir, gemeente_code, periode, digest, latest))
                     continue
-                manifest.unlink()
+                doomed.append(manifest)
                 records.setdefault((gemeente_code, periode), []).append(
                     _record(gemeente_code, periode, manifest.name, digest, None, now, "manifest van verwerkte aanlevering")
                 )
-            _remove_empty(folder, inbox)
+            emptied.append((folder, inbox))
     held = sorted((p for p in held_dir.glob("GM*/*/*/*") if p.is_file()), key=lambda p: (p.name.startswith("manifest."), str(p)))
     for path in held:
         gemeente_code, periode = path.parent.parent.parent.name, path.parent.parent.name
@@ -171,18 +174,35 @@ def purge(
             summary.kept_retention.append(path)
             continue
         digest = sha256_of(path)
-        path.unlink()
+        doomed.append(path)
         manifest = path.name.startswith("manifest.")
         records.setdefault((gemeente_code, periode), []).append(_record(
             gemeente_code, periode, path.name, digest, None if manifest else processed_at, now,
             "manifest van verwerkte aanlevering" if manifest else f"bewaartermijn van {retention_days} dagen verstreken",
         ))  # fmt: skip
-        _remove_empty(path.parent, held_dir)
+        emptied.append((path.parent, held_dir))
+    # The records first, then the deletions: a crash in between leaves files that a later purge
+    # deletes (and records once more), never a deleted file without its record.
     stamp = now.strftime("%Y%m%dT%H%M%S%fZ")
     for (gemeente_code, periode), rows in records.items():
-        files.write_parquet(pd.DataFrame(rows, columns=DELETION_COLUMNS), deletions_dir / periode / gemeente_code / f"{stamp}.parquet")
+        files.write_parquet(_records_table(rows), deletions_dir / periode / gemeente_code / f"{stamp}.parquet")
         summary.deleted.extend(rows)
+    for path in doomed:
+        path.unlink(missing_ok=True)
+    for folder, stop in emptied:
+        _remove_empty(folder, stop)
     return summary
+
+
+DELETION_SCHEMA = pa.schema([
+    (c, pa.timestamp("us") if c.endswith("_op") else pa.string()) for c in DELETION_COLUMNS
+])  # fmt: skip
+
+
+def _records_table(rows: list[dict]) -> pa.Table:
+    """Deletion records as an Arrow table (a round writes one per delivery: no DataFrame each)."""
+    return pa.table({c: pa.array([row[c] for row in rows], type=DELETION_SCHEMA.field(c).type, from_pandas=True)
+                     for c in DELETION_COLUMNS}, schema=DELETION_SCHEMA)  # fmt: skip
 
 
 def load_deletions(deletions_dir: Path | None) -> pd.DataFrame:

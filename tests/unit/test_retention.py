@@ -76,3 +76,31 @@ def test_retention_setting_is_checked(monkeypatch):
         retention_days_from_environment()
     monkeypatch.setenv("GMSD_RETENTIE_DAGEN", "14")
     assert retention_days_from_environment() == 14
+
+
+def test_a_crash_while_recording_deletes_nothing_and_the_next_purge_deletes_and_records(home, monkeypatch):
+    """kill -9 between deciding and recording must not leave a deleted file without its record:
+    the records are written before any file goes."""
+    _record_processed(home, "wmo.csv", "jeugd.csv")
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt("killed while recording")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("clearinghouse.retention.files.write_parquet", crash)
+        with pytest.raises(KeyboardInterrupt):
+            _purge(home)
+    assert {p.name for p in (home / "inbox" / "GM0358" / "2025-H1").iterdir()} == {"wmo.csv", "jeugd.csv", "manifest.yaml"}
+    assert load_deletions(home / "verwijderd").empty
+    _purge(home)
+    assert not (home / "inbox" / "GM0358").exists()
+    assert set(load_deletions(home / "verwijderd")["bestand"]) == {"wmo.csv", "jeugd.csv", "manifest.yaml"}
+
+
+def test_deletion_records_keep_their_types(home):
+    _record_processed(home, "wmo.csv", "jeugd.csv")
+    _purge(home)
+    recorded = load_deletions(home / "verwijderd")
+    assert str(recorded["verwijderd_op"].dtype).startswith("datetime64") and str(recorded["verwerkt_op"].dtype).startswith("datetime64")
+    manifest = recorded[recorded["bestand"] == "manifest.yaml"]
+    assert manifest["verwerkt_op"].isna().all() and recorded.loc[recorded["bestand"] == "wmo.csv", "verwerkt_op"].iloc[0] == pd.Timestamp(NOW).tz_localize(None)
