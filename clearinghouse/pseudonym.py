@@ -117,8 +117,8 @@ def hmac_sha256_many(secret: bytes, messages: Iterable[bytes]) -> bytes:
 
     The same bytes as `hmac.digest(secret, message, "sha256")` per message (a test holds it to
     `hmac.new`). HMAC is sha256((K ^ opad) || sha256((K ^ ipad) || m)), so the two keyed hash states
-    are made once and copied per message: ~1 µs per BSN, where `hmac.digest` sets the key up again
-    for every message (~2.5 µs on OpenSSL 3, measured on a national round's ~3 million BSNs).
+    are made once and copied per message, where `hmac.digest` sets the key up again for every
+    message (OpenSSL 3, measured on this project's machine: 2 million BSNs in 2.2 s, against 5.2 s).
     """
     block = hashlib.sha256().block_size
     if len(secret) > block:  # a key longer than the block is hashed first, as HMAC prescribes
