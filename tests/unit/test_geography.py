@@ -100,3 +100,25 @@ def test_the_cbs_table_is_read_with_codes_padded_and_odd_house_numbers_empty(tmp
     digits_only = tmp_path / "alleen_cijfers.csv"
     digits_only.write_text("PC6;Huisnummer;Buurt2024;Wijk2024;Gemeente2024\n1011AB;7;3630001;36300;363\n1011AB;;3630001;36300;363\n")
     assert read_pc6_table(digits_only)["huisnummer"].tolist() == [7, pd.NA]
+
+
+def test_a_row_without_codes_is_never_the_dominant_place_and_an_empty_table_finds_nothing():
+    rows = pd.DataFrame({
+        "postcode": ["2000XX", "2000XX", "2000XX", "2000XX"], "huisnummer": pd.array([1, 2, 3, 4], dtype="Int64"),
+        "buurt_code": [None, None, None, "BU05990001"], "wijk_code": ["WK059900"] * 4, "gemeente_code": ["GM0599"] * 4,
+    })  # fmt: skip
+    geography = Geography.from_table(rows)
+    assert _locate(geography, [("2000XX", None), ("2000XX", 4)], "GM0599") == [("BU05990001", "WK059900")] * 2
+    empty = Geography.from_table(rows.iloc[:0])
+    assert _locate(empty, [("2000XX", 1), ("1011AB", None)], "GM0599") == [(None, None), (None, None)]
+
+
+def test_places_with_equally_many_addresses_and_one_buurt_code_go_to_the_first_of_their_codes():
+    """A buurt code listed under two wijken (inconsistent source data) still gives one answer, the
+    same every time: the place whose codes sort first."""
+    rows = pd.DataFrame({
+        "postcode": ["3000AA"] * 2, "huisnummer": pd.array([1, 2], dtype="Int64"),
+        "buurt_code": ["BU05990002"] * 2, "wijk_code": ["WK059902", "WK059901"], "gemeente_code": ["GM0599"] * 2,
+    })  # fmt: skip
+    for table in (rows, rows.iloc[::-1].reset_index(drop=True)):
+        assert _locate(Geography.from_table(table), [("3000AA", None)], "GM0599") == [("BU05990002", "WK059901")]
