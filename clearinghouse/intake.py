@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from clearinghouse.audit import core_path, remove_replaced_core_files
 from clearinghouse.filecheck import FileTask, check_file, check_files, core_contract_problem
@@ -44,12 +45,19 @@ AUDIT_COLUMNS = [
 ]  # fmt: skip
 
 
+_FLAGS = ("opgenomen", "publicatie_basis", "publicatie_facultatief")
+# How each column of the audit trail is written (one small Parquet file per delivery).
+AUDIT_SCHEMA = pa.schema([
+    (c, pa.int64() if c.startswith("rijen_") else pa.bool_() if c in _FLAGS else pa.timestamp("us") if c == "verwerkt_op" else pa.large_string())
+    for c in AUDIT_COLUMNS
+])  # fmt: skip
+
+
 def empty_audit_frame() -> pd.DataFrame:
-    """The intake records of no delivery: every column of AUDIT_COLUMNS, typed as `audit_frame` writes them."""
+    """The intake records of no delivery: every column of AUDIT_COLUMNS, typed as `audit_table` writes them."""
     counts = {c for c in AUDIT_COLUMNS if c.startswith("rijen_")}
-    flags = {"opgenomen", "publicatie_basis", "publicatie_facultatief"}
     return pd.DataFrame({
-        c: pd.Series(dtype="int64" if c in counts else "boolean" if c in flags else "datetime64[us]" if c == "verwerkt_op" else "string")
+        c: pd.Series(dtype="int64" if c in counts else "boolean" if c in _FLAGS else "datetime64[us]" if c == "verwerkt_op" else "string")
         for c in AUDIT_COLUMNS
     })  # fmt: skip
 
@@ -116,7 +124,7 @@ def _record(result: PartitionResult, *, key, core_dir, intake_dir, reports_dir, 
         base = report_base(reports_dir, result.gemeente_code, result.periode, stamp, outcome.domein)
         report = write_report(outcome, gemeente_code=result.gemeente_code, periode=result.periode, base=base, max_rejected_share=max_rejected_share)
         outcome.rapport = str(report)
-    files.write_parquet(audit_frame(result, key=key, now=now), intake_dir / result.periode / result.gemeente_code / f"{stamp}.parquet")
+    files.write_parquet(audit_table(result, key=key, now=now), intake_dir / result.periode / result.gemeente_code / f"{stamp}.parquet")
     for outcome in result.files:  # the audit record names the new files: the ones they replace can go
         if outcome.core_bestand:
             remove_replaced_core_files(core_dir, result.periode, result.gemeente_code, outcome.domein, outcome.core_bestand)
@@ -202,37 +210,28 @@ def process_partition(
     )[0]  # fmt: skip
 
 
-def audit_frame(result: PartitionResult, *, key: PseudonymKey, now: datetime) -> pd.DataFrame:
+def audit_table(result: PartitionResult, *, key: PseudonymKey, now: datetime) -> pa.Table:
+    """The audit records of one delivery, a row per file (AUDIT_SCHEMA): built as Arrow columns, as
+    a national round writes 342 of them (a DataFrame each cost ~3 ms more)."""
     manifest = result.manifest
-    rows = [
-        {
-            "gemeente_code": result.gemeente_code,
-            "periode": result.periode,
-            "domein": outcome.domein,
-            "bestand": outcome.bestand,
-            "sha256": outcome.sha256,
-            "rijen_gelezen": outcome.rijen_gelezen,
-            "rijen_geaccepteerd": outcome.rijen_geaccepteerd,
-            "rijen_afgekeurd": outcome.rijen_afgekeurd,
-            "rijen_met_waarschuwing": outcome.rijen_met_waarschuwing,
-            "oordeel": outcome.oordeel,
-            "regel": outcome.regel,
-            "melding": outcome.melding,
-            "opgenomen": outcome.opgenomen,
-            "core_bestand": outcome.core_bestand,
-            "quarantaine": outcome.quarantaine,
-            "contract_versie": CONTRACT_VERSION,
-            "key_id": key.key_id,
-            "publicatie_basis": manifest.publicatie_basis if manifest else None,
-            "publicatie_facultatief": manifest.publicatie_facultatief if manifest else None,
-            "rapport": Path(outcome.rapport).name if outcome.rapport else None,
-            "verwerkt_op": pd.Timestamp(now).tz_convert("UTC").tz_localize(None),
-        }
-        for outcome in result.files
-    ]
-    frame = pd.DataFrame(rows, columns=AUDIT_COLUMNS)
-    for column in ("publicatie_basis", "publicatie_facultatief", "opgenomen"):
-        frame[column] = frame[column].astype("boolean")
-    for column in ("regel", "quarantaine", "domein", "sha256", "rapport"):
-        frame[column] = frame[column].astype("string")
-    return frame
+    stamp = pd.Timestamp(now).tz_convert("UTC").tz_localize(None).to_pydatetime()
+    per_file = {
+        "domein": lambda o: o.domein, "bestand": lambda o: o.bestand, "sha256": lambda o: o.sha256,
+        "rijen_gelezen": lambda o: o.rijen_gelezen, "rijen_geaccepteerd": lambda o: o.rijen_geaccepteerd,
+        "rijen_afgekeurd": lambda o: o.rijen_afgekeurd, "rijen_met_waarschuwing": lambda o: o.rijen_met_waarschuwing,
+        "oordeel": lambda o: o.oordeel, "regel": lambda o: o.regel, "melding": lambda o: o.melding,
+        "opgenomen": lambda o: o.opgenomen, "core_bestand": lambda o: o.core_bestand, "quarantaine": lambda o: o.quarantaine,
+        "rapport": lambda o: Path(o.rapport).name if o.rapport else None,
+    }  # fmt: skip
+    same = {
+        "gemeente_code": result.gemeente_code, "periode": result.periode, "contract_versie": CONTRACT_VERSION,
+        "key_id": key.key_id, "publicatie_basis": manifest.publicatie_basis if manifest else None,
+        "publicatie_facultatief": manifest.publicatie_facultatief if manifest else None, "verwerkt_op": stamp,
+    }  # fmt: skip
+    rows = len(result.files)
+    columns = {
+        column: pa.array([per_file[column](o) for o in result.files] if column in per_file else [same[column]] * rows,
+                         type=AUDIT_SCHEMA.field(column).type)
+        for column in AUDIT_COLUMNS
+    }  # fmt: skip
+    return pa.table(columns, schema=AUDIT_SCHEMA)

@@ -5,6 +5,7 @@ deliveries must leave the inbox)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -140,3 +141,19 @@ def test_deliveries_are_batched_largest_first_and_small_enough_to_end_the_round_
     for batch in batches:
         assert len(batch) == 1 or sum(weight[d[1]] for d in batch[:-1]) < limit
     assert len(batches[-1]) < 10 and len(batches) >= 2 * 4
+
+
+def test_the_audit_trail_reads_back_typed_for_accepted_and_refused_deliveries(home):
+    """What the warehouse and the operator page read: counts as integers, consent as true/false or
+    empty (a refused manifest says nothing about consent), one processing time, the report's name."""
+    accepted = _process(home)
+    folder = home.inbox / "GM0358" / "2025-H1"
+    (folder / "manifest.yaml").write_text(MANIFEST.format(code="GM0363"), encoding="utf-8")
+    _process(home, NOW + timedelta(minutes=5))
+    audit = load_audit(home.intake)
+    assert len(audit) == 3 and audit["rijen_gelezen"].dtype == "int64" and audit["rijen_gelezen"].iloc[0] == 30
+    assert audit["rijen_geaccepteerd"].tolist()[0] == 30 - accepted.files[0].rijen_afgekeurd
+    assert audit["publicatie_basis"].iloc[0] == True and audit["publicatie_facultatief"].iloc[0] == False  # noqa: E712
+    assert audit["publicatie_basis"].iloc[1:].isna().all() and audit["opgenomen"].tolist() == [True, False, False]
+    assert audit["verwerkt_op"].tolist()[1:] == [pd.Timestamp(NOW + timedelta(minutes=5)).tz_localize(None)] * 2
+    assert audit["rapport"].iloc[0] == Path(accepted.files[0].rapport).name and audit["key_id"].eq(KEY.key_id).all()
