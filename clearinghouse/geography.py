@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 
 from vocabulary import files
 from vocabulary.home import Home
+from vocabulary.arrow_text import ascii_bytes
 from vocabulary.reference import PC6_TABLE_GLOB, read_pc6_table
 
 PC6_ENV = "GMSD_PC6_TABLE"
@@ -37,14 +38,22 @@ HUISNUMMER_LIMIT = 1_000_000  # a huisnummer at or above this has no exact match
 
 
 def postcode_numbers(postcodes: pd.Series) -> np.ndarray:
-    """PC6 `1234AB` → 1234·676 + 0·26 + 1 (int64); -1 for anything that is not a canonical PC6."""
-    text = postcodes.astype("string").fillna("")
-    valid = text.str.fullmatch(r"[1-9]\d{3}[A-Z]{2}").fillna(False).to_numpy(dtype=bool)
+    """PC6 `1234AB` → 1234·676 + 0·26 + 1 (int64); -1 for anything that is not a canonical PC6.
+
+    Read from Arrow's bytes with NumPy: a regular expression (ASCII digits and capitals) marks the
+    canonical cells, whose six bytes become the number (no Python string per row)."""
+    text = _arrow_text(postcodes)
     numbers = np.full(len(text), -1, dtype=np.int64)
-    if valid.any():
-        raw = text[valid].to_numpy(dtype="U6").view(np.uint32).reshape(-1, 6).astype(np.int64)
-        digits = (raw[:, 0] - 48) * 1000 + (raw[:, 1] - 48) * 100 + (raw[:, 2] - 48) * 10 + (raw[:, 3] - 48)
-        numbers[valid] = digits * 676 + (raw[:, 4] - 65) * 26 + (raw[:, 5] - 65)
+    valid = pc.fill_null(pc.match_substring_regex(text, r"^[1-9][0-9]{3}[A-Z]{2}$"), False).to_numpy(zero_copy_only=False)
+    if not valid.any():
+        return numbers
+    found = ascii_bytes(pc.if_else(valid, text, pa.scalar("", pa.large_string())))  # only canonical (ASCII) cells keep bytes
+    if found is None:
+        raise RuntimeError("postcode_numbers: a canonical PC6 is ASCII")
+    offsets, data = found
+    raw = data[offsets[:-1][valid][:, None] + np.arange(6)].astype(np.int64)
+    digits = (raw[:, 0] - 48) * 1000 + (raw[:, 1] - 48) * 100 + (raw[:, 2] - 48) * 10 + (raw[:, 3] - 48)
+    numbers[valid] = digits * 676 + (raw[:, 4] - 65) * 26 + (raw[:, 5] - 65)
     return numbers
 
 
@@ -140,11 +149,15 @@ class Geography:
 
     @staticmethod
     def _find(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-        """Position of each wanted key in the sorted `keys`, or -1."""
-        if len(keys) == 0:
+        """Position of each wanted key in the sorted `keys`, or -1. The distinct wanted keys are
+        searched in order (a delivery repeats its addresses, and ordered searches stay in cache:
+        a third of the time of searching every row in delivery order)."""
+        if len(keys) == 0 or len(wanted) == 0:
             return np.full(len(wanted), -1, dtype=np.int64)
-        position = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
-        return np.where((keys[position] == wanted) & (wanted >= 0), position, -1)
+        distinct, inverse = np.unique(wanted, return_inverse=True)
+        position = np.minimum(np.searchsorted(keys, distinct), len(keys) - 1)
+        found = np.where((keys[position] == distinct) & (distinct >= 0), position, -1)
+        return found[inverse.reshape(-1)]
 
     def locate(self, postcode: pd.Series, huisnummer: pd.Series | None, gemeente_code: str | np.ndarray) -> pd.DataFrame:
         """buurt_code and wijk_code per row (<NA> where unknown or outside the gemeente; `gemeente_code`
@@ -157,10 +170,16 @@ class Geography:
         place = np.full(len(codes), unknown, dtype=np.int64)  # indexing only where found: an empty table finds nothing
         place[fallback >= 0] = np.asarray(self.postcode_places)[fallback[fallback >= 0]]
         place[exact >= 0] = np.asarray(self.exact_places)[exact[exact >= 0]]  # an exact address wins
-        found_gemeente = np.asarray(self.gemeente_code)[place]
-        inside = (found_gemeente == np.asarray(gemeente_code, dtype="U10")) & (found_gemeente != "")
+        place_gemeente = np.asarray(self.gemeente_code)
+        if np.ndim(gemeente_code) == 0:  # one gemeente delivers: which places are its own
+            inside = (place_gemeente == str(gemeente_code))[place]
+        else:  # per row: each place's gemeente as a number among the delivering ones, compared per row
+            wanted, delivering = pd.factorize(np.asarray(gemeente_code, dtype=object))
+            inside = pd.Index(delivering).get_indexer(place_gemeente)[place] == wanted
+        inside &= place_gemeente[place] != ""
+        chosen = pa.array(place, mask=~inside)  # outside the gemeente or unknown: no code
         return pd.DataFrame(
-            {name: pd.array(np.where(inside, np.asarray(getattr(self, name))[place].astype(object), None), dtype="string")
+            {name: pd.arrays.ArrowStringArray(pc.take(pa.array(np.asarray(getattr(self, name)).tolist(), pa.large_string()), chosen))
              for name in ("buurt_code", "wijk_code")},
             index=postcode.index,
         )  # fmt: skip

@@ -122,3 +122,13 @@ def test_places_with_equally_many_addresses_and_one_buurt_code_go_to_the_first_o
     })  # fmt: skip
     for table in (rows, rows.iloc[::-1].reset_index(drop=True)):
         assert _locate(Geography.from_table(table), [("3000AA", None)], "GM0599") == [("BU05990002", "WK059901")]
+
+
+def test_only_a_canonical_pc6_becomes_a_number():
+    from clearinghouse.geography import postcode_numbers
+
+    cells = ["1234AB", "1000AA", "9999ZZ", "1234ab", "0123AB", "1234 AB", "1234ABC", "", None, "١٢٣٤AB", "1234ÄB", "1234A"]
+    numbers = postcode_numbers(pd.Series(cells, dtype="string")).tolist()
+    assert numbers[:3] == [1234 * 676 + 0 * 26 + 1, 1000 * 676, 9999 * 676 + 25 * 26 + 25]
+    assert numbers[3:] == [-1] * 9
+    assert postcode_numbers(pd.Series(cells, dtype=object)).tolist() == numbers and postcode_numbers(pd.Series([], dtype="string")).tolist() == []
