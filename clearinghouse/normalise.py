@@ -284,9 +284,11 @@ def _parse_numbers(values: pd.Series, *, integer: bool) -> tuple[pd.Series, pd.S
     text = _text(values)
     if not integer:
         # Decimal comma; a dot before a comma is a thousands separator (1.234,50).
-        both = pc.and_(_matches(text, ","), _matches(text, r"\."))
-        text = pc.if_else(both, pc.replace_substring(text, ".", ""), text)
-        text = pc.replace_substring(text, ",", ".")
+        comma = pc.fill_null(pc.match_substring(text, ","), False)
+        if pc.any(comma).as_py():  # (most files write a decimal point: nothing to rewrite)
+            both = pc.and_(comma, pc.fill_null(pc.match_substring(text, "."), False))
+            text = pc.if_else(both, pc.replace_substring(text, ".", ""), text)
+            text = pc.replace_substring(text, ",", ".")
     if integer and pc.all(pc.fill_null(pc.utf8_is_digit(text), True)).as_py() and pc.all(
         pc.fill_null(pc.less_equal(pc.utf8_length(text), 15), True)
     ).as_py():
@@ -294,8 +296,10 @@ def _parse_numbers(values: pd.Series, *, integer: bool) -> tuple[pd.Series, pd.S
         numbers.index = values.index
         return numbers.astype("Int64"), pd.Series(False, index=values.index)
     readable = _matches(text, _INTEGER if integer else _DECIMAL)
-    chosen = _replace(pc.if_else(readable, text, pa.scalar(None, pa.large_string())), r"^\+", "")
-    if integer:
+    chosen = pc.if_else(readable, text, pa.scalar(None, pa.large_string()))
+    if pc.any(pc.starts_with(chosen, "+")).as_py():  # (the regular expressions only where they can change a cell)
+        chosen = _replace(chosen, r"^\+", "")
+    if integer and pc.any(pc.match_substring(chosen, ".")).as_py():
         chosen = _replace(chosen, r"\.0*$", "")
     numbers = pc.cast(chosen, pa.int64() if integer else pa.float64()).to_pandas()
     failed = pc.and_(pc.is_valid(text), pc.invert(readable))
