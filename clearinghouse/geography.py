@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 
 from vocabulary import files
 from vocabulary.home import Home
-from vocabulary.arrow_text import ascii_bytes
+from vocabulary.arrow_text import arrow_text, ascii_bytes
 from vocabulary.reference import PC6_TABLE_GLOB, read_pc6_table
 
 PC6_ENV = "GMSD_PC6_TABLE"
@@ -42,7 +42,7 @@ def postcode_numbers(postcodes: pd.Series) -> np.ndarray:
 
     Read from Arrow's bytes with NumPy: a regular expression (ASCII digits and capitals) marks the
     canonical cells, whose six bytes become the number (no Python string per row)."""
-    text = _arrow_text(postcodes)
+    text = arrow_text(postcodes)
     numbers = np.full(len(text), -1, dtype=np.int64)
     valid = pc.fill_null(pc.match_substring_regex(text, r"^[1-9][0-9]{3}[A-Z]{2}$"), False).to_numpy(zero_copy_only=False)
     if not valid.any():
@@ -55,11 +55,6 @@ def postcode_numbers(postcodes: pd.Series) -> np.ndarray:
     digits = (raw[:, 0] - 48) * 1000 + (raw[:, 1] - 48) * 100 + (raw[:, 2] - 48) * 10 + (raw[:, 3] - 48)
     numbers[valid] = digits * 676 + (raw[:, 4] - 65) * 26 + (raw[:, 5] - 65)
     return numbers
-
-
-def _arrow_text(values: pd.Series) -> pa.Array:
-    text = pa.array(values.astype("string").array, type=pa.large_string(), from_pandas=True)
-    return text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
 
 
 def _address_numbers(postcode: np.ndarray, huisnummer: pd.Series) -> np.ndarray:
@@ -107,7 +102,7 @@ class Geography:
         factorize and groupby it took ~1.5 s, to the same arrays).
         """
         columns = ["buurt_code", "wijk_code", "gemeente_code"]
-        given = [_arrow_text(table[column]) for column in columns]
+        given = [arrow_text(table[column]) for column in columns]
         complete = np.logical_and.reduce([codes.is_valid().to_numpy(zero_copy_only=False) for codes in given])  # a row without codes names no place to count
         joined = pc.dictionary_encode(pc.binary_join_element_wise(*(pc.fill_null(codes, "") for codes in given), pa.scalar("|", pa.large_string())))
         order = pc.array_sort_indices(joined.dictionary).to_numpy()  # places numbered in the order of their codes

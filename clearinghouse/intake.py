@@ -211,27 +211,32 @@ def process_partition(
 
 
 def audit_table(result: PartitionResult, *, key: PseudonymKey, now: datetime) -> pa.Table:
-    """The audit records of one delivery, a row per file (AUDIT_SCHEMA): built as Arrow columns, as
-    a national round writes 342 of them (a DataFrame each cost ~3 ms more)."""
+    """The audit records of one delivery, a row per file (AUDIT_SCHEMA)."""
     manifest = result.manifest
-    stamp = pd.Timestamp(now).tz_convert("UTC").tz_localize(None).to_pydatetime()
-    per_file = {
-        "domein": lambda o: o.domein, "bestand": lambda o: o.bestand, "sha256": lambda o: o.sha256,
-        "rijen_gelezen": lambda o: o.rijen_gelezen, "rijen_geaccepteerd": lambda o: o.rijen_geaccepteerd,
-        "rijen_afgekeurd": lambda o: o.rijen_afgekeurd, "rijen_met_waarschuwing": lambda o: o.rijen_met_waarschuwing,
-        "oordeel": lambda o: o.oordeel, "regel": lambda o: o.regel, "melding": lambda o: o.melding,
-        "opgenomen": lambda o: o.opgenomen, "core_bestand": lambda o: o.core_bestand, "quarantaine": lambda o: o.quarantaine,
-        "rapport": lambda o: Path(o.rapport).name if o.rapport else None,
-    }  # fmt: skip
-    same = {
-        "gemeente_code": result.gemeente_code, "periode": result.periode, "contract_versie": CONTRACT_VERSION,
-        "key_id": key.key_id, "publicatie_basis": manifest.publicatie_basis if manifest else None,
-        "publicatie_facultatief": manifest.publicatie_facultatief if manifest else None, "verwerkt_op": stamp,
-    }  # fmt: skip
-    rows = len(result.files)
-    columns = {
-        column: pa.array([per_file[column](o) for o in result.files] if column in per_file else [same[column]] * rows,
-                         type=AUDIT_SCHEMA.field(column).type)
-        for column in AUDIT_COLUMNS
-    }  # fmt: skip
-    return pa.table(columns, schema=AUDIT_SCHEMA)
+    rows = [
+        {
+            "gemeente_code": result.gemeente_code,
+            "periode": result.periode,
+            "domein": outcome.domein,
+            "bestand": outcome.bestand,
+            "sha256": outcome.sha256,
+            "rijen_gelezen": outcome.rijen_gelezen,
+            "rijen_geaccepteerd": outcome.rijen_geaccepteerd,
+            "rijen_afgekeurd": outcome.rijen_afgekeurd,
+            "rijen_met_waarschuwing": outcome.rijen_met_waarschuwing,
+            "oordeel": outcome.oordeel,
+            "regel": outcome.regel,
+            "melding": outcome.melding,
+            "opgenomen": outcome.opgenomen,
+            "core_bestand": outcome.core_bestand,
+            "quarantaine": outcome.quarantaine,
+            "contract_versie": CONTRACT_VERSION,
+            "key_id": key.key_id,
+            "publicatie_basis": manifest.publicatie_basis if manifest else None,
+            "publicatie_facultatief": manifest.publicatie_facultatief if manifest else None,
+            "rapport": Path(outcome.rapport).name if outcome.rapport else None,
+            "verwerkt_op": pd.Timestamp(now).tz_convert("UTC").tz_localize(None),
+        }
+        for outcome in result.files
+    ]
+    return files.rows_table(rows, AUDIT_SCHEMA)

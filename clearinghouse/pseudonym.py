@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from contracts.delivery import UNKNOWN_BSN
+from vocabulary.arrow_text import arrow_text
 
 KEY_ENV = "GMSD_PSEUDONYM_KEY"
 KEY_FILE_ENV = "GMSD_PSEUDONYM_KEY_FILE"
@@ -143,9 +144,7 @@ def pseudonymise(bsns: pd.Series, key: PseudonymKey) -> pd.Series:
     maps back by position. The distinct values and the mapping back are Arrow operations, and the
     hex digests become an Arrow text column without a Python string per row.
     """
-    text = pa.array(bsns.astype("string").array, type=pa.large_string(), from_pandas=True)
-    if isinstance(text, pa.ChunkedArray):
-        text = text.combine_chunks()
+    text = arrow_text(bsns)
     text = pc.if_else(pc.equal(text, UNKNOWN_BSN), pa.scalar(None, pa.large_string()), text)
     encoded = pc.dictionary_encode(text)  # null (unknown or empty) stays null: no pseudonym
     distinct = encoded.dictionary.cast(pa.large_binary()).to_pylist()  # UTF-8 bytes, as hashed

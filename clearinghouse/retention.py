@@ -185,7 +185,7 @@ def purge(
     # deletes (and records once more), never a deleted file without its record.
     stamp = now.strftime("%Y%m%dT%H%M%S%fZ")
     for (gemeente_code, periode), rows in records.items():
-        files.write_parquet(_records_table(rows), deletions_dir / periode / gemeente_code / f"{stamp}.parquet")
+        files.write_parquet(files.rows_table(rows, DELETION_SCHEMA), deletions_dir / periode / gemeente_code / f"{stamp}.parquet")
         summary.deleted.extend(rows)
     for path in doomed:
         path.unlink(missing_ok=True)
@@ -197,12 +197,6 @@ def purge(
 DELETION_SCHEMA = pa.schema([
     (c, pa.timestamp("us") if c.endswith("_op") else pa.string()) for c in DELETION_COLUMNS
 ])  # fmt: skip
-
-
-def _records_table(rows: list[dict]) -> pa.Table:
-    """Deletion records as an Arrow table (a round writes one per delivery: no DataFrame each)."""
-    return pa.table({c: pa.array([row[c] for row in rows], type=DELETION_SCHEMA.field(c).type, from_pandas=True)
-                     for c in DELETION_COLUMNS}, schema=DELETION_SCHEMA)  # fmt: skip
 
 
 def load_deletions(deletions_dir: Path | None) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""An Arrow text column as NumPy bytes, for checks that read fixed positions of ASCII cells.
+"""Text columns in Arrow: as one array, and as NumPy bytes for checks that read fixed positions of ASCII cells.
 
 A date or a BSN is a few characters at known places. Read straight from Arrow's buffers, a whole
 column is checked with a handful of array operations instead of a text kernel or a regular
@@ -9,7 +9,14 @@ Python alike; other text goes the general way.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
+
+
+def arrow_text(values: pd.Series) -> pa.Array:
+    """A text column as one Arrow `large_string` array (missing cells null), without a Python string per cell."""
+    text = pa.array(values.astype("string").array, type=pa.large_string(), from_pandas=True)
+    return text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
 
 
 def ascii_bytes(text: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray] | None:

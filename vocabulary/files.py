@@ -59,6 +59,13 @@ def write_text(target: Path, text: str) -> Path:
     return Path(target)
 
 
+def rows_table(rows: list[dict], schema: pa.Schema) -> pa.Table:
+    """Rows (dicts with a value per field of `schema`) as an Arrow table of that schema, a missing
+    value (None, NaT, <NA>) null: for the small records written one per delivery, where building
+    a DataFrame each time cost more than the rows."""
+    return pa.table({f.name: pa.array([row[f.name] for row in rows], type=f.type, from_pandas=True) for f in schema}, schema=schema)
+
+
 def write_parquet(frame: pd.DataFrame | pa.Table, target: Path) -> Path:
     """A DataFrame (without its index) or an Arrow table as Parquet, written atomically."""
     with atomic_path(target) as temporary:
