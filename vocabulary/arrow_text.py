@@ -13,9 +13,12 @@ import pandas as pd
 import pyarrow as pa
 
 
-def arrow_text(values: pd.Series) -> pa.Array:
+def arrow_text(values: pd.Series | pa.Array | pa.ChunkedArray) -> pa.Array:
     """A text column as one Arrow `large_string` array (missing cells null), without a Python string per cell."""
-    text = pa.array(values.astype("string").array, type=pa.large_string(), from_pandas=True)
+    if isinstance(values, (pa.Array, pa.ChunkedArray)):
+        text = values.cast(pa.large_string())
+    else:
+        text = pa.array(values.astype("string").array, type=pa.large_string(), from_pandas=True)
     return text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
 
 

@@ -132,3 +132,19 @@ def test_only_a_canonical_pc6_becomes_a_number():
     assert numbers[:3] == [1234 * 676 + 0 * 26 + 1, 1000 * 676, 9999 * 676 + 25 * 26 + 25]
     assert numbers[3:] == [-1] * 9
     assert postcode_numbers(pd.Series(cells, dtype=object)).tolist() == numbers and postcode_numbers(pd.Series([], dtype="string")).tolist() == []
+
+
+def test_one_code_written_two_ways_is_one_place_whether_read_from_the_file_or_a_frame(tmp_path):
+    """CBS writes codes without leading zeros, and a hand-edited table may add spaces or the zeros:
+    ` 363`, `363` and `0363` are one gemeente, so one place, however the table is read."""
+    path = tmp_path / PC6_TABLE_NAME
+    path.write_text("PC6;Huisnummer;Buurt2024;Wijk2024;Gemeente2024\n1011AB;1;3630001;36300;363\n1011AB;2;03630001; 36300;0363\n"
+                    "1011AB;3;3630001;036300; 363\n1011AC;1;3630002;36300;363\n", encoding="utf-8")  # fmt: skip
+    from_file = Geography.from_file(path)
+    from_frame = Geography.from_table(read_pc6_table(path))
+    for name in ("exact_keys", "exact_places", "postcode_keys", "postcode_places", "buurt_code", "wijk_code", "gemeente_code"):
+        assert np.array_equal(getattr(from_file, name), getattr(from_frame, name)), name
+    assert from_file.buurt_code.tolist() == ["BU03630001", "BU03630002", ""]
+    assert set(from_file.exact_places.tolist()) == {0, 1}
+    assert _locate(from_file, [("1011AB", 2), ("1011AB", None), ("1011AC", 9)], "GM0363") == [
+        ("BU03630001", "WK036300"), ("BU03630001", "WK036300"), ("BU03630002", "WK036300")]
