@@ -45,13 +45,18 @@ COUNT_MEMORY = "1GB"
 UNITS = {"personen": "persoon", "huishoudens": "huishouden"}
 
 
-def load_trajecten(con: duckdb.DuckDBPyConnection, bestanden: list[str], bestanden_jaar: list[str] | None = None) -> None:
+def load_trajecten(con: duckdb.DuckDBPyConnection, bestanden: list[str], bestanden_jaar: list[str] | None = None, *,
+                   union_by_name: bool = True) -> None:
     """Views `trajecten` (of `bestanden`) and `trajecten_in_jaar` (of `bestanden_jaar`, default the
-    same) over core files: read by each query, never copied — microdata stay in their files."""
+    same) over core files: read by each query, never copied — microdata stay in their files.
+
+    `union_by_name=False` takes the columns of the first file and finds them by name in the others:
+    no schema of every file read up front (half a second for a national round's thousand files),
+    but an error when the files' columns differ — see `compute_counts`."""
     register_macros(con)
     # File lists are passed as data (DuckDB's relation API), never formatted into SQL text.
-    con.read_parquet(bestanden, union_by_name=True).create_view("geleverd", replace=True)
-    con.read_parquet(bestanden_jaar or bestanden, union_by_name=True).create_view("geleverd_jaar", replace=True)
+    con.read_parquet(bestanden, union_by_name=union_by_name).create_view("geleverd", replace=True)
+    con.read_parquet(bestanden_jaar or bestanden, union_by_name=union_by_name).create_view("geleverd_jaar", replace=True)
     for statement in (SQL_DIR / "trajecten.sql").read_text(encoding="utf-8").split(";"):
         if statement.strip():
             con.execute(statement)
@@ -256,6 +261,25 @@ def counts_path(tellingen_dir: Path, periode: str, gemeente_code: str) -> Path:
     return Path(tellingen_dir) / periode / f"{gemeente_code}.parquet"
 
 
+def _cells_of_files(bestanden: list[str], bestanden_jaar: list[str], catalogue: tuple[Indicator, ...], *, years: bool) -> pd.DataFrame:
+    """`cells` over these core files. The files of one contract version have the same columns, so
+    they are read as such first; files of different versions (an older delivery still in force)
+    make DuckDB stop with an error, and are then read with their columns unified by name."""
+    for union_by_name in (False, True):
+        # Bounded memory: DuckDB spills to disk rather than grow past this (a national half-year of
+        # records is counted in about 1 GB).
+        con = duckdb.connect(config={"memory_limit": COUNT_MEMORY})
+        try:
+            load_trajecten(con, bestanden, bestanden_jaar, union_by_name=union_by_name)
+            return cells(con, catalogue, years=years)
+        except duckdb.Error:
+            if union_by_name:
+                raise
+        finally:
+            con.close()
+    raise AssertionError("unreachable")
+
+
 def compute_counts(
     core_files: dict[tuple[str, str], list[Path]],
     partitions: Iterable[tuple[str, str]],
@@ -287,14 +311,7 @@ def compute_counts(
     bestanden_jaar = sorted(str(path) for key in halves for path in core_files.get(key, []))
     # A year figure needs both halves of a gemeente: without any such pair there is none to count.
     years = any((g, h.code) in core_files for g, p in with_files for h in Periode.parse(p).year.halves if h.code != p)
-    # Bounded memory: DuckDB spills to disk rather than grow past this (a national half-year of
-    # records is counted in about 1 GB).
-    con = duckdb.connect(config={"memory_limit": COUNT_MEMORY})
-    try:
-        load_trajecten(con, bestanden, bestanden_jaar)
-        found = cells(con, catalogue, years=years)
-    finally:
-        con.close()
+    found = _cells_of_files(bestanden, bestanden_jaar, catalogue, years=years)
     written = []
     targets = set(with_files) | {(g, Periode.parse(p).year.code) for g, p in with_files}
     for (periode, gemeente_code), group in found.groupby(["periode", "gemeente_code"], sort=True):

@@ -172,3 +172,26 @@ def test_more_conditions_than_bits_are_refused_not_counted_wrong():
     assert len(count_queries(persons(60), "trajecten")) == 1
     with pytest.raises(ValueError, match="passen niet"):
         count_queries(persons(61), "trajecten")
+
+
+def test_files_of_an_older_contract_version_are_counted_with_their_columns_unified(tmp_path):
+    """An older delivery still in force may lack a column of today's contract, or hold it in another
+    type; the counts are read by column name either way, the same as when every file is new."""
+    from indicators.tellingen import compute_counts, counts_path
+
+    base = {"gemeente_code": "GM0358", "periode": "2025-H1", "domein": "wmo", "wijk_code": "WK035800", "leeftijd": 80}
+    old = _core([{**base, "persoon_pseudoniem": "p1", "voorziening_code": "02"}, {**base, "persoon_pseudoniem": "p2", "voorziening_code": "02"}])
+    old = old.drop(columns=["huishouden_pseudoniem", "herkomst_code"]).astype({"leeftijd": "int32"})
+    new = _core([{**base, "persoon_pseudoniem": "p3", "voorziening_code": "02", "domein": "jeugd", "leeftijd": 12}])
+    files = {"oud": tmp_path / "a-oud.parquet", "nieuw": tmp_path / "b-nieuw.parquet"}
+    old.to_parquet(files["oud"])
+    new.to_parquet(files["nieuw"])
+    results = {}
+    for order in (["oud", "nieuw"], ["nieuw", "oud"]):
+        tellingen = tmp_path / "-".join(order)
+        compute_counts({("GM0358", "2025-H1"): [files[name] for name in order]}, [("GM0358", "2025-H1")], tellingen, load_catalogue())
+        counted = pd.read_parquet(counts_path(tellingen, "2025-H1", "GM0358")).set_index(["indicator_id", "regio_code"])
+        results[tuple(order)] = counted.sort_index()
+        assert counted.loc[("wmo_per_1000", "GM0358"), "teller_ruw"] == 2
+        assert counted.loc[("jeugd_pct", "GM0358"), "teller_ruw"] == 1
+    pd.testing.assert_frame_equal(*results.values())
