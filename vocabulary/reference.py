@@ -9,6 +9,7 @@ Every function is cached, so the files are read once however many packages ask.
 
 from __future__ import annotations
 
+import csv as python_csv
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -183,14 +184,16 @@ def read_pc6_arrow(path: Path) -> pa.Table:
     (~1.8 million addresses) in ~0.3 s, where pandas' string methods took ~1.2 s, and the geography
     is prepared from these arrays as they are.
     """
+    with open(path, encoding="utf-8-sig", newline="") as header_line:
+        header = next(python_csv.reader(header_line, delimiter=";"), [])
     raw = csv.read_csv(
         path,
         read_options=csv.ReadOptions(encoding="utf-8"),  # Arrow skips a UTF-8 byte order mark itself
         parse_options=csv.ParseOptions(delimiter=";"),
-        convert_options=csv.ConvertOptions(column_types={}, strings_can_be_null=False, quoted_strings_can_be_null=False,
-                                           null_values=[], auto_dict_encode=False, check_utf8=True),
+        # Every column as text, as written (a code keeps its zeros, a huisnummer its letters).
+        convert_options=csv.ConvertOptions(column_types={name: pa.large_string() for name in header}, strings_can_be_null=False,
+                                           quoted_strings_can_be_null=False, null_values=[], check_utf8=True),
     )
-    raw = raw.cast(pa.schema([pa.field(name, pa.large_string()) for name in raw.column_names]))
     by_role: dict[str, str] = {}
     for column in raw.column_names:
         match = _PC6_COLUMN.match(column.strip())
