@@ -38,8 +38,11 @@ def revisions(data: SiteData, revisies: pd.DataFrame | None) -> dict[str, dict]:
     rows = revisies[revisies["regio_code"].astype(str).isin(regions) & revisies["indicator_id"].astype(str).isin(set(data.view_by_id))]
     if rows.empty:
         return {}
-    # Plain lists: iterating the Arrow-backed columns of the national frame row by row is slow.
-    ids, periodes, regios, geheim, reden = (data.df[c].tolist() for c in ("indicator_id", "periode", "regio_code", "geheim", "geheim_reden"))
+    # Only the current figures of the revised regions are looked up (a re-delivery revises one
+    # gemeente's, of the national frame's 120,000); as plain lists: iterating the Arrow-backed
+    # columns row by row is slow.
+    current_rows = data.df[data.df["regio_code"].isin(set(rows["regio_code"].astype(str)))]
+    ids, periodes, regios, geheim, reden = (current_rows[c].tolist() for c in ("indicator_id", "periode", "regio_code", "geheim", "geheim_reden"))
     current = {(i, p, r): g for i, p, r, g in zip(ids, periodes, regios, zip(geheim, reden))}
     out: dict[str, dict] = {}
     for row in rows.sort_values(["release_nieuw", "indicator_id", "periode", "regio_code"]).to_dict("records"):
