@@ -13,7 +13,10 @@ every delivery and deletion) and `ref` (regions and population). Microdata never
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -165,33 +168,131 @@ WRITER_MEMORY = "1GB"  # DuckDB's share while writing; pandas frames it reads ar
 
 def write_warehouse(path: Path, frames: Iterable[tuple[str, Source]]) -> WarehouseSummary:
     """Write `frames` as a complete new DuckDB file at `path` (atomically: built beside it, renamed)."""
-    summary = WarehouseSummary(Path(path), 0, 0, [], 0)
     with files.atomic_path(path) as temporary:
-        con = duckdb.connect(str(temporary), config={"memory_limit": WRITER_MEMORY})
-        try:
-            for schema in publish.SCHEMAS:
-                con.execute(f"CREATE SCHEMA {schema}")
-            for name, frame in frames:
-                if isinstance(frame, ParquetFiles):
-                    con.execute(publish.create_sql(name, frame.sql()))
-                else:
-                    con.register("frame_df", frame)
-                    con.execute(publish.create_sql(name, "frame_df"))
-                    con.unregister("frame_df")
-                del frame  # before the next table is made, not after
-                summary.note(con, name)
-            publish.write_comments(con)
-            con.execute("CHECKPOINT")
-        finally:
-            con.close()
+        summary = _write_file(temporary, frames)
+    summary.path = Path(path)
+    return summary
+
+
+def _write_file(path: Path, frames: Iterable[tuple[str, Source]]) -> WarehouseSummary:
+    """Write `frames` into a new DuckDB file at `path`, complete and checkpointed when this returns."""
+    summary = WarehouseSummary(Path(path), 0, 0, [], 0)
+    con = duckdb.connect(str(path), config={"memory_limit": WRITER_MEMORY})
+    try:
+        for schema in publish.SCHEMAS:
+            con.execute(f"CREATE SCHEMA {schema}")
+        for name, frame in frames:
+            if isinstance(frame, ParquetFiles):
+                con.execute(publish.create_sql(name, frame.sql()))
+            else:
+                con.register("frame_df", frame)
+                con.execute(publish.create_sql(name, "frame_df"))
+                con.unregister("frame_df")
+            del frame  # before the next table is made, not after
+            summary.note(con, name)
+        publish.write_comments(con)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
     return summary
 
 
 def build_warehouse(home: Home, *, wait_seconds: float = 600.0) -> WarehouseSummary:
-    """Rebuild `warehouse.duckdb` from disk, as the one writer (waits for another writer, then says so)."""
+    """Rebuild `warehouse.duckdb` from disk, as the one writer (waits for another writer, then says so).
+
+    A build started ahead (`start_warehouse`) from the same files as are on disk now is moved into
+    place instead of building again."""
     with exclusive(warehouse_lock_path(home.root), what="warehouse bouwen", wait_seconds=wait_seconds):
         files.remove_stale_temporaries(home.root)
+        ahead = _finished_ahead(home)
+        if ahead is not None:
+            return ahead
         return write_warehouse(home.warehouse, tables(home))
+
+
+# A build ahead: while a command waits for the concept's quality check (GX, on the other core, about
+# a second and a half), the warehouse that follows it is built in a thread of the command, into a
+# file of its own beside the warehouse. The warehouse step then takes that file if every file it was
+# built from is unchanged (their paths, sizes, modification times), and builds as before otherwise.
+# A check that fails leaves the file unused: it is removed when the command ends (or, after a kill,
+# by the next command's clean-up of temporaries).
+_AHEAD: dict[str, object] = {}
+
+
+@dataclass
+class _AheadBuild:
+    stamp: tuple
+    temporary: Path
+    future: Future
+
+
+@contextmanager
+def built_ahead() -> Iterator[None]:
+    """Let `start_warehouse` build ahead in this block (for `gmsd run`, whose round ends with checks
+    and then the warehouse); whatever was built ahead and not used is removed at the end."""
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warehouse-vooruit")
+    _AHEAD["executor"] = executor
+    try:
+        yield
+    finally:
+        _AHEAD.pop("executor", None)
+        _discard(_AHEAD.pop("build", None))
+        executor.shutdown(wait=True)
+
+
+def start_warehouse(home: Home) -> None:
+    """Start building the warehouse from what is on disk now, if a `built_ahead` block is active."""
+    executor = _AHEAD.get("executor")
+    if executor is None:
+        return
+    _discard(_AHEAD.pop("build", None))
+    stamp = _inputs_stamp(home)
+    temporary = files.temporary_beside(home.warehouse)
+    _AHEAD["build"] = _AheadBuild(stamp, temporary, executor.submit(_write_file, temporary, tables(home)))
+
+
+def _finished_ahead(home: Home) -> WarehouseSummary | None:
+    """The build started ahead, moved into place, if it succeeded and its files are those on disk now."""
+    build = _AHEAD.pop("build", None)
+    if build is None:
+        return None
+    try:
+        summary = build.future.result()
+    except Exception:  # noqa: BLE001 — whatever went wrong ahead, the build that follows reports it
+        _discard(build)
+        return None
+    if build.temporary.parent != home.warehouse.parent or build.stamp != _inputs_stamp(home):
+        _discard(build)
+        return None
+    os.replace(build.temporary, home.warehouse)
+    summary.path = home.warehouse
+    return summary
+
+
+def _discard(build: _AheadBuild | None) -> None:
+    if build is None:
+        return
+    try:
+        build.future.result()  # the thread is done with the file before it goes
+    except Exception:  # noqa: BLE001 — an unused build: its error does not matter
+        pass
+    build.temporary.unlink(missing_ok=True)
+    Path(f"{build.temporary}.wal").unlink(missing_ok=True)
+
+
+def _inputs_stamp(home: Home) -> tuple:
+    """Every file `tables` reads from the home, with its size and modification time (the reference
+    data and the catalogue are the repository's, the same for the whole command)."""
+    found = []
+    for path in (indicatoren_path(home), benchmark_path(home), groups_path(home)):
+        stat = path.stat() if path.is_file() else None
+        found.append((str(path), stat and (stat.st_ino, stat.st_size, stat.st_mtime_ns)))
+    for folder in (home.releases, home.intake, home.deletions):
+        for root, _, names in os.walk(folder):
+            for name in names:
+                stat = os.stat(os.path.join(root, name))
+                found.append((os.path.join(root, name), (stat.st_ino, stat.st_size, stat.st_mtime_ns)))
+    return tuple(sorted(found))
 
 
 def read_published(warehouse_path: Path, table: str = "publish.indicatoren") -> pd.DataFrame:

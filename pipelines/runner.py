@@ -26,7 +26,7 @@ from clearinghouse.ownership import command_lock_path, exclusive
 from indicators.concept import read_concept
 from indicators.quality import checked_ahead
 from indicators.releases import DEFINITIEF, Release, differs_from_release, latest_releases, withdraw
-from indicators.warehouse import read_published
+from indicators.warehouse import built_ahead, read_published
 from pipelines.assets.publication import site_is_current
 from pipelines.definitions import defs
 from pipelines.jobs import conceptcijfers, conceptcijfers_berekenen, publiceren, release_maken, verwerken
@@ -163,8 +163,10 @@ def run_round(home: Home, *, deliveries: list[str] | None = None, quiet: bool = 
     """
     if quiet:
         logging.getLogger("dagster").setLevel(logging.CRITICAL)
-    # The concept figures' quality check comes last; GX is imported for it meanwhile, in a process of its own.
-    with checked_ahead(), exclusive(command_lock_path(home.root), what=command, wait_seconds=WAIT_SECONDS), instance_for(home) as instance:
+    # The concept figures' quality check comes last; GX is imported for it meanwhile, in a process of
+    # its own; while it checks, the warehouse that follows is built in a thread (used if it passes).
+    with (checked_ahead(), exclusive(command_lock_path(home.root), what=command, wait_seconds=WAIT_SECONDS),
+          instance_for(home) as instance, built_ahead()):
         return _round(home, instance, deliveries, quiet=quiet, command=command, concept_job=conceptcijfers.name)
 
 

@@ -27,10 +27,11 @@ _TEMP_NAME = re.compile(r"^\..+\.tmp-(\d+)(?:-\d+)?$")
 _counter = 0
 
 
-def _temporary_beside(target: Path) -> Path:
+def temporary_beside(target: Path) -> Path:
+    """A name for a temporary beside `target` (`remove_stale_temporaries` clears it once its process is gone)."""
     global _counter
     _counter += 1
-    return target.with_name(f".{target.name}{TEMP_MARK}{os.getpid()}-{_counter}")
+    return Path(target).with_name(f".{Path(target).name}{TEMP_MARK}{os.getpid()}-{_counter}")
 
 
 @contextmanager
@@ -38,7 +39,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     """A temporary path beside `target`; renamed onto `target` when the block succeeds, removed if not."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = _temporary_beside(target)
+    temporary = temporary_beside(target)
     try:
         yield temporary
         os.replace(temporary, target)
@@ -82,7 +83,7 @@ def new_folder(target: Path) -> Iterator[Path]:
     (an immutable folder, such as a release, is never overwritten: FileExistsError)."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = _temporary_beside(target)
+    staging = temporary_beside(target)
     staging.mkdir()
     try:
         yield staging
@@ -127,11 +128,11 @@ def replaced_folder(target: Path) -> Iterator[Path]:
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    built = _temporary_beside(target)
+    built = temporary_beside(target)
     built.mkdir()
     try:
         yield built
-        backup = _temporary_beside(target)
+        backup = temporary_beside(target)
         had_old = target.exists()
         if had_old:
             os.rename(target, backup)

@@ -17,6 +17,7 @@ from indicators.concept import (
     read_concept_groups,
 )
 from indicators.quality import check_published, start_check
+from indicators.warehouse import start_warehouse
 from pipelines.assets.common import OWNER, TAGS
 from pipelines.assets.intake import core_trajecten
 from pipelines.resources import Clearinghouse
@@ -37,8 +38,10 @@ def concept_indicatoren(clearinghouse: Clearinghouse) -> dg.MaterializeResult:
     home = clearinghouse.home
     with dg.raise_execution_interrupts():
         summary = build_concept(home, rounding_secret=clearinghouse.rounding_secret())
-    # The quality check (kwaliteit_concept) starts now, beside the secrecy check, in GX's own process.
+    # The quality check (kwaliteit_concept) starts now, beside the secrecy check, in GX's own process;
+    # in `gmsd run` the warehouse that follows the checks is built meanwhile (used only if they pass).
     start_check(_quality_tables(home), stamp=_stamp(home), docs_dir=home.quality_docs)
+    start_warehouse(home)
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": summary.rows,

@@ -68,3 +68,72 @@ def test_published_benchmark_computed_when_the_concept_changed_since(tmp_path):
     write_warehouse(tmp_path / "w.duckdb", tables(home))
     for name, rows in _computed(tmp_path, home).items():
         assert _rows(tmp_path / "w.duckdb", name) == rows
+
+
+def _all_rows(path) -> dict[str, list[tuple]]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        names = [f"{schema}.{name}" for schema, name in con.execute(
+            "SELECT schema_name, table_name FROM duckdb_tables() ORDER BY ALL").fetchall()]
+        return {name: con.execute(f"SELECT * FROM {name}").fetchall() for name in names}
+
+
+def _temporaries(home: Home) -> list:
+    return sorted(p.name for p in home.root.rglob(f".*{files.TEMP_MARK}*"))
+
+
+def test_a_warehouse_built_ahead_is_the_one_built_after_and_leaves_nothing_behind(tmp_path):
+    from indicators.warehouse import build_warehouse, built_ahead, start_warehouse
+
+    home = _published_home(tmp_path)
+    expected = write_warehouse(tmp_path / "na.duckdb", tables(home))
+    with built_ahead():
+        start_warehouse(home)
+        summary = build_warehouse(home)
+    assert summary.path == home.warehouse and summary.releases == expected.releases
+    assert _all_rows(home.warehouse) == _all_rows(tmp_path / "na.duckdb")
+    assert _temporaries(home) == []
+    start_warehouse(home)  # outside a command that builds ahead: nothing starts
+    assert _temporaries(home) == []
+
+
+def test_a_warehouse_built_ahead_of_files_that_changed_since_is_not_used(tmp_path):
+    import indicators.warehouse as warehouse
+    from indicators.warehouse import build_warehouse, built_ahead, start_warehouse
+
+    home = _published_home(tmp_path)
+    with built_ahead():
+        start_warehouse(home)
+        warehouse._AHEAD["build"].future.result()  # built ahead, from the files as they were
+        figures = read_concept(home)
+        figures.loc[0, "waarde"] = figures.loc[0, "waarde"] + 1  # the concept rewritten after the build started
+        files.write_parquet(figures, indicatoren_path(home))
+        build_warehouse(home)
+    write_warehouse(tmp_path / "na.duckdb", tables(home))
+    assert _all_rows(home.warehouse) == _all_rows(tmp_path / "na.duckdb")
+    assert _rows(home.warehouse, "concept.indicatoren") != _rows(tmp_path / "na.duckdb", "publish.indicatoren")  # the change is in
+    assert _temporaries(home) == []
+
+
+def test_a_warehouse_built_ahead_and_not_asked_for_or_failed_is_removed(tmp_path, monkeypatch):
+    import threading
+
+    import indicators.warehouse as warehouse
+
+    home = _published_home(tmp_path)
+    with warehouse.built_ahead():  # the checks failed: no warehouse step follows
+        warehouse.start_warehouse(home)
+    assert _temporaries(home) == [] and not home.warehouse.exists()
+
+    written = warehouse._write_file
+
+    def fails_ahead(path, frames):
+        if threading.current_thread().name.startswith("warehouse-vooruit"):
+            raise duckdb.IOException("schijf vol")
+        return written(path, frames)
+
+    monkeypatch.setattr(warehouse, "_write_file", fails_ahead)
+    with warehouse.built_ahead():
+        warehouse.start_warehouse(home)
+        warehouse.build_warehouse(home)  # builds itself
+    assert _all_rows(home.warehouse) == _all_rows(write_warehouse(tmp_path / "na.duckdb", tables(home)).path)
+    assert _temporaries(home) == []
