@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 import pandas as pd
 
@@ -114,8 +115,10 @@ class Periode:
         return self.code
 
 
+@lru_cache(maxsize=4096)
 def sort_key(code: str) -> tuple:
-    """Sort key for periode codes as text; text that is not a periode sorts last, by itself."""
+    """Sort key for periode codes as text; text that is not a periode sorts last, by itself.
+    Cached: the site sorts the same few codes for every chart of every page."""
     try:
         return (*Periode.parse(code).sort_key, "")
     except PeriodeError:
