@@ -81,7 +81,7 @@ def _dictionary(codes: pd.Series | pa.Array | pa.ChunkedArray) -> tuple[np.ndarr
     """Per row an index into the returned texts; a missing code is the last text, ""."""
     if isinstance(codes, pa.ChunkedArray):
         codes = codes.combine_chunks()
-    if not (isinstance(codes, pa.DictionaryArray)):
+    if not isinstance(codes, pa.DictionaryArray):
         codes = pc.dictionary_encode(arrow_text(codes))
     texts = codes.dictionary.cast(pa.large_string()).to_pylist()
     return pc.fill_null(codes.indices, len(texts)).to_numpy().astype(np.int64), texts + [""]

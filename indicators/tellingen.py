@@ -52,7 +52,7 @@ def load_trajecten(con: duckdb.DuckDBPyConnection, bestanden: list[str], bestand
 
     `union_by_name=False` takes the columns of the first file and finds them by name in the others:
     no schema of every file read up front (half a second for a national round's thousand files),
-    but an error when the files' columns differ — see `compute_counts`."""
+    but an error when the files' columns differ — see `_cells_of_files`."""
     register_macros(con)
     # File lists are passed as data (DuckDB's relation API), never formatted into SQL text.
     con.read_parquet(bestanden, union_by_name=union_by_name).create_view("geleverd", replace=True)
