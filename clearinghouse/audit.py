@@ -6,13 +6,13 @@ shared file, so partitions never contend. The warehouse loader and the operator 
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from vocabulary import files
 from vocabulary.oordelen import AFGEKEURD
 
 
@@ -34,11 +34,6 @@ def _read_audit(paths: list[str]) -> pd.DataFrame:
     return audit.sort_values(order, kind="stable", na_position="first", ignore_index=True)
 
 
-def _identity(path: str) -> tuple:
-    stat = os.stat(path)
-    return path, stat.st_ino, stat.st_size, stat.st_mtime_ns
-
-
 def load_audit(intake_dir: Path) -> pd.DataFrame:
     """Every recorded delivery file, oldest first (empty frame when nothing was processed).
 
@@ -48,7 +43,7 @@ def load_audit(intake_dir: Path) -> pd.DataFrame:
     paths = sorted(str(p) for p in Path(intake_dir).glob("*/*/*.parquet"))
     if not paths:
         return pd.DataFrame()
-    signature = tuple(map(_identity, paths))
+    signature = tuple(map(files.identity, paths))
     folder = str(Path(intake_dir).resolve())
     with _READ_LOCK:
         known = _READ.get(folder)

@@ -265,19 +265,22 @@ def _cells_of_files(bestanden: list[str], bestanden_jaar: list[str], catalogue: 
     """`cells` over these core files. The files of one contract version have the same columns, so
     they are read as such first; files of different versions (an older delivery still in force)
     make DuckDB stop with an error, and are then read with their columns unified by name."""
-    for union_by_name in (False, True):
-        # Bounded memory: DuckDB spills to disk rather than grow past this (a national half-year of
-        # records is counted in about 1 GB).
-        con = duckdb.connect(config={"memory_limit": COUNT_MEMORY})
-        try:
-            load_trajecten(con, bestanden, bestanden_jaar, union_by_name=union_by_name)
-            return cells(con, catalogue, years=years)
-        except duckdb.Error:
-            if union_by_name:
-                raise
-        finally:
-            con.close()
-    raise AssertionError("unreachable")
+    try:
+        return _cells_read(bestanden, bestanden_jaar, catalogue, years=years, union_by_name=False)
+    except duckdb.Error:
+        return _cells_read(bestanden, bestanden_jaar, catalogue, years=years, union_by_name=True)
+
+
+def _cells_read(bestanden: list[str], bestanden_jaar: list[str], catalogue: tuple[Indicator, ...], *, years: bool,
+                union_by_name: bool) -> pd.DataFrame:
+    # Bounded memory: DuckDB spills to disk rather than grow past this (a national half-year of
+    # records is counted in about 1 GB).
+    con = duckdb.connect(config={"memory_limit": COUNT_MEMORY})
+    try:
+        load_trajecten(con, bestanden, bestanden_jaar, union_by_name=union_by_name)
+        return cells(con, catalogue, years=years)
+    finally:
+        con.close()
 
 
 def compute_counts(

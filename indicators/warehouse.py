@@ -261,7 +261,7 @@ def _finished_ahead(home: Home) -> WarehouseSummary | None:
     except Exception:  # noqa: BLE001 — whatever went wrong ahead, the build that follows reports it
         _discard(build)
         return None
-    if build.temporary.parent != home.warehouse.parent or build.stamp != _inputs_stamp(home):
+    if build.stamp != _inputs_stamp(home):  # (another home's build has other paths in its stamp)
         _discard(build)
         return None
     os.replace(build.temporary, home.warehouse)
@@ -281,18 +281,10 @@ def _discard(build: _AheadBuild | None) -> None:
 
 
 def _inputs_stamp(home: Home) -> tuple:
-    """Every file `tables` reads from the home, with its size and modification time (the reference
-    data and the catalogue are the repository's, the same for the whole command)."""
-    found = []
-    for path in (indicatoren_path(home), benchmark_path(home), groups_path(home)):
-        stat = path.stat() if path.is_file() else None
-        found.append((str(path), stat and (stat.st_ino, stat.st_size, stat.st_mtime_ns)))
-    for folder in (home.releases, home.intake, home.deletions):
-        for root, _, names in os.walk(folder):
-            for name in names:
-                stat = os.stat(os.path.join(root, name))
-                found.append((os.path.join(root, name), (stat.st_ino, stat.st_size, stat.st_mtime_ns)))
-    return tuple(sorted(found))
+    """Every file `tables` reads from the home, as it is now (the reference data and the catalogue
+    are the repository's, the same for the whole command)."""
+    concept = [files.identity(path) for path in (indicatoren_path(home), benchmark_path(home), groups_path(home))]
+    return tuple(concept + [found for folder in (home.releases, home.intake, home.deletions) for found in files.identities_under(folder)])
 
 
 def read_published(warehouse_path: Path, table: str = "publish.indicatoren") -> pd.DataFrame:

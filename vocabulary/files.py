@@ -34,6 +34,22 @@ def temporary_beside(target: Path) -> Path:
     return Path(target).with_name(f".{Path(target).name}{TEMP_MARK}{os.getpid()}-{_counter}")
 
 
+def identity(path: Path | str) -> tuple:
+    """A file as it is now: (path, inode, size, modification time), or (path, None) when there is
+    none. Every file here is written whole and renamed into place, so a changed file has a new one:
+    what a cache or a piece of work started ahead compares to know it still holds."""
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return str(path), None
+    return str(path), stat.st_ino, stat.st_size, stat.st_mtime_ns
+
+
+def identities_under(folder: Path) -> list[tuple]:
+    """`identity` of every file in `folder` and its sub-folders, in path order (none if there is no folder)."""
+    return sorted(identity(os.path.join(root, name)) for root, _, names in os.walk(folder) for name in names)
+
+
 @contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """A temporary path beside `target`; renamed onto `target` when the block succeeds, removed if not."""

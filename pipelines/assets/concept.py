@@ -21,6 +21,7 @@ from indicators.warehouse import start_warehouse
 from pipelines.assets.common import OWNER, TAGS
 from pipelines.assets.intake import core_trajecten
 from pipelines.resources import Clearinghouse
+from vocabulary import files
 from vocabulary.home import Home
 
 
@@ -61,11 +62,7 @@ def _quality_tables(home: Home) -> dict:
 
 def _stamp(home: Home) -> tuple:
     """The concept files as they are now: a check started on other files is not this check."""
-    stamp = []
-    for path in (indicatoren_path(home), benchmark_path(home), groups_path(home)):
-        stat = path.stat() if path.is_file() else None
-        stamp.append((str(path), stat.st_ino, stat.st_size, stat.st_mtime_ns) if stat else (str(path), None))
-    return tuple(stamp)
+    return tuple(files.identity(path) for path in (indicatoren_path(home), benchmark_path(home), groups_path(home)))
 
 
 @dg.asset_check(
