@@ -25,13 +25,13 @@ import pyarrow.compute as pc
 from vocabulary import files
 from vocabulary.home import Home
 from vocabulary.arrow_text import arrow_text, ascii_bytes
-from vocabulary.reference import PC6_TABLE_GLOB, read_pc6_arrow
+from vocabulary.reference import PC6_TABLE_GLOB, PostcodeTableError, read_pc6_arrow
 
 PC6_ENV = "GMSD_PC6_TABLE"
 
 
-class GeographyError(FileNotFoundError):
-    """No postcode-huisnummer table; the message says where to put it (Dutch)."""
+class GeographyError(RuntimeError):
+    """No usable postcode-huisnummer table; the message says what is wrong and what to do (Dutch)."""
 
 
 HUISNUMMER_LIMIT = 1_000_000  # a huisnummer at or above this has no exact match (none exist)
@@ -211,7 +211,11 @@ class Geography:
 def pc6_table_path(home: Home) -> Path:
     """The CBS postcode table in use: $GMSD_PC6_TABLE, else the newest `pc6hnr*_gwb.csv` in <home>/reference/."""
     if os.environ.get(PC6_ENV):
-        return Path(os.environ[PC6_ENV])
+        chosen = Path(os.environ[PC6_ENV])
+        if not chosen.is_file():
+            raise GeographyError(f"{PC6_ENV} wijst naar {chosen}, maar daar staat geen bestand. Wijs het CBS-bestand "
+                                 f"pc6hnrJJJJ0801_gwb.csv aan, of haal {PC6_ENV} weg om de tabel in {home.reference} te gebruiken.")
+        return chosen
     candidates = sorted(home.reference.glob(PC6_TABLE_GLOB))
     if not candidates:
         raise GeographyError(
@@ -250,7 +254,10 @@ def geography_for(home: Home) -> Geography:
     if all((prepared / f"{name}.npy").is_file() for name in ARRAYS):
         geography = Geography.load(prepared)
     else:
-        geography = Geography.from_file(path)
+        try:
+            geography = Geography.from_file(path)
+        except PostcodeTableError as exc:
+            raise GeographyError(str(exc)) from exc
         geography.save(prepared)
         geography = Geography.load(prepared)  # memory-mapped, as every later command has it
         for stale in prepared.parent.glob(f"{path.stem}-*"):

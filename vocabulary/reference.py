@@ -160,6 +160,10 @@ _PC6_COLUMN = re.compile(r"^(PC6|Huisnummer|Buurt(\d{4})|Wijk(\d{4})|Gemeente(\d
 PC6_TABLE_GLOB = "pc6hnr*_gwb.csv"
 
 
+class PostcodeTableError(ValueError):
+    """The postcode-huisnummer table cannot be used; the message says what is wrong and what to do (Dutch)."""
+
+
 def _whole_numbers(text: pa.Array) -> pa.Array:
     """Text as int64, anything not a number null: a direct cast when every cell is digits or empty
     (as in CBS's files; ten times faster), else what `pd.to_numeric` makes of it."""
@@ -184,16 +188,23 @@ def read_pc6_arrow(path: Path) -> pa.Table:
     (~1.8 million addresses) in ~0.3 s, where pandas' string methods took ~1.2 s, and the geography
     is prepared from these arrays as they are.
     """
-    with open(path, encoding="utf-8-sig", newline="") as header_line:
-        header = next(python_csv.reader(header_line, delimiter=";"), [])
-    raw = csv.read_csv(
-        path,
-        read_options=csv.ReadOptions(encoding="utf-8"),  # Arrow skips a UTF-8 byte order mark itself
-        parse_options=csv.ParseOptions(delimiter=";"),
-        # Every column as text, as written (a code keeps its zeros, a huisnummer its letters).
-        convert_options=csv.ConvertOptions(column_types={name: pa.large_string() for name in header}, strings_can_be_null=False,
-                                           quoted_strings_can_be_null=False, null_values=[], check_utf8=True),
-    )
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as header_line:
+            header = next(python_csv.reader(header_line, delimiter=";"), [])
+        raw = csv.read_csv(
+            path,
+            read_options=csv.ReadOptions(encoding="utf-8"),  # Arrow skips a UTF-8 byte order mark itself
+            parse_options=csv.ParseOptions(delimiter=";"),
+            # Every column as text, as written (a code keeps its zeros, a huisnummer its letters).
+            convert_options=csv.ConvertOptions(column_types={name: pa.large_string() for name in header}, strings_can_be_null=False,
+                                               quoted_strings_can_be_null=False, null_values=[], check_utf8=True),
+        )
+    except (UnicodeDecodeError, pa.ArrowInvalid) as exc:
+        reason = "er staan tekens in die geen UTF-8 zijn" if "UTF8" in str(exc) or isinstance(exc, UnicodeDecodeError) else f"Arrow meldt: {exc}"
+        raise PostcodeTableError(
+            f"De postcode-huisnummertabel {path.name} is niet te lezen: {reason}. Zet het CBS-bestand pc6hnrJJJJ0801_gwb.csv "
+            f"opnieuw neer zoals CBS het levert (UTF-8, gescheiden door puntkomma's) in {path.parent}."
+        ) from exc
     by_role: dict[str, str] = {}
     for column in raw.column_names:
         match = _PC6_COLUMN.match(column.strip())
@@ -201,7 +212,10 @@ def read_pc6_arrow(path: Path) -> pa.Table:
             by_role[re.sub(r"\d{4}$", "", match.group(1)).lower()] = column
     missing = {"pc6", "huisnummer", "buurt", "wijk", "gemeente"} - set(by_role)
     if missing:
-        raise ValueError(f"{path.name}: dit is geen CBS postcode-huisnummertabel; kolommen ontbreken: {sorted(missing)}")
+        raise PostcodeTableError(
+            f"{path.name}: dit is geen CBS postcode-huisnummertabel; kolommen ontbreken: {sorted(missing)}. Zet het CBS-bestand "
+            f"pc6hnrJJJJ0801_gwb.csv (kolommen PC6;Huisnummer;BuurtJJJJ;WijkJJJJ;GemeenteJJJJ) in {path.parent}."
+        )
 
     def column(role: str) -> pa.Array:
         return raw[by_role[role]].combine_chunks()

@@ -10,6 +10,7 @@ delivery stands out in the partition grid at a glance.
 
 import dagster as dg
 
+from clearinghouse.geography import GeographyError
 from clearinghouse.inbox import delivery_key, intake_owner
 from clearinghouse.outcome import PartitionResult
 from contracts.core import CoreTraject
@@ -100,7 +101,10 @@ def core_trajecten(context: dg.AssetExecutionContext, clearinghouse: Clearinghou
         max_rejected_share=clearinghouse.max_rejected_share,
         workers=clearinghouse.workers,
     ) as intake:
-        processed = intake.process([delivery_key(g, p) for g, p in partitions])
+        try:
+            processed = intake.process([delivery_key(g, p) for g, p in partitions])
+        except GeographyError as exc:  # the operator's postcode table: a Dutch line, no traceback
+            raise dg.Failure(description=str(exc), allow_retries=False) from exc
         count_partitions(home, [(r.gemeente_code, r.periode) for r in processed.results])
     quarantined = []
     for result in processed.results:

@@ -148,3 +148,25 @@ def test_one_code_written_two_ways_is_one_place_whether_read_from_the_file_or_a_
     assert set(from_file.exact_places.tolist()) == {0, 1}
     assert _locate(from_file, [("1011AB", 2), ("1011AB", None), ("1011AC", 9)], "GM0363") == [
         ("BU03630001", "WK036300"), ("BU03630001", "WK036300"), ("BU03630002", "WK036300")]
+
+
+def test_a_postcode_table_that_cannot_be_used_says_so_in_dutch_and_prepares_nothing(tmp_path, monkeypatch):
+    import pytest
+
+    from clearinghouse.geography import GeographyError
+
+    monkeypatch.delenv("GMSD_PC6_TABLE", raising=False)
+    home = Home(tmp_path).ensure()
+    home.reference.mkdir(parents=True, exist_ok=True)
+    table = home.reference / PC6_TABLE_NAME
+    table.write_bytes("PC6;Huisnummer;Buurt2024;Wijk2024;Gemeente2024\n1011AB;1;3630001;36300;363\n".encode() + b"1011AC;2;\xdf;1;1\n")
+    forget_geography()
+    with pytest.raises(GeographyError, match="niet te lezen: er staan tekens in die geen UTF-8 zijn. Zet het CBS-bestand"):
+        geography_for(home)
+    table.write_text("Postcode;Nummer\n1011AB;1\n", encoding="utf-8")
+    with pytest.raises(GeographyError, match="geen CBS postcode-huisnummertabel; kolommen ontbreken"):
+        geography_for(home)
+    assert not (home.reference / ".voorbereid").exists() or not any((home.reference / ".voorbereid").iterdir())
+    monkeypatch.setenv("GMSD_PC6_TABLE", str(tmp_path / "nergens.csv"))
+    with pytest.raises(GeographyError, match="wijst naar .*nergens.csv, maar daar staat geen bestand"):
+        geography_for(home)
