@@ -55,7 +55,7 @@ class FileOutcome:
 
     def aantal(self, ernst: str) -> int:
         """Number of findings of one severity: row findings, findings about the file and the file-level reason."""
-        in_rows = int((self.failures["ernst"] == ernst).sum()) if len(self.failures) else 0
+        in_rows = self.failures["ernst"].tolist().count(ernst) if len(self.failures) else 0
         about_file = sum(1 for note in self.bestandsmeldingen if note["ernst"] == ernst)
         return in_rows + about_file + (1 if ernst == FOUT and self.regel is not None else 0)
 
@@ -72,12 +72,25 @@ class FileOutcome:
             parts.append(f"{fmt_int(self.rijen_met_waarschuwing)} met alleen een waarschuwing")
         return f"{verdict}: " + ", ".join(parts) + "."
 
-    def report_rows(self) -> pd.DataFrame:
-        """Everything for the CSV report: the verdict, the findings about the file, then every row finding."""
+    def report_head(self) -> list[dict]:
+        """The CSV report's first rows: the verdict, the reason a whole file is refused, the findings about the file."""
         head = [{"rij": pd.NA, "kolom": "", "waarde": "", "regel": "oordeel", "ernst": "", "melding": self.samenvatting()}]
         if self.regel is not None:
             head.append({"rij": pd.NA, "kolom": "", "waarde": "", "regel": self.regel, "ernst": FOUT, "melding": self.melding})
         head += [{"rij": pd.NA, "waarde": "", **note} for note in self.bestandsmeldingen]
+        return head
+
+    def failure_records(self) -> list[dict]:
+        """`failures` as one dict per finding (FAILURE_COLUMNS), read column by column: the values of
+        `failures.to_dict("records")` without its cost per call (a report has a few dozen findings)."""
+        if not len(self.failures):
+            return []
+        columns = [self.failures[column].tolist() for column in FAILURE_COLUMNS]
+        return [dict(zip(FAILURE_COLUMNS, row)) for row in zip(*columns)]
+
+    def report_rows(self) -> pd.DataFrame:
+        """Everything for the CSV report: the verdict, the findings about the file, then every row finding."""
+        head = self.report_head()
         # Column by column from Python lists: a report has a few dozen rows, and concatenating
         # frames cost more than the rows (a national round writes a thousand reports).
         failures = self.failures

@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from clearinghouse.audit import in_force, load_audit
 from clearinghouse.outcome import FileOutcome
+from clearinghouse.validation import FAILURE_COLUMNS
 from contracts import CONTRACT_VERSION
 from contracts.delivery import CONTRACTS
 from contracts.regels import FILE_RULES, allowed_codes, rules_by_name
@@ -155,12 +156,12 @@ def _examples(records: list[dict]) -> list[dict]:
     return sorted(chosen, key=lambda record: (record["rij"], record["ernst"]))
 
 
-def _dictionary_entries(outcome: FileOutcome) -> list[dict]:
+def _dictionary_entries(outcome: FileOutcome, records: list[dict]) -> list[dict]:
     """The gegevenswoordenboek entry of every column the findings name: description, severity, codes."""
     if outcome.domein not in CONTRACTS:
         return []
     rules = rules_by_name(outcome.domein)
-    named = {column for name in set(outcome.failures["regel"]) if name in rules for column in rules[name].kolommen}
+    named = {column for name in {record["regel"] for record in records} if name in rules for column in rules[name].kolommen}
     schema = CONTRACTS[outcome.domein].to_schema().columns
     entries = []
     for column in [c for c in schema if c in named and not c.startswith("_")]:
@@ -178,8 +179,13 @@ def _dictionary_entries(outcome: FileOutcome) -> list[dict]:
 
 def write_report(outcome: FileOutcome, *, gemeente_code: str, periode: str, base: Path, max_rejected_share: float = 0.05) -> Path:
     """Write `<base>.html` and `<base>.csv` (`;`-separated for Dutch Excel); return the HTML path."""
-    files.write_csv(outcome.report_rows(), base.with_name(base.name + ".csv"), dutch=True)
-    records = outcome.failures.to_dict("records") if len(outcome.failures) else []
+    records = outcome.failure_records()
+    # Written from the rows themselves (the same bytes as the frame of `report_rows`); a cell that
+    # is not text or a whole number takes the DataFrame's way.
+    rows = [[row.get(column) for column in FAILURE_COLUMNS] for row in outcome.report_head() + records]
+    csv_path = base.with_name(base.name + ".csv")
+    if files.write_csv_rows(FAILURE_COLUMNS, rows, csv_path, dutch=True) is None:
+        files.write_csv(outcome.report_rows(), csv_path, dutch=True)
     verdict = oordeel(outcome.oordeel)
     checked = outcome.gecontroleerd_op or datetime.now(timezone.utc)
     html = _env.get_template("rapport.html.j2").render(
@@ -213,7 +219,7 @@ def write_report(outcome: FileOutcome, *, gemeente_code: str, periode: str, base
         per_regel=_per_rule(outcome, records),
         voorbeelden=_examples(records),
         voorbeelden_per_regel=EXAMPLES_PER_RULE,
-        woordenboek=_dictionary_entries(outcome),
+        woordenboek=_dictionary_entries(outcome, records),
         woordenboek_plaats=DICTIONARY,
         sha256=outcome.sha256,
         contract_versie=CONTRACT_VERSION,

@@ -112,7 +112,10 @@ def _broken_rules(normalised: Normalised, domein: str) -> list[tuple[Regel, np.n
         taken = add(by_kind.get((name, "bereik")), range_rows)
         if name in normalised.repairs:
             repaired = normalised.repairs[name].to_numpy(dtype=bool)
-            add(by_kind.get((name, BSN_REPAIRED)), repaired & elfproef(values).to_numpy(dtype=bool))
+            passing = np.zeros(len(values), dtype=bool)  # the 11-proef of the few repaired BSNs only
+            if repaired.any():
+                passing[repaired] = elfproef(values[repaired]).to_numpy(dtype=bool)
+            add(by_kind.get((name, BSN_REPAIRED)), passing)
     for check in schema.checks:
         failing = ~passes(check, frame)
         if failing.any():

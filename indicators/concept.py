@@ -112,7 +112,8 @@ def build_concept(home: Home, *, rounding_secret: bytes, catalogue: tuple[Indica
     files.write_parquet(figures, indicatoren_path(home))
     files.write_parquet(groups, groups_path(home))
     files.write_parquet(benchmark(figures, groups), benchmark_path(home))
-    return ConceptSummary(len(figures), sorted(set(figures["gemeente_code"])), withheld, sorted(set(figures["periode"])))
+    return ConceptSummary(len(figures), sorted(figures["gemeente_code"].unique().tolist()), withheld,
+                          sorted(figures["periode"].unique().tolist()))  # fmt: skip
 
 
 def read_concept(home: Home) -> pd.DataFrame:

@@ -13,7 +13,7 @@ import csv
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -289,6 +289,39 @@ def _plain_cells(frame: pd.DataFrame, *, dutch: bool) -> list[list[str]] | None:
     return columns
 
 
+def _write_plain(out, header: list[str], rows: Iterable, *, dutch: bool) -> None:
+    writer = csv.writer(out, delimiter=";" if dutch else ",", lineterminator=os.linesep, quoting=csv.QUOTE_MINIMAL)
+    writer.writerow([neutralise_cell(column) for column in header])
+    writer.writerows(rows)
+
+
+def _plain_cell(value: object, *, dutch: bool) -> str:
+    """The text `to_csv` writes for one cell of the kinds `_plain_cells` takes (ValueError for others)."""
+    if is_missing(value):
+        return ""
+    if type(value) is str:
+        return neutralise_cell(value)
+    if type(value) is bool and dutch:
+        return "ja" if value else "nee"
+    if type(value) is int:
+        return str(value)
+    raise ValueError(f"geen platte cel: {type(value).__name__}")
+
+
+def write_csv_rows(header: list[str], rows: list[list], target: Path, *, dutch: bool = False) -> Path | None:
+    """`write_csv` of a small table given as rows of Python values, without a DataFrame: the same bytes
+    as `write_csv` of the frame of these rows when every cell is text, an integer, missing or (in
+    Dutch) true/false. Returns None, writing nothing, when a cell is of another kind (a float, a date):
+    write the DataFrame with `write_csv` then."""
+    try:
+        cells = [[_plain_cell(value, dutch=dutch) for value in row] for row in rows]
+    except ValueError:
+        return None
+    with atomic_path(target) as temporary, open(temporary, "w", encoding="utf-8-sig" if dutch else "utf-8", newline="") as out:
+        _write_plain(out, [str(column) for column in header], cells, dutch=dutch)
+    return Path(target)
+
+
 def write_csv(frame: pd.DataFrame, target: Path, *, dutch: bool = False) -> Path:
     """Write a CSV every spreadsheet opens safely: formulas neutralised, written atomically.
 
@@ -301,9 +334,7 @@ def write_csv(frame: pd.DataFrame, target: Path, *, dutch: bool = False) -> Path
         # of pandas' operations (tests/unit/test_files.py keeps the two paths equal).
         columns = _plain_cells(frame, dutch=dutch) if len(frame) <= SMALL_FRAME_ROWS else None
         if columns is not None:
-            writer = csv.writer(out, delimiter=";" if dutch else ",", lineterminator=os.linesep, quoting=csv.QUOTE_MINIMAL)
-            writer.writerow([neutralise_cell(str(column)) for column in frame.columns])
-            writer.writerows(zip(*columns))
+            _write_plain(out, [str(column) for column in frame.columns], zip(*columns), dutch=dutch)
             return Path(target)
         # In slices: the safe copy of a national table (millions of rows) never exists whole.
         for start in range(0, max(len(frame), 1), CSV_SLICE_ROWS):

@@ -125,6 +125,20 @@ def test_a_small_csv_written_cell_by_cell_is_the_csv_pandas_writes(tmp_path, mon
         assert b"'=HYPERLINK" in fast and b"'\tverborgen" in fast and b"'=kop" in fast and b"\n=" not in fast
 
 
+@pytest.mark.parametrize("dutch", [True, False])
+@pytest.mark.parametrize("name", list(_frames_for_both_paths()))
+def test_a_small_csv_written_from_rows_is_the_csv_of_their_frame(tmp_path, name, dutch):
+    """`write_csv_rows` (a report's rows, no DataFrame) writes what `write_csv` writes of the same
+    rows as a frame, or nothing when a cell is of a kind it does not write itself."""
+    frame = _frames_for_both_paths()[name]
+    rows = [list(row) for row in zip(*(frame[column].tolist() for column in frame.columns))]
+    written = files.write_csv_rows(list(frame.columns), rows, tmp_path / "rijen.csv", dutch=dutch)
+    plain = name != "not-plain" and (dutch or name != "booleans")
+    assert (written is not None) == plain and (tmp_path / "rijen.csv").exists() == plain
+    if plain:
+        assert written.read_bytes() == files.write_csv(frame, tmp_path / "frame.csv", dutch=dutch).read_bytes()
+
+
 @pytest.mark.parametrize("name", list(_frames_for_both_paths()))
 def test_neutralising_cell_by_cell_gives_the_frame_of_the_vectorised_path(name):
     frame = _frames_for_both_paths()[name].assign(gemengd=lambda f: pd.Series([-5, "=1+1", None, True, "a"] * 3)[: len(f)].to_numpy())

@@ -180,3 +180,23 @@ def test_the_summary_per_rule_and_the_examples_are_those_pandas_would_choose():
     assert [{k: r[k] for k in ("ernst", "regel", "kolom", "melding", "aantal")} for r in got] == expected.to_dict("records")
     examples = failures.groupby(["regel", "kolom"], sort=False, group_keys=False).head(reports.EXAMPLES_PER_RULE)
     assert reports._examples(records) == examples.sort_values(["rij", "ernst"], kind="stable").to_dict("records")
+
+
+def test_the_csv_report_is_the_csv_of_its_rows_as_a_frame(tmp_path):
+    """The report's CSV is written from plain rows; it must be the CSV of `report_rows()`, the frame
+    of the same rows (verdict, findings about the file, every row finding, formulas neutralised)."""
+    rows = [wmo_row(b, herkomst="NL") for b in fake_bsns(40)]
+    for row, attack in zip(rows, ATTACKS):
+        row["herkomst"] = attack
+    rows[-1]["voorziening"] = "=1+1"
+    rows[-2]["bsn"] = "12345678"
+    rows = [{**row, "kosten_eur": "=12,50"} for row in rows]  # a column misspelt: a finding about the file
+    path = _write(tmp_path, rows)
+    outcome = check_file(path, domein="wmo", gemeente_code="GM0358", periode=H1, key=None, geography=None)
+    assert outcome.failure_records() == outcome.failures.to_dict("records") and len(outcome.failure_records()) >= 7
+    assert outcome.bestandsmeldingen
+    write_report(outcome, gemeente_code="GM0358", periode="2025-H1", base=tmp_path / "rapport")
+    from vocabulary import files
+
+    expected = files.write_csv(outcome.report_rows(), tmp_path / "frame.csv", dutch=True).read_bytes()
+    assert (tmp_path / "rapport.csv").read_bytes() == expected
