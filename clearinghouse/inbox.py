@@ -67,6 +67,7 @@ class IntakeResult:
     results: list[PartitionResult] = field(default_factory=list)
     deleted: list[dict] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # asked for, but no delivery in the inbox
+    processed: list[str] = field(default_factory=list)  # the deliveries taken in ('GMxxxx/periode'), for `Intake.tidy`
 
     def by_key(self) -> dict[str, PartitionResult]:
         return {delivery_key(r.gemeente_code, r.periode): r for r in self.results}
@@ -140,12 +141,13 @@ class Intake:
         self.operator_page = operator_page
         self.workers = workers
 
-    def process(self, deliveries: list[str] | None = None) -> IntakeResult:
+    def process(self, deliveries: list[str] | None = None, *, tidy: bool = True) -> IntakeResult:
         """Process `deliveries` ('GMxxxx/periode'; default: every delivery in the inbox).
 
         The deliveries are dealt into batches, largest first, that the worker processes (forked
-        after the geography is loaded, so they share it) take from a queue. Then the raw files of
-        every processed delivery leave the inbox in one purge, and the operator page is rebuilt once.
+        after the geography is loaded, so they share it) take from a queue. Then (`tidy`) the raw
+        files of every processed delivery leave the inbox in one purge, and the operator page is
+        rebuilt once; without `tidy` the caller calls `tidy` itself, e.g. beside other work.
         """
         home = self.home
         result = IntakeResult()
@@ -173,11 +175,21 @@ class Intake:
         result.results.sort(key=lambda r: (r.periode, r.gemeente_code))
         del options
         forget_geography()  # what comes after the intake does not need it
-        purged: PurgeSummary = purge(home.inbox, home.intake, home.deletions, retention_days=self.retention_days,
-                                     only=todo, held_dir=home.bewaard)
-        result.deleted.extend(purged.deleted)
-        if self.operator_page:
-            write_operator_page(home.intake, home.reports, names=gemeente_names())
+        result.processed = todo
+        if tidy:
+            self.tidy(result)
+        return result
+
+    def tidy(self, result: IntakeResult) -> IntakeResult:
+        """After `process`: the processed deliveries' raw files leave the inbox (retention: deleted or
+        held, every deletion recorded) and the operator page is rebuilt. Within the same ownership."""
+        home = self.home
+        if result.processed:
+            purged: PurgeSummary = purge(home.inbox, home.intake, home.deletions, retention_days=self.retention_days,
+                                         only=result.processed, held_dir=home.bewaard)
+            result.deleted.extend(purged.deleted)
+            if self.operator_page:
+                write_operator_page(home.intake, home.reports, names=gemeente_names())
         return result
 
 

@@ -102,14 +102,21 @@ def core_trajecten(context: dg.AssetExecutionContext, clearinghouse: Clearinghou
         workers=clearinghouse.workers,
     ) as intake:
         try:
-            processed = intake.process([delivery_key(g, p) for g, p in partitions])
+            processed = intake.process([delivery_key(g, p) for g, p in partitions], tidy=False)
         except GeographyError as exc:  # the operator's postcode table: a Dutch line, no traceback
             raise dg.Failure(description=str(exc), allow_retries=False) from exc
-        # The counts run in DuckDB's threads while this thread reports every partition to Dagster
-        # (~2 ms per event in Python, a national round has ~700): the one overlaps the other.
+        # Three things that do not touch each other's files, side by side: the counts (DuckDB's
+        # threads), the raw files out of the inbox and the operator page, and this thread reporting
+        # every partition to Dagster (~2 ms per event in Python; a national round has ~700).
         counted = in_background(count_partitions, home, [(r.gemeente_code, r.periode) for r in processed.results])
-        quarantined = _report_partitions(context, processed)
-        counted()
+        tidied = in_background(intake.tidy, processed)
+        try:
+            quarantined = _report_partitions(context, processed)
+        finally:  # both are done before the intake's lock is released, whatever happened here
+            try:
+                tidied()
+            finally:
+                counted()
     for item in processed.skipped:
         context.log.warning(f"Geen aanlevering meer in de inbox voor {item} (al verwerkt door een andere run?).")
     yield dg.AssetCheckResult(
