@@ -10,11 +10,10 @@ import pandas as pd
 import yaml
 
 from clearinghouse.normalise import canonical_gemeentecode
+from vocabulary.files import load_yaml
 from vocabulary.periode import Periode
 from vocabulary.codes import DOMEINEN
 
-# libyaml's safe loader where PyYAML has it (the same safe subset of YAML, ~8× faster per manifest).
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MANIFEST_NAMES = ("manifest.yaml", "manifest.yml", "manifest.json")
 
 
@@ -64,7 +63,7 @@ def read_manifest(folder: Path, *, gemeente_code: str, periode: str) -> Manifest
         )
     try:
         text = path.read_text(encoding="utf-8-sig")
-        data = json.loads(text) if path.suffix == ".json" else yaml.load(text, Loader=_SAFE_LOADER)
+        data = json.loads(text) if path.suffix == ".json" else load_yaml(text)
     except (UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
         raise ManifestError(f"{path.name} kan niet worden gelezen ({type(exc).__name__}). Controleer de opmaak.") from exc
     if not isinstance(data, dict):

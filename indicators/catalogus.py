@@ -11,9 +11,9 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from contracts.publish import CATALOGUS, EENHEDEN, REGIO_NIVEAUS, RICHTINGEN
+from vocabulary import files
 from vocabulary.domeinen import INDICATOR_DOMEINEN
 from vocabulary.periode import Periode, PeriodeError
 from vocabulary.reference import POPULATION_GROUPS, SOURCE_CREDIT
@@ -221,7 +221,7 @@ def parse_catalogue(entries: list[dict]) -> tuple[Indicator, ...]:
 @lru_cache(maxsize=2)
 def load_catalogue(path: Path = CATALOGUE_PATH) -> tuple[Indicator, ...]:
     with open(path, encoding="utf-8") as handle:
-        return parse_catalogue(yaml.safe_load(handle))
+        return parse_catalogue(files.load_yaml(handle))
 
 
 def by_id(path: Path = CATALOGUE_PATH) -> dict[str, Indicator]:

@@ -377,7 +377,7 @@ def _assemble(tellingen_dir: Path, paths: list[Path], target: Path,
             piece, schema = cached.slice(entry[1], entry[2]), entry[3]
         else:
             changed = True
-            piece = pq.read_table(pa.BufferReader(data))
+            piece = pq.ParquetFile(pa.BufferReader(data)).read()  # half the time of read_table for a small file
             schema = piece.schema.remove_metadata()
             piece = piece.replace_schema_metadata(None)
         pieces.append(piece)

@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+import yaml
 
 TEMP_MARK = ".tmp-"
 _TEMP_NAME = re.compile(r"^\..+\.tmp-(\d+)(?:-\d+)?$")
@@ -194,6 +195,16 @@ def remove_stale_temporaries(folder: Path) -> list[Path]:
             path.unlink(missing_ok=True)
         removed.append(path)
     return removed
+
+
+# libyaml's safe loader where PyYAML has it: the same safe subset of YAML, ~8× faster (manifests,
+# the indicator catalogue).
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml(text: str | bytes | object) -> object:
+    """YAML text (or an open file) as Python data, by the safe loader; yaml.YAMLError when it is not YAML."""
+    return yaml.load(text, Loader=_SAFE_LOADER)
 
 
 # OWASP CSV injection: a cell starting with one of these is run as a formula by Excel and others.
