@@ -62,7 +62,8 @@ def empty_audit_frame() -> pd.DataFrame:
     })  # fmt: skip
 
 
-# The records are read only here (the counts, the warehouse's DuckDB): a codec written faster than Snappy.
+# The pseudonymised records never leave the clearinghouse, and DuckDB reads LZ4 as fast as Snappy:
+# so the codec that is faster to write (~15 % of writing them).
 CORE_COMPRESSION = "lz4"
 
 

@@ -11,11 +11,12 @@ delivery stands out in the partition grid at a glance.
 import dagster as dg
 
 from clearinghouse.geography import GeographyError
-from clearinghouse.inbox import delivery_key, intake_owner
+from clearinghouse.inbox import IntakeResult, delivery_key, intake_owner
 from clearinghouse.outcome import PartitionResult
 from contracts.core import CoreTraject
 from indicators.concept import count_partitions
-from pipelines.assets.common import OWNER, TAGS, in_background
+from pipelines.assets.common import OWNER, TAGS
+from pipelines.background import in_background
 from pipelines.partitions import delivery_partitions, split_partition_key
 from pipelines.resources import Clearinghouse
 from vocabulary.oordelen import AFGEKEURD
@@ -126,7 +127,7 @@ def core_trajecten(context: dg.AssetExecutionContext, clearinghouse: Clearinghou
     )
 
 
-def _report_partitions(context: dg.AssetExecutionContext, processed) -> list[str]:
+def _report_partitions(context: dg.AssetExecutionContext, processed: IntakeResult) -> list[str]:
     """Per processed partition a materialisation and the check 'aanlevering goedgekeurd'; returns the
     files whose records went to quarantine."""
     quarantined = []

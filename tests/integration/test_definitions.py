@@ -1,11 +1,7 @@
 """All Dagster definitions load, and the graph is the whole flow as one line, as the operator sees it."""
 
-import threading
-
 import dagster as dg
-import pytest
 
-from pipelines.assets.common import in_background
 from pipelines.definitions import defs
 from pipelines.partitions import delivery_partitions, release_partitions
 
@@ -46,21 +42,3 @@ def test_the_concept_job_before_a_publication_runs_the_blocking_checks_and_no_wa
     steps = set(defs.resolve_job_def("conceptcijfers_berekenen").graph.node_names())
     assert steps == {"concept_indicatoren", "concept_indicatoren_geheimhouding_klopt", "concept_indicatoren_kwaliteit_concept"}
 
-
-def test_work_in_the_background_gives_its_result_or_its_error_to_the_waiter():
-    """`in_background` (the counts beside the partition events): the waiter gets what the work returned,
-    or the exception it raised, never a silent None."""
-    started = threading.Event()
-
-    def work(a: int, b: int) -> int:
-        started.set()
-        return a + b
-
-    wait = in_background(work, 2, 3)
-    assert started.wait(5) and wait() == 5
-
-    def fails() -> None:
-        raise ValueError("tellingen mislukt")
-
-    with pytest.raises(ValueError, match="tellingen mislukt"):
-        in_background(fails)()
