@@ -41,4 +41,3 @@ def test_the_concept_job_before_a_publication_runs_the_blocking_checks_and_no_wa
     """`gmsd run --publiceer` computes the concept figures with both blocking checks; publishing builds the warehouse once."""
     steps = set(defs.resolve_job_def("conceptcijfers_berekenen").graph.node_names())
     assert steps == {"concept_indicatoren", "concept_indicatoren_geheimhouding_klopt", "concept_indicatoren_kwaliteit_concept"}
-
