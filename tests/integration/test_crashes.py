@@ -125,6 +125,8 @@ def uninterrupted(tmp_path_factory) -> str:
         ("intake", ["run"], _temporary("intake/*/*/*.parquet")),
         ("warehouse build", ["run"], _temporary(".warehouse.duckdb.tmp-*")),
         ("national counts file", ["run"], _temporary("tellingen/landelijk.parquet")),
+        # The raw files leave the inbox while the counts run (two threads beside the step's events).
+        ("inbox clean-up beside the counts", ["run"], _temporary("verwijderd/*/*/*.parquet")),
     ],
 )
 def test_a_killed_round_converges_on_the_next_command(tmp_path, uninterrupted, where, command, moment):
