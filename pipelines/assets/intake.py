@@ -8,6 +8,8 @@ delivery stands out in the partition grid at a glance.
 """
 
 
+from concurrent.futures import ThreadPoolExecutor
+
 import dagster as dg
 
 from clearinghouse.geography import GeographyError
@@ -16,7 +18,6 @@ from clearinghouse.outcome import PartitionResult
 from contracts.core import CoreTraject
 from indicators.concept import count_partitions
 from pipelines.assets.common import OWNER, TAGS
-from pipelines.background import in_background
 from pipelines.partitions import delivery_partitions, split_partition_key
 from pipelines.resources import Clearinghouse
 from vocabulary.oordelen import AFGEKEURD
@@ -108,16 +109,14 @@ def core_trajecten(context: dg.AssetExecutionContext, clearinghouse: Clearinghou
             raise dg.Failure(description=str(exc), allow_retries=False) from exc
         # Three things that do not touch each other's files, side by side: the counts (DuckDB's
         # threads), the raw files out of the inbox and the operator page, and this thread reporting
-        # every partition to Dagster (~2 ms per event in Python; a national round has ~700).
-        counted = in_background(count_partitions, home, [(r.gemeente_code, r.periode) for r in processed.results])
-        tidied = in_background(intake.tidy, processed)
-        try:
+        # every partition to Dagster (~2 ms per event in Python; a national round has ~700). Leaving
+        # the pool waits for both, also after an error: nothing runs on once the lock is released.
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="na-intake") as beside:
+            counted = beside.submit(count_partitions, home, [(r.gemeente_code, r.periode) for r in processed.results])
+            tidied = beside.submit(intake.tidy, processed)
             quarantined = _report_partitions(context, processed)
-        finally:  # both are done before the intake's lock is released, whatever happened here
-            try:
-                tidied()
-            finally:
-                counted()
+            tidied.result()
+            counted.result()
     for item in processed.skipped:
         context.log.warning(f"Geen aanlevering meer in de inbox voor {item} (al verwerkt door een andere run?).")
     yield dg.AssetCheckResult(

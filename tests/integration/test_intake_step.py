@@ -1,0 +1,52 @@
+"""The intake step's work beside its partition events: the counts and the inbox's clean-up run in
+threads, and an error in them still fails the step, after both ended, with the intake's lock free.
+
+Runs the real round (Dagster in-process) on Aalsmeer from the committed sample, into tmp_path.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+
+import pytest
+
+import pipelines.assets.intake as intake_asset
+from clearinghouse.inbox import intake_owner
+from clearinghouse.pseudonym import KEY_ENV, KEY_FILE_ENV
+from indicators.tellingen import counts_path
+from pipelines.runner import run_round
+from vocabulary.home import SAMPLE_DIR, Home
+
+PERIODE = "2025-H1"
+
+
+@pytest.fixture()
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv(KEY_ENV, secrets.token_hex(32))
+    monkeypatch.delenv(KEY_FILE_ENV, raising=False)
+    home = Home(tmp_path / "home").ensure()
+    shutil.copytree(SAMPLE_DIR / "inbox" / "GM0358", home.inbox / "GM0358")
+    (home.root / "reference").mkdir()
+    shutil.copy2(SAMPLE_DIR / "geo" / "pc6hnr20240801_gwb.csv", home.root / "reference")
+    return home
+
+
+def test_failing_counts_fail_the_step_after_the_clean_up_and_the_concept_step_counts_again(home, monkeypatch):
+    def fails(*_args, **_kwargs):
+        raise RuntimeError("tellingen mislukt")
+
+    counting = intake_asset.count_partitions
+    monkeypatch.setattr(intake_asset, "count_partitions", fails)
+    first = run_round(home)
+    assert any("tellingen mislukt" in failure for failure in first.failed_partitions), first.failed_partitions
+    assert not (home.inbox / "GM0358").exists()  # the clean-up beside the counts did its work
+    assert (home.reports / "index.html").is_file()
+    with intake_owner(home, who="test", wait_seconds=0):  # the step released the lock
+        pass
+    # The concept step finds the partition's counts missing and computes them (stale_partitions).
+    assert counts_path(home.tellingen, PERIODE, "GM0358").is_file()
+
+    monkeypatch.setattr(intake_asset, "count_partitions", counting)
+    second = run_round(home)  # nothing left in the inbox: a clean round
+    assert second.published and not second.failed_partitions, second.error
