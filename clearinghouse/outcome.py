@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -72,14 +71,6 @@ class FileOutcome:
             parts.append(f"{fmt_int(self.rijen_met_waarschuwing)} met alleen een waarschuwing")
         return f"{verdict}: " + ", ".join(parts) + "."
 
-    def report_head(self) -> list[dict]:
-        """The CSV report's first rows: the verdict, the reason a whole file is refused, the findings about the file."""
-        head = [{"rij": pd.NA, "kolom": "", "waarde": "", "regel": "oordeel", "ernst": "", "melding": self.samenvatting()}]
-        if self.regel is not None:
-            head.append({"rij": pd.NA, "kolom": "", "waarde": "", "regel": self.regel, "ernst": FOUT, "melding": self.melding})
-        head += [{"rij": pd.NA, "waarde": "", **note} for note in self.bestandsmeldingen]
-        return head
-
     def failure_records(self) -> list[dict]:
         """`failures` as one dict per finding (FAILURE_COLUMNS), read column by column: the values of
         `failures.to_dict("records")` without its cost per call (a report has a few dozen findings)."""
@@ -88,18 +79,22 @@ class FileOutcome:
         columns = [self.failures[column].tolist() for column in FAILURE_COLUMNS]
         return [dict(zip(FAILURE_COLUMNS, row)) for row in zip(*columns)]
 
+    def report_cells(self, records: list[dict] | None = None) -> list[list]:
+        """The CSV report's rows as plain values (FAILURE_COLUMNS): the verdict, the reason a whole
+        file is refused, the findings about the file, then every row finding (`records`, if the
+        caller has read them already: `failure_records()`)."""
+        head = [{"rij": pd.NA, "kolom": "", "waarde": "", "regel": "oordeel", "ernst": "", "melding": self.samenvatting()}]
+        if self.regel is not None:
+            head.append({"rij": pd.NA, "kolom": "", "waarde": "", "regel": self.regel, "ernst": FOUT, "melding": self.melding})
+        head += [{"rij": pd.NA, "waarde": "", **note} for note in self.bestandsmeldingen]
+        found = self.failure_records() if records is None else records
+        return [[row.get(column) for column in FAILURE_COLUMNS] for row in head + found]
+
     def report_rows(self) -> pd.DataFrame:
-        """Everything for the CSV report: the verdict, the findings about the file, then every row finding."""
-        head = self.report_head()
-        # Column by column from Python lists: a report has a few dozen rows, and concatenating
-        # frames cost more than the rows (a national round writes a thousand reports).
-        failures = self.failures
-        columns = {
-            column: np.array([row.get(column) for row in head] + failures[column].tolist(), dtype=object)
-            for column in FAILURE_COLUMNS
-        }
-        columns["rij"] = pd.array(columns["rij"], dtype="Int64")
-        return pd.DataFrame(columns, columns=FAILURE_COLUMNS)
+        """`report_cells` as a frame: text columns and the row number as a nullable integer."""
+        frame = pd.DataFrame(self.report_cells(), columns=FAILURE_COLUMNS)
+        frame["rij"] = pd.array(frame["rij"].to_numpy(), dtype="Int64")
+        return frame
 
 
 @dataclass

@@ -182,9 +182,8 @@ def write_report(outcome: FileOutcome, *, gemeente_code: str, periode: str, base
     records = outcome.failure_records()
     # Written from the rows themselves (the same bytes as the frame of `report_rows`); a cell that
     # is not text or a whole number takes the DataFrame's way.
-    rows = [[row.get(column) for column in FAILURE_COLUMNS] for row in outcome.report_head() + records]
     csv_path = base.with_name(base.name + ".csv")
-    if files.write_csv_rows(FAILURE_COLUMNS, rows, csv_path, dutch=True) is None:
+    if files.write_csv_rows(FAILURE_COLUMNS, outcome.report_cells(records), csv_path, dutch=True) is None:
         files.write_csv(outcome.report_rows(), csv_path, dutch=True)
     verdict = oordeel(outcome.oordeel)
     checked = outcome.gecontroleerd_op or datetime.now(timezone.utc)

@@ -279,10 +279,22 @@ def is_missing(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and value != value)
 
 
+def _plain_cell(value: object) -> str:
+    """The text `to_csv` writes for a text cell (formula neutralised), a whole number or an empty
+    cell: `str()` of the value. ValueError for any other kind (a float, a date, true/false), whose
+    text pandas formats itself."""
+    if is_missing(value):
+        return ""
+    if type(value) is str:
+        return neutralise_cell(value)
+    if type(value) is int:
+        return str(value)
+    raise ValueError(f"geen platte cel: {type(value).__name__}")
+
+
 def _plain_cells(frame: pd.DataFrame, *, dutch: bool) -> list[list[str]] | None:
     """Per column the text `to_csv` writes for each cell, formulas neutralised; None unless every
-    column is text (only `str` or missing cells), integers or, in Dutch, true/false: the kinds whose
-    text is `str()` of the value (floats and dates have their own formatting and go through pandas)."""
+    column holds plain cells (`_plain_cell`) or, in Dutch, is a true/false column (`ja`/`nee`)."""
     if isinstance(frame.columns, pd.MultiIndex) or not len(frame.columns):
         return None
     columns = []
@@ -292,12 +304,11 @@ def _plain_cells(frame: pd.DataFrame, *, dutch: bool) -> list[list[str]] | None:
             if not dutch:
                 return None
             columns.append(["" if is_missing(value) else "ja" if value else "nee" for value in cells])
-        elif pd.api.types.is_integer_dtype(dtype):
-            columns.append(["" if is_missing(value) else str(value) for value in cells])
-        elif pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
-            if not all(type(value) is str or is_missing(value) for value in cells):
+        elif pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
+            try:
+                columns.append([_plain_cell(value) for value in cells])
+            except ValueError:
                 return None
-            columns.append([("" if is_missing(value) else neutralise_cell(value)) for value in cells])
         else:
             return None
     return columns
@@ -309,26 +320,13 @@ def _write_plain(out, header: list[str], rows: Iterable, *, dutch: bool) -> None
     writer.writerows(rows)
 
 
-def _plain_cell(value: object, *, dutch: bool) -> str:
-    """The text `to_csv` writes for one cell of the kinds `_plain_cells` takes (ValueError for others)."""
-    if is_missing(value):
-        return ""
-    if type(value) is str:
-        return neutralise_cell(value)
-    if type(value) is bool and dutch:
-        return "ja" if value else "nee"
-    if type(value) is int:
-        return str(value)
-    raise ValueError(f"geen platte cel: {type(value).__name__}")
-
-
 def write_csv_rows(header: list[str], rows: list[list], target: Path, *, dutch: bool = False) -> Path | None:
     """`write_csv` of a small table given as rows of Python values, without a DataFrame: the same bytes
-    as `write_csv` of the frame of these rows when every cell is text, an integer, missing or (in
-    Dutch) true/false. Returns None, writing nothing, when a cell is of another kind (a float, a date):
+    as `write_csv` of the frame of these rows when every cell is text, a whole number or empty.
+    Returns None, writing nothing, when a cell is of another kind (a float, a date, true/false):
     write the DataFrame with `write_csv` then."""
     try:
-        cells = [[_plain_cell(value, dutch=dutch) for value in row] for row in rows]
+        cells = [[_plain_cell(value) for value in row] for row in rows]
     except ValueError:
         return None
     with atomic_path(target) as temporary, open(temporary, "w", encoding="utf-8-sig" if dutch else "utf-8", newline="") as out:
