@@ -18,7 +18,8 @@ from clearinghouse.pseudonym import KEY_ENV, KEY_FILE_ENV
 from gmsd.cli import app
 from indicators.concept import read_concept
 from pipelines.runner import run_round
-from vocabulary.home import SAMPLE_DIR, Home
+from tests.fixtures.homes import sample_home
+from vocabulary.home import Home
 
 AALTEN, PERIODE = "GM0197", "2025-H1"
 
@@ -31,10 +32,7 @@ def processed(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv(KEY_ENV, KEY)
         mp.delenv(KEY_FILE_ENV, raising=False)
-        home = Home(tmp_path_factory.mktemp("consent") / "home").ensure()
-        shutil.copytree(SAMPLE_DIR / "inbox" / AALTEN / PERIODE, home.inbox / AALTEN / PERIODE)
-        home.reference.mkdir()
-        shutil.copy2(SAMPLE_DIR / "geo" / "pc6hnr20240801_gwb.csv", home.reference)
+        home = sample_home(tmp_path_factory.mktemp("consent") / "home", [AALTEN], periode=PERIODE)
         assert run_round(home).published
     assert AALTEN not in set(read_concept(home)["gemeente_code"])  # the sample's Aalten says nee
     return home

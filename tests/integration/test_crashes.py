@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
-import shutil
 import signal
 import subprocess
 import sys
@@ -22,7 +21,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from vocabulary.home import SAMPLE_DIR, Home
+from tests.fixtures.homes import sample_home
+from vocabulary.home import Home
 
 GEMEENTEN = ("GM0060", "GM0358")
 PERIODE = "2025-H1"
@@ -42,12 +42,7 @@ def _gmsd(home: Path, *args: str, check: bool = True) -> subprocess.CompletedPro
 
 
 def _fresh_home(root: Path) -> Home:
-    home = Home(root).ensure()
-    for code in GEMEENTEN:
-        shutil.copytree(SAMPLE_DIR / "inbox" / code / PERIODE, home.inbox / code / PERIODE)
-    home.reference.mkdir(exist_ok=True)
-    shutil.copy2(SAMPLE_DIR / "geo" / "pc6hnr20240801_gwb.csv", home.reference)
-    return home
+    return sample_home(root, GEMEENTEN, periode=PERIODE)
 
 
 def _published(home: Home) -> str:

@@ -7,7 +7,6 @@ Runs the real round (Dagster in-process) on Aalsmeer from the committed sample, 
 from __future__ import annotations
 
 import secrets
-import shutil
 
 import pytest
 
@@ -16,7 +15,7 @@ from clearinghouse.inbox import intake_owner
 from clearinghouse.pseudonym import KEY_ENV, KEY_FILE_ENV
 from indicators.tellingen import counts_path
 from pipelines.runner import run_round
-from vocabulary.home import SAMPLE_DIR, Home
+from tests.fixtures.homes import sample_home
 
 PERIODE = "2025-H1"
 
@@ -25,11 +24,7 @@ PERIODE = "2025-H1"
 def home(tmp_path, monkeypatch):
     monkeypatch.setenv(KEY_ENV, secrets.token_hex(32))
     monkeypatch.delenv(KEY_FILE_ENV, raising=False)
-    home = Home(tmp_path / "home").ensure()
-    shutil.copytree(SAMPLE_DIR / "inbox" / "GM0358", home.inbox / "GM0358")
-    (home.root / "reference").mkdir()
-    shutil.copy2(SAMPLE_DIR / "geo" / "pc6hnr20240801_gwb.csv", home.root / "reference")
-    return home
+    return sample_home(tmp_path / "home", ["GM0358"])
 
 
 def test_failing_counts_fail_the_step_after_the_clean_up_and_the_concept_step_counts_again(home, monkeypatch):

@@ -4,14 +4,14 @@
 from __future__ import annotations
 
 import secrets
-import shutil
 
 import duckdb
 from typer.testing import CliRunner
 
 from clearinghouse.pseudonym import KEY_ENV, KEY_FILE_ENV
 from gmsd.cli import app
-from vocabulary.home import SAMPLE_DIR, Home
+from tests.fixtures.homes import sample_home
+from vocabulary.home import Home
 
 runner = CliRunner()
 
@@ -22,11 +22,7 @@ def said(result) -> str:
 
 
 def _home(tmp_path) -> Home:
-    home = Home(tmp_path / "home").ensure()
-    shutil.copytree(SAMPLE_DIR / "inbox" / "GM0060", home.inbox / "GM0060")
-    (home.root / "reference").mkdir()
-    shutil.copy2(SAMPLE_DIR / "geo" / "pc6hnr20240801_gwb.csv", home.root / "reference")
-    return home
+    return sample_home(tmp_path / "home", ["GM0060"])
 
 
 def test_run_refuses_without_a_key_and_makes_concept_figures_with_one(tmp_path, monkeypatch):

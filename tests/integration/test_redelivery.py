@@ -7,7 +7,6 @@ from the committed sample, into tmp_path.
 from __future__ import annotations
 
 import secrets
-import shutil
 
 import duckdb
 import pandas as pd
@@ -15,6 +14,7 @@ import pytest
 import yaml
 
 from clearinghouse.pseudonym import KEY_ENV, KEY_FILE_ENV
+from tests.fixtures.homes import sample_home
 from vocabulary.home import SAMPLE_DIR, Home
 from pipelines.runner import run_round
 
@@ -58,10 +58,7 @@ def _deliver(home: Home, frame: pd.DataFrame) -> None:
 def home(tmp_path, monkeypatch):
     monkeypatch.setenv(KEY_ENV, secrets.token_hex(32))
     monkeypatch.delenv(KEY_FILE_ENV, raising=False)
-    home = Home(tmp_path / "home").ensure()
-    shutil.copytree(SAMPLE_DIR / "inbox" / "GM0358", home.inbox / "GM0358")
-    (home.root / "reference").mkdir()
-    shutil.copy2(SAMPLE_DIR / "geo" / "pc6hnr20240801_gwb.csv", home.root / "reference")
+    home = sample_home(tmp_path / "home", ["GM0358"])
     first = run_round(home)
     assert first.published and not first.failed_partitions, first.error
     return home

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import shutil
 
 import dagster as dg
 import pytest
@@ -14,18 +13,14 @@ from pipelines.definitions import defs
 from pipelines.partitions import RANGE_END, RANGE_START
 from pipelines.resources import Clearinghouse
 from pipelines.sensors import concept_sensor, inbox_sensor
-from vocabulary.home import SAMPLE_DIR, Home
+from tests.fixtures.homes import sample_home
 
 
 @pytest.fixture()
 def home(tmp_path, monkeypatch):
     monkeypatch.setenv(KEY_ENV, secrets.token_hex(32))
     monkeypatch.delenv(KEY_FILE_ENV, raising=False)
-    home = Home(tmp_path / "home").ensure()
-    for code in ("GM0060", "GM0059"):
-        shutil.copytree(SAMPLE_DIR / "inbox" / code / "2025-H1", home.inbox / code / "2025-H1")
-    home.reference.mkdir()
-    shutil.copy2(SAMPLE_DIR / "geo" / "pc6hnr20240801_gwb.csv", home.reference)
+    home = sample_home(tmp_path / "home", ["GM0060", "GM0059"], periode="2025-H1")
     (home.inbox / "GM0060" / "notes").mkdir()  # not a periode: ignored
     return home
 
