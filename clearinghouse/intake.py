@@ -63,8 +63,11 @@ def empty_audit_frame() -> pd.DataFrame:
 
 
 # The pseudonymised records never leave the clearinghouse, and DuckDB reads LZ4 as fast as Snappy:
-# so the codec that is faster to write (~15 % of writing them).
+# so the codec that is faster to write (~15 % of writing them). They are always read whole (the
+# counts, a re-delivery's partition), never filtered on a value: no column statistics, which took
+# a third of the time to write them.
 CORE_COMPRESSION = "lz4"
+CORE_STATISTICS = False
 
 
 def quarantine_note(gemeente_code: str, periode: str, bestand: str, problem: str) -> str:
@@ -112,7 +115,7 @@ def _record(result: PartitionResult, *, key, core_dir, intake_dir, reports_dir, 
             if problem is None:
                 records = outcome.core_table if outcome.core_table is not None else outcome.core
                 target = core_path(core_dir, result.periode, result.gemeente_code, outcome.domein, stamp)
-                files.write_parquet(records, target, compression=CORE_COMPRESSION)
+                files.write_parquet(records, target, compression=CORE_COMPRESSION, statistics=CORE_STATISTICS)
                 outcome.opgenomen = True
                 outcome.core_bestand = target.name
             else:

@@ -47,7 +47,18 @@ class KeptOpenSqliteEventLogStorage(SqliteEventLogStorage):
 
     def __init__(self, base_dir: str, inst_data=None):
         self._engines: OrderedDict[str, Engine] = OrderedDict()
+        self._tables_found: set[str] = set()
         super().__init__(base_dir, inst_data)
+
+    def has_table(self, table_name: str) -> bool:
+        # The parent builds a new engine to look (it asks before storing every check result, ~2 ms
+        # each); a table once there stays there while this storage lives (`wipe` forgets them).
+        if table_name in self._tables_found:
+            return True
+        found = super().has_table(table_name)
+        if found:
+            self._tables_found.add(table_name)
+        return found
 
     def _engine(self, shard: str) -> Engine:
         engine = self._engines.get(shard)
@@ -82,6 +93,7 @@ class KeptOpenSqliteEventLogStorage(SqliteEventLogStorage):
             self._engines.clear()
 
     def wipe(self) -> None:
+        self._tables_found.clear()
         self._close_engines()  # the parent deletes the run databases: no connection may hold them
         super().wipe()
 

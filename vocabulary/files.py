@@ -84,16 +84,18 @@ def rows_table(rows: list[dict], schema: pa.Schema) -> pa.Table:
     return pa.table({f.name: pa.array([row[f.name] for row in rows], type=f.type, from_pandas=True) for f in schema}, schema=schema)
 
 
-def write_parquet(frame: pd.DataFrame | pa.Table, target: Path, *, compression: str = "snappy") -> Path:
+def write_parquet(frame: pd.DataFrame | pa.Table, target: Path, *, compression: str = "snappy", statistics: bool = True) -> Path:
     """A DataFrame (without its index) or an Arrow table as Parquet, written atomically.
 
     Snappy by default, which every Parquet reader knows; files only this system reads (the
-    pseudonymised records) may take "lz4" (LZ4_RAW): ~15 % less time to write, read as fast by DuckDB."""
+    pseudonymised records) may take "lz4" (LZ4_RAW): ~15 % less time to write, read as fast by DuckDB.
+    Without `statistics` no column's minimum and maximum are stored: a third less time to write for
+    files that are always read whole, never filtered on a value."""
     with atomic_path(target) as temporary:
         if isinstance(frame, pa.Table):
-            pq.write_table(frame, temporary, compression=compression)
+            pq.write_table(frame, temporary, compression=compression, write_statistics=statistics)
         else:
-            frame.to_parquet(temporary, index=False, compression=compression)
+            frame.to_parquet(temporary, index=False, compression=compression, write_statistics=statistics)
     return Path(target)
 
 

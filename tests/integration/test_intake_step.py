@@ -6,6 +6,7 @@ Runs the real round (Dagster in-process) on Aalsmeer from the committed sample, 
 
 from __future__ import annotations
 
+import gc
 import secrets
 
 import pytest
@@ -16,6 +17,7 @@ from clearinghouse.pseudonym import KEY_ENV, KEY_FILE_ENV
 from indicators.tellingen import counts_path
 from pipelines.runner import run_round
 from tests.fixtures.homes import sample_home
+from vocabulary.oordelen import AFGEKEURD
 
 PERIODE = "2025-H1"
 
@@ -45,3 +47,15 @@ def test_failing_counts_fail_the_step_after_the_clean_up_and_the_concept_step_co
     monkeypatch.setattr(intake_asset, "count_partitions", counting)
     second = run_round(home)  # nothing left in the inbox: a clean round
     assert second.published and not second.failed_partitions, second.error
+
+
+
+def test_the_intake_workers_leave_the_command_collecting_its_garbage_as_before(home, tmp_path):
+    """The workers are forked with the command's objects frozen out of the garbage collector's sight
+    (gc.freeze); afterwards the command collects them again."""
+    two = sample_home(tmp_path / "twee", ["GM0358", "GM0034"], periode=PERIODE)  # (`home` set the key)
+    with intake_owner(two, who="test", wait_seconds=0, workers=2) as intake:
+        processed = intake.process()
+    assert {r.gemeente_code for r in processed.results} == {"GM0034", "GM0358"}
+    assert all(f.opgenomen for r in processed.results for f in r.files if f.oordeel != AFGEKEURD)
+    assert gc.get_freeze_count() == 0

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from clearinghouse import filecheck, intake
@@ -63,6 +64,17 @@ def test_accepted_records_enter_core_and_the_audit_says_so(home):
     audit = load_audit(home.intake)
     assert audit["opgenomen"].tolist() == [True] and audit["quarantaine"].isna().all()
     assert (home.core / "2025-H1" / "GM0358" / audit["core_bestand"].iloc[0]).is_file()  # the record names the file
+
+
+def test_records_are_written_fast_to_write_and_read_whole(home):
+    """The records are LZ4 without column statistics (always read whole, never filtered on a value):
+    nothing of a column's values, such as its smallest and largest pseudonym, is kept beside them."""
+    _process(home)
+    written = pq.ParquetFile(next((home.core / "2025-H1" / "GM0358").glob("*.parquet")))
+    columns = [written.metadata.row_group(0).column(i) for i in range(written.metadata.num_columns)]
+    assert all(c.compression.startswith("LZ4") for c in columns)
+    assert not any(c.is_stats_set for c in columns)
+    assert written.read().num_rows == 30
 
 
 def test_records_that_fail_the_core_contract_never_enter_core(home, monkeypatch):
