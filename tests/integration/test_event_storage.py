@@ -4,10 +4,9 @@ what a `gmsd` command stores, the UI (Dagster's default class on the same folder
 import threading
 
 import dagster as dg
-
-from pipelines.runner import instance_for
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 
+from pipelines.runner import instance_for
 from pipelines.storage import KEPT_ENGINES, KeptOpenSqliteEventLogStorage, keep_connections_open
 from vocabulary.home import Home
 

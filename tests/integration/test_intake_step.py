@@ -49,7 +49,6 @@ def test_failing_counts_fail_the_step_after_the_clean_up_and_the_concept_step_co
     assert second.published and not second.failed_partitions, second.error
 
 
-
 def test_the_intake_workers_leave_the_command_collecting_its_garbage_as_before(home, tmp_path):
     """The workers are forked with the command's objects frozen out of the garbage collector's sight
     (gc.freeze); afterwards the command collects them again."""
