@@ -36,7 +36,7 @@ from measure import Stage, run_stage
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "resultaten"
-GMSD = [sys.executable, "-m", "gmsd.cli"]
+GMSD = [sys.executable, "-m", "gmsd"]
 FLOOR = [sys.executable, str(Path(__file__).resolve().parent / "floor.py")]
 HISTORY = [f"{year}-H{half}" for year in range(2020, 2027) for half in (1, 2)][:13]  # 2020-H1 … 2026-H1
 ALL_STEPS = ("genereer", "vloer", "run", "publiceer")

@@ -9,7 +9,6 @@ see `clearinghouse.ownership`), processes each delivery, deletes the raw files i
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 import re
@@ -28,6 +27,7 @@ from clearinghouse.pseudonym import PseudonymKey, require_key
 from clearinghouse.reports import write_operator_page
 from clearinghouse.retention import PurgeSummary, purge, retention_days_from_environment
 from clearinghouse.validation import DEFAULT_MAX_REJECTED_SHARE
+from vocabulary.collector import frozen
 from vocabulary.home import Home
 from vocabulary.periode import HALFJAAR_PATTERN
 from vocabulary.reference import gemeente_names
@@ -169,14 +169,10 @@ class Intake:
             # The parent's ~250,000 objects (the imported libraries) out of the garbage collector's
             # sight in the forked workers, as Python's gc.freeze documents: a full collection there
             # no longer visits them all (measured: 4 % of a worker's time in collections → 0.5 %).
-            gc.freeze()
-            try:
-                with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
-                                         initializer=_start_worker, initargs=(self.lock_fd, os.getpid(), options)) as pool:
-                    for results in pool.map(_process_batch, batches):
-                        result.results.extend(results)
-            finally:
-                gc.unfreeze()
+            with frozen(), ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                                               initializer=_start_worker, initargs=(self.lock_fd, os.getpid(), options)) as pool:
+                for results in pool.map(_process_batch, batches):
+                    result.results.extend(results)
         else:
             for batch in batches:
                 result.results.extend(_process_batch(batch, options))

@@ -38,6 +38,7 @@ from dashboards.downloads import copy_downloads
 from dashboards.pages import factsheet, gemeente, home, indicator, releases, wijken
 from dashboards.render import PLOTLY_SCRIPTS, Writer
 from indicators.catalogus import load_catalogue
+from vocabulary.collector import frozen
 from vocabulary.files import replaced_folder
 from vocabulary.formatting import TIMEZONE, fmt_datetime
 
@@ -201,18 +202,6 @@ def _collector_paused():
             gc.enable()
 
 
-@contextmanager
-def _frozen():
-    """Everything made so far (the lookups, the templates) out of the cycle collector's reach
-    while the pages are written: its full passes would go over them again and again, and in a
-    forked worker would touch, and so copy, every page of memory it shares with this process."""
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
 def build_site(
     tables: Mapping[str, pd.DataFrame],
     out_dir: Path,
@@ -244,7 +233,7 @@ def build_site(
         before_pages()
     generated_at = generated_at or datetime.now(TIMEZONE)
     out_dir = Path(out_dir)
-    with replaced_folder(out_dir) as target, _frozen():
+    with replaced_folder(out_dir) as target, frozen():
         pages = _render(data, tables, target, generated_at=generated_at, downloads=downloads, quality_docs=quality_docs,
                         link_downloads=link_downloads)
         relative = [page.relative_to(target) for page in pages]

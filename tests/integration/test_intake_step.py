@@ -58,3 +58,18 @@ def test_the_intake_workers_leave_the_command_collecting_its_garbage_as_before(h
     assert {r.gemeente_code for r in processed.results} == {"GM0034", "GM0358"}
     assert all(f.opgenomen for r in processed.results for f in r.files if f.oordeel != AFGEKEURD)
     assert gc.get_freeze_count() == 0
+
+
+def test_the_intake_workers_leave_what_the_command_froze_frozen(home, tmp_path):
+    """In `gmsd` the libraries are frozen from the start (gmsd.start): the intake's own freeze for
+    its workers must not hand them back to the garbage collector when the workers are done."""
+    two = sample_home(tmp_path / "twee", ["GM0358", "GM0034"], periode=PERIODE)
+    gc.freeze()
+    try:
+        before = gc.get_freeze_count()
+        with intake_owner(two, who="test", wait_seconds=0, workers=2) as intake:
+            processed = intake.process()
+        assert {r.gemeente_code for r in processed.results} == {"GM0034", "GM0358"}
+        assert before > 0 and gc.get_freeze_count() > 0  # not ≥ before: frozen objects freed since leave the count
+    finally:
+        gc.unfreeze()

@@ -3,6 +3,7 @@ explained, offline, light, atomic. Built from publish.benchmark as production ma
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import re
@@ -648,3 +649,15 @@ def test_a_release_with_many_revisions_shows_the_largest_and_links_the_rest(tmp_
     assert section.count("<tr><th scope=\"row\">") == SHOWN_REVISIONS
     assert ">+100,0<" in section  # the largest change is among those shown
     assert "Nog 41 herziene cijfers" in section and 'href="downloads/2024-H2-r2/revisies.csv"' in section
+
+
+def test_building_the_site_leaves_what_the_command_froze_frozen(tmp_path):
+    """`gmsd publish` starts with its libraries frozen (gmsd.start); the site's own freeze for its
+    page workers must not hand them back to the garbage collector."""
+    gc.freeze()
+    try:
+        before = gc.get_freeze_count()
+        build_site(tables(), tmp_path / "site", generated_at=GENERATED)
+        assert before > 0 and gc.get_freeze_count() > 0  # not ≥ before: frozen objects freed since leave the count
+    finally:
+        gc.unfreeze()

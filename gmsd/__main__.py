@@ -1,0 +1,5 @@
+"""`python -m gmsd`: the `gmsd` command, started as the installed one is (`gmsd.start`)."""
+
+from gmsd.start import main
+
+main()
