@@ -17,13 +17,11 @@ See docs/site.md for the pages and their contents.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 import shutil
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -38,7 +36,7 @@ from dashboards.downloads import copy_downloads
 from dashboards.pages import factsheet, gemeente, home, indicator, releases, wijken
 from dashboards.render import PLOTLY_SCRIPTS, Writer
 from indicators.catalogus import load_catalogue
-from vocabulary.collector import frozen
+from vocabulary.collector import frozen, paused
 from vocabulary.files import replaced_folder
 from vocabulary.formatting import TIMEZONE, fmt_datetime
 
@@ -189,19 +187,6 @@ def _gemeente_pages(codes: list[str], writer: Writer | None = None, data: SiteDa
     return writer.pages[before:]
 
 
-@contextmanager
-def _collector_paused():
-    """Python's cycle collector off while the lookups are made: some 300,000 objects without
-    cycles, over which it would otherwise run a few hundred times (a quarter of the time)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def build_site(
     tables: Mapping[str, pd.DataFrame],
     out_dir: Path,
@@ -227,7 +212,7 @@ def build_site(
     unusable; the old site then stays.
     """
     catalogue = load_catalogue() if catalogue is None else catalogue
-    with _collector_paused():
+    with paused():  # ~300,000 lookups without cycles: no collector passes over them while they are made
         data = SiteData(dict(tables), catalogue)
     if before_pages is not None:
         before_pages()
