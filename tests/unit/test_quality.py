@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import signal
@@ -248,6 +249,19 @@ def test_a_check_ahead_runs_in_its_own_process_finds_the_same_and_survives_its_l
         after_loss = check_published({"indicatoren": broken(catalogue)}, catalogue=catalogue)
         assert after_loss.results == failing.results
     assert not quality_runner._AHEAD
+
+
+def _collector_state() -> tuple[bool, int]:
+    return gc.isenabled(), gc.get_freeze_count()
+
+
+def test_the_check_ahead_imports_gx_with_the_collector_paused_and_keeps_it_frozen():
+    """GX's ~2 s import in the check's own process: afterwards its objects are out of the cycle
+    collector's passes (frozen) and the collector is on again for the checks."""
+    assert gc.get_freeze_count() == 0  # this process froze nothing: a count there is the import's
+    with checked_ahead():
+        enabled, frozen_there = quality_runner._AHEAD["pool"].submit(_collector_state).result()
+    assert enabled and frozen_there > 100_000
 
 
 VOLATILE = {"id", "validation_id", "ge_load_time", "run_time", "validation_time"}  # fresh in every run
