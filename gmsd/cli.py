@@ -14,7 +14,6 @@ import threading
 import typer
 
 from gmsd.commands import analysts, delivery, operator, portal, round
-from vocabulary.collector import freeze_for_life
 
 app = typer.Typer(help="Gemeentelijke Monitor Sociaal Domein: aanleveren, controleren, publiceren.", no_args_is_help=True)
 
@@ -30,11 +29,7 @@ def main() -> None:
     machine, after all work was done. Everything is written and closed by then: the exit
     handlers still run and the output is flushed. Should a non-daemon thread still run (none of
     the commands leaves one), or a profiler or debugger watch, the process ends the ordinary way.
-
-    The imported libraries live as long as the command: they are kept out of the cycle
-    collector's passes from the start (`vocabulary.collector`).
     """
-    freeze_for_life()
     try:
         app()
         code: int | str | None = 0
