@@ -238,6 +238,28 @@ def forget_geography() -> None:
     _CACHE.clear()
 
 
+def prepared_geography(path: Path) -> Geography:
+    """The geography of the postcode table at `path`, from its prepared form, which is made (and any
+    form of an older version removed) when this version of the table has none yet.
+
+    Whoever writes a table prepares it (`gmsd generate --home`), so the intake finds it ready; a table
+    put in place by hand (CBS's yearly file) is prepared by the first command that reads it.
+    """
+    stat = path.stat()
+    prepared = _prepared_path(path, stat)
+    if all((prepared / f"{name}.npy").is_file() for name in ARRAYS):
+        return Geography.load(prepared)
+    try:
+        geography = Geography.from_file(path)
+    except PostcodeTableError as exc:
+        raise GeographyError(str(exc)) from exc
+    geography.save(prepared)
+    for stale in prepared.parent.glob(f"{path.stem}-*"):
+        if stale != prepared and not stale.name.startswith("."):
+            shutil.rmtree(stale, ignore_errors=True)
+    return Geography.load(prepared)  # memory-mapped, as every later command has it
+
+
 def geography_for(home: Home) -> Geography:
     """The geography of the home's postcode table, read once per process and version of the file.
 
@@ -250,19 +272,7 @@ def geography_for(home: Home) -> Geography:
     cache_key = f"{path}:{stat.st_mtime_ns}:{stat.st_size}"
     if cache_key in _CACHE:
         return _CACHE[cache_key]
-    prepared = _prepared_path(path, stat)
-    if all((prepared / f"{name}.npy").is_file() for name in ARRAYS):
-        geography = Geography.load(prepared)
-    else:
-        try:
-            geography = Geography.from_file(path)
-        except PostcodeTableError as exc:
-            raise GeographyError(str(exc)) from exc
-        geography.save(prepared)
-        geography = Geography.load(prepared)  # memory-mapped, as every later command has it
-        for stale in prepared.parent.glob(f"{path.stem}-*"):
-            if stale != prepared and not stale.name.startswith("."):
-                shutil.rmtree(stale, ignore_errors=True)
+    geography = prepared_geography(path)
     _CACHE.clear()
     _CACHE[cache_key] = geography
     return geography

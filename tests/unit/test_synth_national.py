@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from clearinghouse.geography import Geography, pc6_table_path
+from clearinghouse.geography import Geography, forget_geography, geography_for, pc6_table_path
 from clearinghouse.inbox import scan_inbox
 from clearinghouse.reading import read_table
 from gmsd.cli import app
@@ -95,6 +95,24 @@ def test_generating_into_a_home_puts_deliveries_where_the_intake_looks(home):
     assert set(scan_inbox(home.inbox)) == {"GM0060/2026-H1", "GM0088/2026-H1"}
     assert pc6_table_path(home) == home.reference / PC6_TABLE_NAME
     assert not list(home.root.rglob("*.tmp-*"))  # staging folders are gone
+
+
+def test_the_generator_prepares_the_table_it_wrote_so_the_intake_opens_it_ready(home, monkeypatch):
+    def parse_again(*_args, **_kwargs):
+        raise AssertionError("the intake parsed the postcode table again")
+
+    monkeypatch.setattr(Geography, "from_file", parse_again)
+    monkeypatch.delenv("GMSD_PC6_TABLE", raising=False)
+    forget_geography()  # as a new `gmsd run` process
+    geography = geography_for(home)
+    assert isinstance(geography.exact_keys, np.memmap)  # the prepared form, opened memory-mapped
+    assert {"GM0060", "GM0088"} <= set(np.asarray(geography.gemeente_code))
+    forget_geography()
+
+
+def test_the_sample_layout_gets_no_prepared_form(tmp_path):
+    generate(tmp_path, gemeenten=["GM0088"], periodes=["2026-H1"])
+    assert not (tmp_path / "geo" / ".voorbereid").exists()  # data/sample stays as committed
 
 
 def test_a_redelivery_lands_on_addresses_already_in_the_table(home):
