@@ -24,8 +24,10 @@ def freeze_for_life() -> None:
 @contextmanager
 def frozen() -> Iterator[None]:
     """Everything made so far out of the collector's reach for the block (e.g. before forking
-    workers). Afterwards it is collected again, unless it was frozen before the block (the
-    command's own `freeze_for_life`): a block never unfreezes what an outer freeze froze."""
+    workers), and back in reach afterwards. Python unfreezes only everything at once, so inside
+    an outer freeze (the command's own `freeze_for_life`) the block unfreezes nothing: what it froze
+    stays frozen too (still freed when no longer referenced; only a cycle among those objects waits
+    for the command's end)."""
     outer = gc.get_freeze_count() > 0
     gc.freeze()
     try:
