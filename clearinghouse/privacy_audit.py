@@ -3,8 +3,8 @@
 The clearinghouse promises that no BSN, birth date, PC6 or name survives it. This module checks the
 promise the way an attacker with disk access would: it reads every artefact under the home folder —
 the warehouse, the pseudonymised Parquet, the audit trail, quality reports, the site, the operator
-page, Dagster's run storage and logs — as text (decoding Parquet and DuckDB, which compress), and
-looks for
+page, Dagster's run storage and logs — as text (decoding Parquet and DuckDB, which compress, and
+SQLite, whose compressed blobs it unpacks), and looks for
 
 - every BSN of the input deliveries (9 digits, and 8 digits where Excel dropped the leading zero),
 - every PC6 of the input deliveries (`1234AB`, also `1234 AB`),
@@ -14,11 +14,22 @@ Allowed: the raw deliveries themselves while they wait in `inbox/` (until proces
 the key folder, PC6s in the public CBS postcode table under `reference/`, and masked values in reports (`*****6782`, `1234**`), which by construction do not
 match. Third-party static files copied verbatim (the site's plotly-basic.min.js) are skipped for the
 generic 11-proef scan only: minified JavaScript is full of 9-digit numbers.
+
+A SQLite file (Dagster's run storage) is searched twice. Its raw bytes — which also hold rows Dagster
+since rewrote, as an attacker with the disk would see them — and its unpacked blobs are searched for
+the input's BSNs and PC6s. The generic 11-proef scan reads its values one by one instead: in the raw
+bytes a record's header byte can touch the next value, and a header byte '5' before a run id that
+starts with 8 digits reads as a 9-digit number that passes the 11-proef one time in eleven.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
+import sqlite3
+import tempfile
+import zlib
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +49,8 @@ DELIVERY_SUFFIXES = {".csv", ".txt", ".xlsx", ".parquet"}
 VENDOR_FILES = {"plotly-basic.min.js"}  # dashboards/static/vendor/, copied unchanged into the site
 SKIPPED_FOLDERS = {"inbox", "bewaard", "keys"}
 PUBLIC_POSTCODE_TABLES = {"reference"}  # CBS's postcode-huisnummer table: public, every PC6 of NL
+SQLITE_HEADER = b"SQLite format 3\x00"
+SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")  # files SQLite keeps beside a database: raw pages
 
 
 @dataclass
@@ -92,19 +105,71 @@ def collect_needles(sources: list[Path]) -> Needles:
     return needles
 
 
-def _text_of(path: Path) -> str:
+@dataclass
+class ArtefactText:
+    """An artefact as text: what is searched for the input's BSNs and PC6s, and what for any 11-proef number."""
+
+    needles: str
+    generic: str
+
+
+def _sqlite_values(path: Path) -> tuple[list[str], list[str]]:
+    """Every value of every table in a SQLite file, one string each, and apart the zlib blobs it unpacked.
+
+    Read from a copy (with its write-ahead log, if one is left): opening a database in WAL mode where
+    it lies would create files in the home that the audit only reads.
+    """
+    values: list[str] = []
+    unpacked: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="gmsd-audit-") as scratch:
+        copy = Path(scratch) / path.name
+        for companion in ("", *SQLITE_COMPANIONS):
+            if path.with_name(path.name + companion).is_file():
+                shutil.copyfile(path.with_name(path.name + companion), copy.with_name(copy.name + companion))
+        with closing(sqlite3.connect(copy)) as con:
+            tables = [name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+            for table in tables:
+                for row in con.execute(f'SELECT * FROM "{table}"'):
+                    for value in row:
+                        if isinstance(value, bytes):
+                            try:
+                                unpacked.append(zlib.decompress(value).decode("utf-8", errors="replace"))
+                                value = unpacked[-1]
+                            except zlib.error:
+                                value = value.decode("utf-8", errors="replace")
+                        values.append("" if value is None else str(value))
+    return values, unpacked
+
+
+def _is_sqlite(path: Path) -> bool:
+    with open(path, "rb") as file:
+        return file.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+
+
+def _text_of(path: Path) -> ArtefactText:
     """The content of an artefact as text, decoding formats that compress."""
     suffix = path.suffix.lower()
     if suffix == ".parquet":
-        return pd.read_parquet(path).astype(str).to_csv(index=False)
+        text = pd.read_parquet(path).astype(str).to_csv(index=False)
+        return ArtefactText(text, text)
     if suffix == ".duckdb":
         parts = []
         with duckdb.connect(str(path), read_only=True) as con:
             for schema, table in con.execute("SELECT schema_name, table_name FROM duckdb_tables()").fetchall():
                 parts.append(con.execute(f'SELECT * FROM "{schema}"."{table}"').df().astype(str).to_csv(index=False))
                 parts.append(str(con.execute(f"SELECT comment FROM duckdb_tables() WHERE table_name = '{table}'").fetchall()))
-        return "\n".join(parts)
-    return path.read_bytes().decode("utf-8", errors="replace")
+        text = "\n".join(parts)
+        return ArtefactText(text, text)
+    raw = path.read_bytes()
+    text = raw.decode("utf-8", errors="replace")
+    if raw.startswith(SQLITE_HEADER):
+        values, unpacked = _sqlite_values(path)  # the raw bytes already hold every value that is not packed
+        return ArtefactText("\n".join([text, *unpacked]), "\n".join(values))
+    for companion in SQLITE_COMPANIONS:
+        database = path.with_name(path.name.removesuffix(companion))
+        if path.name.endswith(companion) and database.is_file() and _is_sqlite(database):
+            return ArtefactText(text, "")  # its values are read with the database
+    return ArtefactText(text, text)
 
 
 def _mask(value: str) -> str:
@@ -122,22 +187,22 @@ def scan(home_root: Path, needles: Needles) -> AuditResult:
             continue
         try:
             text = _text_of(path)
-        except (OSError, duckdb.Error, ValueError) as exc:
+        except (OSError, duckdb.Error, sqlite3.Error, ValueError) as exc:
             findings.append(Finding(path, "onleesbaar", 1, f"kon niet worden gecontroleerd: {type(exc).__name__}"))
             continue
         scanned += 1
-        nine = NINE_DIGITS.findall(text)
+        nine = NINE_DIGITS.findall(text.needles)
         hits = [n for n in nine if n in needles.bsns]
-        hits += [e for e in EIGHT_DIGITS.findall(text) if "0" + e in needles.bsns]
+        hits += [e for e in EIGHT_DIGITS.findall(text.needles) if "0" + e in needles.bsns]
         if hits:
             findings.append(Finding(path, "bsn", len(hits), _mask(hits[0])))
         postcodes = [] if relative.parts[0] in PUBLIC_POSTCODE_TABLES else [
-            a + b.upper() for a, b in PC6.findall(text) if a + b.upper() in needles.postcodes
+            a + b.upper() for a, b in PC6.findall(text.needles) if a + b.upper() in needles.postcodes
         ]
         if postcodes:
             findings.append(Finding(path, "pc6", len(postcodes), postcodes[0][:4] + "**"))
         if path.name not in VENDOR_FILES:
-            unknown = sorted(set(nine) - needles.bsns)
+            unknown = sorted(set(NINE_DIGITS.findall(text.generic)) - needles.bsns)
             if unknown:
                 valid = pd.Series(unknown)[elfproef(pd.Series(unknown)).to_numpy(dtype=bool)]
                 valid = valid[valid != "000000000"]
