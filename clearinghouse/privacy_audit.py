@@ -6,7 +6,10 @@ the warehouse, the pseudonymised Parquet, the audit trail, quality reports, the 
 page, Dagster's run storage and logs — as text (decoding Parquet and DuckDB, which compress, and
 SQLite, whose compressed blobs it unpacks), and looks for
 
-- every BSN of the input deliveries (9 digits, and 8 digits where Excel dropped the leading zero),
+- every BSN of the input deliveries (9 digits, and 8 digits where Excel dropped the leading zero; an
+  8-digit run that is a date, yyyymmdd, is not taken for a BSN, nor one in the CBS postcode table,
+  whose buurt codes are 8-digit numbers: at national scale, with millions of BSNs, some dates and
+  buurt codes equal a BSN without its zero),
 - every PC6 of the input deliveries (`1234AB`, also `1234 AB`),
 - any other 9-digit number that passes the 11-proef (a BSN from somewhere we did not expect).
 
@@ -31,6 +34,7 @@ import tempfile
 import zlib
 from contextlib import closing
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -48,7 +52,7 @@ PC6 = re.compile(r"(?<![0-9A-Za-z])([1-9]\d{3}) ?([A-Za-z]{2})(?![0-9A-Za-z])")
 DELIVERY_SUFFIXES = {".csv", ".txt", ".xlsx", ".parquet"}
 VENDOR_FILES = {"plotly-basic.min.js"}  # dashboards/static/vendor/, copied unchanged into the site
 SKIPPED_FOLDERS = {"inbox", "bewaard", "keys"}
-PUBLIC_POSTCODE_TABLES = {"reference"}  # CBS's postcode-huisnummer table: public, every PC6 of NL
+PUBLIC_POSTCODE_TABLES = {"reference"}  # CBS's postcode-huisnummer table: public, every PC6 and buurt code of NL
 SQLITE_HEADER = b"SQLite format 3\x00"
 SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")  # files SQLite keeps beside a database: raw pages
 
@@ -172,6 +176,14 @@ def _text_of(path: Path) -> ArtefactText:
     return ArtefactText(text, text)
 
 
+def _is_date(digits: str) -> bool:
+    """Whether 8 digits are a date as yyyymmdd (1900–2099), the form dates take in deliveries and reports."""
+    try:
+        return 1900 <= int(digits[:4]) <= 2099 and bool(date(int(digits[:4]), int(digits[4:6]), int(digits[6:])))
+    except ValueError:
+        return False
+
+
 def _mask(value: str) -> str:
     return "*" * (len(value) - 4) + value[-4:]
 
@@ -193,7 +205,8 @@ def scan(home_root: Path, needles: Needles) -> AuditResult:
         scanned += 1
         nine = NINE_DIGITS.findall(text.needles)
         hits = [n for n in nine if n in needles.bsns]
-        hits += [e for e in EIGHT_DIGITS.findall(text.needles) if "0" + e in needles.bsns]
+        if relative.parts[0] not in PUBLIC_POSTCODE_TABLES:
+            hits += [e for e in EIGHT_DIGITS.findall(text.needles) if "0" + e in needles.bsns and not _is_date(e)]
         if hits:
             findings.append(Finding(path, "bsn", len(hits), _mask(hits[0])))
         postcodes = [] if relative.parts[0] in PUBLIC_POSTCODE_TABLES else [

@@ -83,3 +83,30 @@ def test_a_bsn_in_a_rewritten_row_is_found_in_the_raw_bytes(tmp_path):
     result = scan(tmp_path, Needles(bsns={bsn}))
 
     assert [(f.path.name, f.kind) for f in result.findings] == [("runs.db", "bsn")]
+
+
+def _bsn_that_is_a_date_after_a_zero() -> str:
+    """A BSN (passes the 11-proef) that reads as a zero and a date, yyyymmdd, in 2025."""
+    days = pd.date_range("2025-01-01", "2025-12-31").strftime("0%Y%m%d")
+    return next(bsn for bsn in days if elfproef(pd.Series([bsn])).all())
+
+
+def test_a_date_is_no_bsn_without_its_zero_but_a_number_is(tmp_path):
+    """Found in the national round (2 Dec 2026): with 2.7 million BSNs, a report's date 20250414 was one
+    of them without its leading zero, and the CBS table's buurt codes (8 digits) were 3,016 more."""
+    as_date = _bsn_that_is_a_date_after_a_zero()
+    as_number = "012345623"  # passes the 11-proef; 12345623 is no date
+    assert elfproef(pd.Series([as_date, as_number])).all()
+    report = tmp_path / "reports" / "GM0355" / "2026-H1" / "jeugd.csv"
+    report.parent.mkdir(parents=True)
+    report.write_text(f"rij;kolom;waarde\n1398;datum_einde;datum_einde: {as_date[1:]}\n", encoding="utf-8")
+    table = tmp_path / "reference" / "pc6hnr20240801_gwb.csv"
+    table.parent.mkdir()
+    table.write_text(f"PC6;Huisnummer;Buurt2024;Wijk2024;Gemeente2024\n1000AA;1;{as_number[1:]};168000;1680\n", encoding="utf-8")
+
+    assert scan(tmp_path, Needles(bsns={as_date, as_number})).clean
+
+    report.write_text(f"rij;kolom;waarde\n1398;bsn;{as_number[1:]}\n", encoding="utf-8")  # a BSN as an integer
+    table.write_text(table.read_text(encoding="utf-8") + f"1000AA;{as_number};16800000;168000;1680\n", encoding="utf-8")
+    findings = scan(tmp_path, Needles(bsns={as_date, as_number})).findings
+    assert sorted((f.path.name, f.kind, f.count) for f in findings) == [("jeugd.csv", "bsn", 1), ("pc6hnr20240801_gwb.csv", "bsn", 1)]
