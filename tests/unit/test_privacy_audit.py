@@ -9,7 +9,6 @@ group is 8 digits then reads as a 9-digit number, which passes the 11-proef one 
 from __future__ import annotations
 
 import sqlite3
-import uuid
 import zlib
 from contextlib import closing
 from pathlib import Path
@@ -50,7 +49,7 @@ def test_a_run_id_after_a_record_header_is_no_bsn(tmp_path):
 
 def test_an_11_proef_number_stored_as_a_value_is_still_found(tmp_path):
     planted = "111222333"  # passes the 11-proef
-    _run_storage(tmp_path / "dagster" / "history" / "runs.db", [(str(uuid.uuid4()), "notitie", f"klant {planted}")])
+    _run_storage(tmp_path / "dagster" / "history" / "runs.db", [("3d2ae3c4-43dc-420e-9908-6df731a894bd", "notitie", f"klant {planted}")])
 
     result = scan(tmp_path, Needles())
 
@@ -74,7 +73,7 @@ def test_a_bsn_in_a_rewritten_row_is_found_in_the_raw_bytes(tmp_path):
     """
     bsn = "123456782"
     runs_db = tmp_path / "dagster" / "history" / "runs.db"
-    _run_storage(runs_db, [(str(uuid.uuid4()), "notitie", f"klant {bsn} " + "x" * 200)])
+    _run_storage(runs_db, [("3d2ae3c4-43dc-420e-9908-6df731a894bd", "notitie", f"klant {bsn} " + "x" * 200)])
     with closing(sqlite3.connect(runs_db)) as con, con:
         con.execute("PRAGMA secure_delete = 0")
         con.execute("UPDATE run_tags SET value = 'leeg'")
