@@ -6,10 +6,13 @@ the warehouse, the pseudonymised Parquet, the audit trail, quality reports, the 
 page, Dagster's run storage and logs — as text (decoding Parquet and DuckDB, which compress, and
 SQLite, whose compressed blobs it unpacks), and looks for
 
-- every BSN of the input deliveries (9 digits, and 8 digits where Excel dropped the leading zero; an
-  8-digit run that is a date, yyyymmdd, is not taken for a BSN, nor one in the CBS postcode table,
-  whose buurt codes are 8-digit numbers: at national scale, with millions of BSNs, some dates and
-  buurt codes equal a BSN without its zero),
+- every BSN of the input deliveries, as 9 digits, and as the 8 digits it was delivered as where Excel
+  dropped the leading zero. Not taken for such a BSN: an 8-digit run that is a date (yyyymmdd), one
+  in the CBS postcode table (its buurt codes are 8-digit numbers), and 8 digits that were also
+  delivered in another column (an aanbieder's AGB code). Not every BSN is also sought without its
+  zero: at national scale, with millions of BSNs, some dates, buurt codes and AGB codes equal one.
+  A BSN that our code stored as a number is still found, as 9 digits, for the nine in ten BSNs that
+  do not start with a zero.
 - every PC6 of the input deliveries (`1234AB`, also `1234 AB`),
 - any other 9-digit number that passes the 11-proef (a BSN from somewhere we did not expect).
 
@@ -27,6 +30,7 @@ starts with 8 digits reads as a 9-digit number that passes the 11-proef one time
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import sqlite3
@@ -40,6 +44,9 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
 
 from clearinghouse.reading import DeliveryFileError, read_table
 from contracts.delivery import elfproef
@@ -61,7 +68,8 @@ SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")  # files SQLite keeps beside a 
 class Needles:
     """What must not be found: the input's BSNs and PC6s."""
 
-    bsns: set[str] = field(default_factory=set)
+    bsns: set[str] = field(default_factory=set)  # canonical, 9 digits
+    without_zero: set[str] = field(default_factory=set)  # the 8 digits of BSNs delivered without their zero
     postcodes: set[str] = field(default_factory=set)
     files_read: int = 0
 
@@ -86,8 +94,11 @@ class AuditResult:
 
 
 def collect_needles(sources: list[Path]) -> Needles:
-    """BSNs (canonical 9 digits) and PC6s (upper case, no space) of every delivery file under `sources`."""
+    """BSNs (canonical 9 digits, and 8 where delivered so) and PC6s (upper case, no space) of every
+    delivery file under `sources`. A BSN delivered without its zero whose 8 digits were also delivered
+    in another column (an aanbieder's AGB code, a date) is sought as 9 digits only."""
     needles = Needles()
+    other_numbers: set[str] = set()  # 8 digits delivered as something else: an AGB code, a date
     for source in sources:
         paths = [source] if source.is_file() else sorted(p for p in source.rglob("*") if p.is_file())
         for path in paths:
@@ -98,14 +109,19 @@ def collect_needles(sources: list[Path]) -> Needles:
             except DeliveryFileError:
                 continue
             needles.files_read += 1
+            for column in table.columns.difference(["bsn", "bsn_gezagdrager", "postcode"]):
+                distinct = pd.Series(table[column].dropna().unique()).astype(str).str.strip()
+                other_numbers |= set(distinct[distinct.str.fullmatch(r"\d{8}")])
             for column in ("bsn", "bsn_gezagdrager"):
                 if column in table:
                     values = table[column].dropna().astype(str).str.strip()
-                    values = values[values.str.fullmatch(r"\d{8,9}")].str.zfill(9)
-                    needles.bsns |= set(values) - {"000000000"}
+                    values = values[values.str.fullmatch(r"\d{8,9}")]
+                    needles.without_zero |= set(values[values.str.len() == 8]) - {"00000000"}
+                    needles.bsns |= set(values.str.zfill(9)) - {"000000000"}
             if "postcode" in table:
                 codes = table["postcode"].dropna().astype(str).str.replace(" ", "", regex=False).str.upper()
                 needles.postcodes |= set(codes[codes.str.fullmatch(r"[1-9]\d{3}[A-Z]{2}")])
+    needles.without_zero -= other_numbers  # in an artefact the two cannot be told apart
     return needles
 
 
@@ -150,17 +166,33 @@ def _is_sqlite(path: Path) -> bool:
         return file.read(len(SQLITE_HEADER)) == SQLITE_HEADER
 
 
+def _csv_of(table: pa.Table) -> str:
+    """A table as text, one value from the next by a tab: a comma or a point next to digits is no
+    boundary (`0,123456789` is a decimal), so comma-separated values hid every BSN not in the first
+    column. Written by Arrow, ten times faster than pandas on the national round's 600 MB of records;
+    a whole number stored as a double reads as its digits (`123456782`, not `123456782.0`). Types
+    Arrow cannot write go through pandas."""
+    columns = [c.cast(c.type.value_type) if pa.types.is_dictionary(c.type) else c for c in table.columns]
+    buffer = io.BytesIO()
+    try:
+        options = pa_csv.WriteOptions(quoting_style="needed", delimiter="\t")
+        pa_csv.write_csv(pa.table(columns, names=table.column_names), buffer, options)
+    except (pa.ArrowNotImplementedError, pa.ArrowInvalid, pa.ArrowTypeError):
+        return table.to_pandas().astype(str).to_csv(index=False, sep="\t")
+    return buffer.getvalue().decode("utf-8", errors="replace")
+
+
 def _text_of(path: Path) -> ArtefactText:
     """The content of an artefact as text, decoding formats that compress."""
     suffix = path.suffix.lower()
     if suffix == ".parquet":
-        text = pd.read_parquet(path).astype(str).to_csv(index=False)
+        text = _csv_of(pq.read_table(path))
         return ArtefactText(text, text)
     if suffix == ".duckdb":
         parts = []
         with duckdb.connect(str(path), read_only=True) as con:
             for schema, table in con.execute("SELECT schema_name, table_name FROM duckdb_tables()").fetchall():
-                parts.append(con.execute(f'SELECT * FROM "{schema}"."{table}"').df().astype(str).to_csv(index=False))
+                parts.append(_csv_of(con.sql(f'SELECT * FROM "{schema}"."{table}"').to_arrow_table()))
                 parts.append(str(con.execute(f"SELECT comment FROM duckdb_tables() WHERE table_name = '{table}'").fetchall()))
         text = "\n".join(parts)
         return ArtefactText(text, text)
@@ -206,7 +238,7 @@ def scan(home_root: Path, needles: Needles) -> AuditResult:
         nine = NINE_DIGITS.findall(text.needles)
         hits = [n for n in nine if n in needles.bsns]
         if relative.parts[0] not in PUBLIC_POSTCODE_TABLES:
-            hits += [e for e in EIGHT_DIGITS.findall(text.needles) if "0" + e in needles.bsns and not _is_date(e)]
+            hits += [e for e in EIGHT_DIGITS.findall(text.needles) if e in needles.without_zero and not _is_date(e)]
         if hits:
             findings.append(Finding(path, "bsn", len(hits), _mask(hits[0])))
         postcodes = [] if relative.parts[0] in PUBLIC_POSTCODE_TABLES else [
@@ -215,7 +247,8 @@ def scan(home_root: Path, needles: Needles) -> AuditResult:
         if postcodes:
             findings.append(Finding(path, "pc6", len(postcodes), postcodes[0][:4] + "**"))
         if path.name not in VENDOR_FILES:
-            unknown = sorted(set(NINE_DIGITS.findall(text.generic)) - needles.bsns)
+            generic = nine if text.generic is text.needles else NINE_DIGITS.findall(text.generic)
+            unknown = sorted(set(generic) - needles.bsns)
             if unknown:
                 valid = pd.Series(unknown)[elfproef(pd.Series(unknown)).to_numpy(dtype=bool)]
                 valid = valid[valid != "000000000"]

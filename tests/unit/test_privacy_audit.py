@@ -13,6 +13,7 @@ import zlib
 from contextlib import closing
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from clearinghouse.privacy_audit import Needles, scan
@@ -96,6 +97,7 @@ def test_a_date_is_no_bsn_without_its_zero_but_a_number_is(tmp_path):
     as_date = _bsn_that_is_a_date_after_a_zero()
     as_number = "012345623"  # passes the 11-proef; 12345623 is no date
     assert elfproef(pd.Series([as_date, as_number])).all()
+    delivered = Needles(bsns={as_date, as_number}, without_zero={as_date[1:], as_number[1:]})
     report = tmp_path / "reports" / "GM0355" / "2026-H1" / "jeugd.csv"
     report.parent.mkdir(parents=True)
     report.write_text(f"rij;kolom;waarde\n1398;datum_einde;datum_einde: {as_date[1:]}\n", encoding="utf-8")
@@ -103,9 +105,50 @@ def test_a_date_is_no_bsn_without_its_zero_but_a_number_is(tmp_path):
     table.parent.mkdir()
     table.write_text(f"PC6;Huisnummer;Buurt2024;Wijk2024;Gemeente2024\n1000AA;1;{as_number[1:]};168000;1680\n", encoding="utf-8")
 
-    assert scan(tmp_path, Needles(bsns={as_date, as_number})).clean
+    assert scan(tmp_path, delivered).clean
 
-    report.write_text(f"rij;kolom;waarde\n1398;bsn;{as_number[1:]}\n", encoding="utf-8")  # a BSN as an integer
+    report.write_text(f"rij;kolom;waarde\n1398;bsn;{as_number[1:]}\n", encoding="utf-8")  # a raw value copied
     table.write_text(table.read_text(encoding="utf-8") + f"1000AA;{as_number};16800000;168000;1680\n", encoding="utf-8")
-    findings = scan(tmp_path, Needles(bsns={as_date, as_number})).findings
+    findings = scan(tmp_path, delivered).findings
     assert sorted((f.path.name, f.kind, f.count) for f in findings) == [("jeugd.csv", "bsn", 1), ("pc6hnr20240801_gwb.csv", "bsn", 1)]
+
+
+def test_only_bsns_delivered_without_their_zero_are_sought_as_8_digits(tmp_path):
+    """An aanbieder's AGB code (8 digits) may equal a BSN without its zero: that BSN came with its zero."""
+    bsn = "012345623"
+    records = tmp_path / "core" / "2026-H1" / "GM0355" / "jeugd.parquet"
+    records.parent.mkdir(parents=True)
+    pd.DataFrame({"persoon_pseudoniem": ["24bbd797de8b7418"], "aanbieder_id": [bsn[1:]]}).to_parquet(records)
+
+    assert scan(tmp_path, Needles(bsns={bsn})).clean
+    assert not scan(tmp_path, Needles(bsns={bsn}, without_zero={bsn[1:]})).clean
+
+
+def test_a_bsn_in_any_column_of_stored_records_is_found(tmp_path):
+    """Found 2 Dec 2026: the audit wrote tables as comma-separated text, and a comma is no boundary
+    (a decimal comma), so a BSN in any column but the first went unseen, as text or as a number."""
+    records = tmp_path / "core" / "2026-H1" / "GM0355" / "wmo.parquet"
+    records.parent.mkdir(parents=True)
+    as_text, as_integer, as_double = "123456782", "111222333", "222333406"
+    assert elfproef(pd.Series([as_text, as_integer, as_double])).all()
+    pd.DataFrame({
+        "persoon_pseudoniem": ["24bbd797de8b7418", "8604f9f582bce64a"],
+        "opmerking": [as_text, None],
+        "nummer": [int(as_integer), 7],
+        "bedrag": [float(as_double), 0.5],
+    }).to_parquet(records)
+
+    findings = scan(tmp_path, Needles(bsns={as_text, as_integer, as_double})).findings
+
+    assert [(f.path.name, f.kind, f.count) for f in findings] == [("wmo.parquet", "bsn", 3)]
+
+
+def test_a_bsn_in_any_column_of_the_warehouse_is_found(tmp_path):
+    bsn = "123456782"
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as con:
+        con.execute("CREATE SCHEMA publish")
+        con.execute(f"CREATE TABLE publish.indicatoren AS SELECT 'GM0355' AS gemeente_code, {bsn} AS waarde")
+
+    findings = scan(tmp_path, Needles(bsns={bsn})).findings
+
+    assert [(f.path.name, f.kind) for f in findings] == [("warehouse.duckdb", "bsn")]
