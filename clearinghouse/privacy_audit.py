@@ -30,6 +30,7 @@ starts with 8 digits reads as a 9-digit number that passes the 11-proef one time
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import shutil
@@ -201,11 +202,25 @@ def _text_of(path: Path) -> ArtefactText:
     if raw.startswith(SQLITE_HEADER):
         values, unpacked = _sqlite_values(path)  # the raw bytes already hold every value that is not packed
         return ArtefactText("\n".join([text, *unpacked]), "\n".join(values))
+    if suffix == ".csv" and _comma_separated(text):
+        text = _tab_separated(text)
+        return ArtefactText(text, text)
     for companion in SQLITE_COMPANIONS:
         database = path.with_name(path.name.removesuffix(companion))
         if path.name.endswith(companion) and database.is_file() and _is_sqlite(database):
             return ArtefactText(text, "")  # its values are read with the database
     return ArtefactText(text, text)
+
+
+def _comma_separated(text: str) -> bool:
+    """Whether a CSV file separates its values by commas (as `gmsd export --formaat csv` writes)."""
+    header = text[:4096].split("\n", 1)[0]
+    return "," in header and ";" not in header and "\t" not in header
+
+
+def _tab_separated(text: str) -> str:
+    """Comma-separated values with a tab between them, so that a BSN in any column is found (see `_csv_of`)."""
+    return "\n".join("\t".join(row) for row in csv.reader(io.StringIO(text)))
 
 
 def _is_date(digits: str) -> bool:

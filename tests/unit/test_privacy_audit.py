@@ -152,3 +152,15 @@ def test_a_bsn_in_any_column_of_the_warehouse_is_found(tmp_path):
     findings = scan(tmp_path, Needles(bsns={bsn})).findings
 
     assert [(f.path.name, f.kind) for f in findings] == [("warehouse.duckdb", "bsn")]
+
+
+def test_a_bsn_in_any_column_of_a_comma_separated_export_is_found(tmp_path):
+    """`gmsd export --formaat csv` writes commas between values into the home's `export/`."""
+    bsn = "123456782"
+    export = tmp_path / "export" / "indicatoren.csv"
+    export.parent.mkdir()
+    export.write_text(f'indicator_id,regio_naam,teller\nwmo_per_1000,"Aalsmeer, dorp",{bsn}\n', encoding="utf-8")
+
+    findings = scan(tmp_path, Needles(bsns={bsn})).findings
+
+    assert [(f.path.name, f.kind) for f in findings] == [("indicatoren.csv", "bsn")]
