@@ -40,6 +40,7 @@ GMSD = [sys.executable, "-m", "gmsd"]
 FLOOR = [sys.executable, str(Path(__file__).resolve().parent / "floor.py")]
 HISTORY = [f"{year}-H{half}" for year in range(2020, 2027) for half in (1, 2)][:13]  # 2020-H1 … 2026-H1
 ALL_STEPS = ("genereer", "vloer", "run", "publiceer")
+OPTIONAL_STEPS = ("privacy",)  # gmsd audit-privacy of the home after the round: ~2 min at national scale
 TARGET_RATIO = 20
 TARGET_REDELIVERY_SECONDS = 15
 TARGET_CHECK_SECONDS = 3
@@ -117,10 +118,18 @@ class Bench:
                     if earlier.name == f"genereer{label}":
                         earlier.rows = rows
         rows = floor and floor["rows"] + floor["xlsx_rows_left_out"]
+        sources = self.workdir / f"bron{label.replace(' ', '-')}"
+        if "privacy" in self.steps and "run" in self.steps:  # the raw deliveries, before gmsd run takes them in
+            shutil.rmtree(sources, ignore_errors=True)
+            shutil.copytree(self.home / "inbox", sources)
         if "run" in self.steps:
             self.stage(run, f"gmsd run{label}", [*GMSD, "run", "--home", str(self.home)], rows=rows)
         if "publiceer" in self.steps:
             self.stage(run, f"gmsd publish{label}", [*GMSD, "publish", "--home", str(self.home)], rows=rows)
+        if "privacy" in self.steps:
+            if not sources.is_dir():
+                sys.exit(f"Fout: geen kopie van de aanleveringen in {sources}; de stap privacy hoort bij de stap run.")
+            self.stage(run, f"gmsd audit-privacy{label}", [*GMSD, "audit-privacy", "--home", str(self.home), "--bron", str(sources)])
         return floor
 
 
@@ -153,7 +162,15 @@ def scenario_landelijk(bench: Bench, args) -> Run:
     floor = bench.national_round(run, periodes, args.schaal)
     run.facts.update(schaal=args.schaal, periodes=periodes)
     _engine_verdict(run, floor)
+    _privacy_verdict(run)
     return run
+
+
+def _privacy_verdict(run: Run) -> None:
+    for audit in (s for s in run.stages if s.name.startswith("gmsd audit-privacy")):
+        run.facts["privacy_schoon"] = audit.exit_code == 0
+        outcome = "niets gevonden" if audit.exit_code == 0 else f"LET OP: vondst of fout (exitcode {audit.exit_code}), zie het log"
+        run.lines.append(f"Privacy-audit van de thuismap na de ronde: {outcome}, in {nl(audit.seconds, 1)} s.")
 
 
 def scenario_geschiedenis(bench: Bench, args) -> Run:
@@ -161,6 +178,7 @@ def scenario_geschiedenis(bench: Bench, args) -> Run:
     floor = bench.national_round(run, HISTORY, args.schaal)
     run.facts.update(schaal=args.schaal, periodes=HISTORY)
     _engine_verdict(run, floor)
+    _privacy_verdict(run)
     one = _last_result("landelijk", args.schaal)
     engine_peak = run.facts.get("piek_mb")
     if one and one["facts"].get("piek_mb") and engine_peak:
@@ -267,13 +285,14 @@ def main() -> None:
     parser.add_argument("--vorm", choices=("een", "twee"), default="een",
                         help="heraanlevering: één opdracht (gmsd run --publiceer, standaard) of twee (gmsd run + gmsd publish)")
     parser.add_argument("--tabel", default=DEFAULT_TABLE, help="gepubliceerde tabel voor de hash per gemeente")
-    parser.add_argument("--stappen", default=",".join(ALL_STEPS), help=f"welke stappen van de ronde ({','.join(ALL_STEPS)})")
+    parser.add_argument("--stappen", default=",".join(ALL_STEPS),
+                        help=f"welke stappen van de ronde ({','.join(ALL_STEPS)}; en privacy: gmsd audit-privacy na afloop)")
     parser.add_argument("--werkmap", type=Path, help="houd de gegevens hier (anders een tijdelijke map die na afloop weg is)")
     parser.add_argument("--resultaten", type=Path, default=RESULTS, help="waar de Markdown- en JSON-resultaten komen")
     args = parser.parse_args()
     steps = tuple(s.strip() for s in args.stappen.split(",") if s.strip())
-    if unknown := set(steps) - set(ALL_STEPS):
-        parser.error(f"onbekende stap(pen): {', '.join(sorted(unknown))}; kies uit {', '.join(ALL_STEPS)}")
+    if unknown := set(steps) - set(ALL_STEPS) - set(OPTIONAL_STEPS):
+        parser.error(f"onbekende stap(pen): {', '.join(sorted(unknown))}; kies uit {', '.join(ALL_STEPS + OPTIONAL_STEPS)}")
 
     workdir = args.werkmap or Path(tempfile.mkdtemp(prefix="gmsd-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
