@@ -25,6 +25,7 @@ from clearinghouse.manifest import find_manifest
 from clearinghouse.ownership import detach_from_parent, exclusive, intake_lock_path
 from clearinghouse.pseudonym import PseudonymKey, require_key
 from clearinghouse.reports import write_operator_page
+from clearinghouse.resume import taken_in_before
 from clearinghouse.retention import PurgeSummary, purge, retention_days_from_environment
 from clearinghouse.validation import DEFAULT_MAX_REJECTED_SHARE
 from vocabulary.collector import frozen
@@ -69,6 +70,7 @@ class IntakeResult:
     deleted: list[dict] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # asked for, but no delivery in the inbox
     processed: list[str] = field(default_factory=list)  # the deliveries taken in ('GMxxxx/periode'), for `Intake.tidy`
+    resumed: list[str] = field(default_factory=list)  # of those, taken in by an interrupted round (clearinghouse.resume)
 
     def by_key(self) -> dict[str, PartitionResult]:
         return {delivery_key(r.gemeente_code, r.periode): r for r in self.results}
@@ -145,8 +147,9 @@ class Intake:
     def process(self, deliveries: list[str] | None = None, *, tidy: bool = True) -> IntakeResult:
         """Process `deliveries` ('GMxxxx/periode'; default: every delivery in the inbox).
 
-        The deliveries are dealt into batches, largest first, that the worker processes (forked
-        after the geography is loaded, so they share it) take from a queue. Then (`tidy`) the raw
+        A delivery that an interrupted round already took in is finished, not taken in again
+        (clearinghouse.resume). The others are dealt into batches, largest first, that the worker
+        processes (forked after the geography is loaded, so they share it) take from a queue. Then (`tidy`) the raw
         files of every processed delivery leave the inbox in one purge, and the operator page is
         rebuilt once; without `tidy` the caller calls `tidy` itself, e.g. beside other work.
         """
@@ -158,6 +161,23 @@ class Intake:
         todo = [item for item in wanted if item in present]
         if not todo:
             return result
+        for item in todo:
+            earlier = taken_in_before(home, *split_key(item), self.key)
+            if earlier is not None:
+                result.results.append(earlier)
+                result.resumed.append(item)
+        result.processed = todo
+        fresh = [item for item in todo if item not in result.resumed]
+        if fresh:
+            self._take_in(fresh, result)
+        result.results.sort(key=lambda r: (r.periode, r.gemeente_code))
+        if tidy:
+            self.tidy(result)
+        return result
+
+    def _take_in(self, todo: list[str], result: IntakeResult) -> None:
+        """Check and record `todo` in the worker processes; their results into `result`."""
+        home = self.home
         options = {
             "key": self.key, "geography": geography_for(home), "core_dir": home.core, "intake_dir": home.intake,
             "reports_dir": home.reports, "quarantine_dir": home.quarantaine, "max_rejected_share": self.max_rejected_share,
@@ -176,13 +196,8 @@ class Intake:
         else:
             for batch in batches:
                 result.results.extend(_process_batch(batch, options))
-        result.results.sort(key=lambda r: (r.periode, r.gemeente_code))
         del options
         forget_geography()  # what comes after the intake does not need it
-        result.processed = todo
-        if tidy:
-            self.tidy(result)
-        return result
 
     def tidy(self, result: IntakeResult) -> IntakeResult:
         """After `process`: the processed deliveries' raw files leave the inbox (retention: deleted or

@@ -117,6 +117,8 @@ def core_trajecten(context: dg.AssetExecutionContext, clearinghouse: Clearinghou
             quarantined = _report_partitions(context, processed)
             tidied.result()
             counted.result()
+    if processed.resumed:
+        context.log.info(f"{len(processed.resumed)} aanlevering(en) waren al verwerkt door een afgebroken run; die zijn alleen afgerond.")
     for item in processed.skipped:
         context.log.warning(f"Geen aanlevering meer in de inbox voor {item} (al verwerkt door een andere run?).")
     yield dg.AssetCheckResult(
