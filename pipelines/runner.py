@@ -286,6 +286,11 @@ def _publish(home: Home, periodes: list[str] | None, *, instance: dg.DagsterInst
             continue
         if periode not in available:
             raise PublishError(f"er zijn geen conceptcijfers voor periode {periode}. Beschikbaar: {', '.join(available)}.", refused=True)
+        if last is not None and (last.release_id not in served or not site_is_current(home)) and not differs_from_release(concept, last):
+            # Frozen (or served by the warehouse only) when a command was killed, and the concept
+            # figures are still what it froze: served now, not released a second time.
+            summary.served_again.append(last.release_id)
+            continue
         if changed_only and not differs_from_release(concept, last):
             summary.unchanged.append(periode)
             continue

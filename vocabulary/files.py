@@ -100,6 +100,18 @@ def write_parquet(frame: pd.DataFrame | pa.Table, target: Path, *, compression: 
 
 
 @contextmanager
+def scratch_folder(beside: Path) -> Iterator[Path]:
+    """A temporary folder named beside `beside`, removed when the block ends; one left by a killed
+    process is removed by `remove_stale_temporaries` (a plain `tempfile` folder would stay for ever)."""
+    path = temporary_beside(beside)
+    path.mkdir(parents=True)
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@contextmanager
 def new_folder(target: Path) -> Iterator[Path]:
     """A temporary folder that becomes `target` when the block succeeds; `target` must not exist yet
     (an immutable folder, such as a release, is never overwritten: FileExistsError)."""

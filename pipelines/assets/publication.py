@@ -6,7 +6,6 @@ release that was frozen but not yet served (a crash) is served by the next build
 """
 
 
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -133,7 +132,7 @@ def site(context: dg.AssetExecutionContext, clearinghouse: Clearinghouse) -> dg.
         return dg.MaterializeResult(metadata={"paginas": 0, "opmerking": "nog geen release; site ongewijzigd"})
     if site_is_current(home):
         return dg.MaterializeResult(metadata={"opmerking": "releases ongewijzigd; site ongewijzigd", "releases": served})
-    with dg.raise_execution_interrupts(), tempfile.TemporaryDirectory(dir=home.root) as scratch, \
+    with dg.raise_execution_interrupts(), files.scratch_folder(home.root / "site-downloads") as scratch, \
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="downloads") as exporting:
         downloads = Path(scratch) / "downloads"
         # The exports are DuckDB and file copies, which run without the GIL: in a thread, on the

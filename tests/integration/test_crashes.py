@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -23,6 +24,7 @@ import pytest
 
 from tests.fixtures.homes import sample_home
 from vocabulary.home import Home
+from vocabulary.periode import Periode
 
 GEMEENTEN = ("GM0060", "GM0358")
 PERIODE = "2025-H1"
@@ -151,6 +153,46 @@ def test_a_killed_publication_converges_on_the_next_command(tmp_path, uninterrup
     assert sorted(p.name for p in home.releases.iterdir()) == [f"{PERIODE}-r1"]
     _gmsd(home.root, "run")
     assert _published(home) == uninterrupted
+
+
+# The sample's periodes are more than a year past, so their first release is already definitief.
+# The half-year that just ended gets a provisional (voorlopig) one, the case of a live monitor.
+PROVISIONAL = Periode.containing(date.today()).previous().code
+
+
+def _provisional_home(root: Path) -> Home:
+    home = sample_home(root)
+    _gmsd(home.root, "generate", "--gemeente", "GM0358", "--periode", PROVISIONAL, "--home", str(home.root))
+    _gmsd(home.root, "run")
+    return home
+
+
+@pytest.fixture(scope="module")
+def uninterrupted_provisional(tmp_path_factory) -> str:
+    home = _provisional_home(tmp_path_factory.mktemp("voorlopig") / "home")
+    _gmsd(home.root, "publish")
+    assert sorted(p.name for p in home.releases.iterdir()) == [f"{PROVISIONAL}-r1"]
+    return _published(home)
+
+
+@pytest.mark.parametrize(
+    "where, moment",
+    [
+        ("release frozen, not served", _temporary(f"releases/{PROVISIONAL}-r1/release.json")),
+        ("site built after the warehouse served the release", _temporary(".site-downloads.tmp-*")),
+        ("site swap", _temporary(".site.tmp-*")),
+    ],
+)
+def test_a_killed_publication_of_a_provisional_release_converges(tmp_path, uninterrupted_provisional, where, moment):
+    """Found on the national round (2 Dec 2026, periode 2026-H1): `gmsd publish` killed after it froze
+    release r1 made a second release, r2 'nader voorlopig', on the next `gmsd publish`, and left its
+    29 MB download folder in the home for ever."""
+    home = _provisional_home(tmp_path / "home")
+    assert _kill_when(home.root, ["publish"], moment), f"publish finished before the {where}"
+    result = _gmsd(home.root, "publish")
+    assert _published(home) == uninterrupted_provisional, result.stdout
+    assert sorted(p.name for p in home.releases.iterdir()) == [f"{PROVISIONAL}-r1"]
+    assert not [p.name for p in home.root.iterdir() if p.name.startswith((".", "tmp")) and "tmp" in p.name]
 
 
 @pytest.mark.parametrize(
