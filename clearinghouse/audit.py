@@ -7,6 +7,7 @@ shared file, so partitions never contend. The warehouse loader and the operator 
 from __future__ import annotations
 
 import threading
+from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
@@ -84,6 +85,23 @@ def core_files_in_force(audit: pd.DataFrame, core_dir: Path) -> dict[tuple[str, 
         if path.is_file():
             found.setdefault((record.gemeente_code, record.periode), []).append(path)
     return found
+
+
+RECORD_STAMP = "%Y%m%dT%H%M%S%fZ"  # a delivery's files are named after the moment it was processed (UTC)
+
+
+def audit_record_path(intake_dir: Path, periode: str, gemeente_code: str, stamp: str) -> Path:
+    """The audit record of one processed delivery; written last, it is the commit point of its intake."""
+    return Path(intake_dir) / periode / gemeente_code / f"{stamp}.parquet"
+
+
+def newest_audit_record(intake_dir: Path, periode: str, gemeente_code: str) -> tuple[Path, datetime] | None:
+    """The partition's newest audit record and the moment it was processed (from its name), if any."""
+    found = sorted((Path(intake_dir) / periode / gemeente_code).glob("*.parquet"))
+    try:
+        return (found[-1], datetime.strptime(found[-1].stem, RECORD_STAMP).replace(tzinfo=timezone.utc)) if found else None
+    except ValueError:  # not a name this module gives
+        return None
 
 
 def core_path(core_dir: Path, periode: str, gemeente_code: str, domein: str, stamp: str) -> Path:

@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from clearinghouse.audit import core_path, remove_replaced_core_files
+from clearinghouse.audit import RECORD_STAMP, audit_record_path, core_path, remove_replaced_core_files
 from clearinghouse.filecheck import FileTask, check_file, check_files, core_contract_problem
 from clearinghouse.geography import Geography
 from clearinghouse.manifest import MANIFEST_NAMES, Manifest, ManifestError, find_manifest, read_manifest
@@ -108,7 +108,7 @@ def _delivery_tasks(folder: Path, gemeente_code: str, periode: Periode) -> tuple
 
 def _record(result: PartitionResult, *, key, core_dir, intake_dir, reports_dir, quarantine_dir, max_rejected_share, now) -> None:
     """Write what a checked delivery produced: records (or quarantine), reports, the audit record."""
-    stamp = now.strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = now.strftime(RECORD_STAMP)
     for outcome in result.files:
         if outcome.core is not None:
             problem = outcome.core_probleem
@@ -132,7 +132,7 @@ def _record(result: PartitionResult, *, key, core_dir, intake_dir, reports_dir, 
         base = report_base(reports_dir, result.gemeente_code, result.periode, stamp, outcome.domein)
         report = write_report(outcome, gemeente_code=result.gemeente_code, periode=result.periode, base=base, max_rejected_share=max_rejected_share)
         outcome.rapport = str(report)
-    files.write_parquet(audit_table(result, key=key, now=now), intake_dir / result.periode / result.gemeente_code / f"{stamp}.parquet")
+    files.write_parquet(audit_table(result, key=key, now=now), audit_record_path(intake_dir, result.periode, result.gemeente_code, stamp))
     for outcome in result.files:  # the audit record names the new files: the ones they replace can go
         if outcome.core_bestand:
             remove_replaced_core_files(core_dir, result.periode, result.gemeente_code, outcome.domein, outcome.core_bestand)

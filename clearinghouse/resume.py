@@ -21,22 +21,15 @@ files not yet deleted) is finished the same way; its deletions are then recorded
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
-from clearinghouse.audit import remove_replaced_core_files
+from clearinghouse.audit import newest_audit_record, remove_replaced_core_files
 from clearinghouse.manifest import ManifestError, find_manifest, read_manifest
 from clearinghouse.outcome import FileOutcome, PartitionResult
 from clearinghouse.reading import sha256_of
 from clearinghouse.pseudonym import PseudonymKey
 from contracts import CONTRACT_VERSION
 from vocabulary.home import Home
-
-
-def _newest_record(intake_dir: Path, gemeente_code: str, periode: str) -> pd.DataFrame | None:
-    found = sorted((intake_dir / periode / gemeente_code).glob("*.parquet"))
-    return pd.read_parquet(found[-1]) if found else None
 
 
 def _text(value) -> str | None:
@@ -58,13 +51,18 @@ def taken_in_before(home: Home, gemeente_code: str, periode: str, key: Pseudonym
     """The result of this delivery if an interrupted round took it in and did not finish; else None
     (then it is taken in as usual)."""
     folder = home.inbox / gemeente_code / periode
-    record = _newest_record(home.intake, gemeente_code, periode)
+    newest = newest_audit_record(home.intake, periode, gemeente_code)
     manifest_path = find_manifest(folder)
-    if record is None or record.empty or manifest_path is None:
+    if newest is None or manifest_path is None:
         return None
+    path, processed_at = newest
     delivered = sorted(p.name for p in folder.iterdir() if p.is_file() and p != manifest_path and not p.name.startswith("."))
+    if any((folder / name).stat().st_ctime >= processed_at.timestamp() for name in delivered):
+        return None  # written after it was processed: delivered again (a copy or a move sets the time)
+    record = pd.read_parquet(path)  # only now: a re-delivery, the usual case, was ruled out without reading it
     if (
-        sorted(record["bestand"]) != delivered
+        record.empty
+        or sorted(record["bestand"]) != delivered
         or record["sha256"].isna().any()
         or set(record["key_id"]) != {key.key_id}
         or set(record["contract_versie"]) != {CONTRACT_VERSION}
@@ -78,9 +76,6 @@ def taken_in_before(home: Home, gemeente_code: str, periode: str, key: Pseudonym
     consent = {(manifest.publicatie_basis, manifest.publicatie_facultatief)}
     if set(zip(record["publicatie_basis"], record["publicatie_facultatief"])) != consent:
         return None
-    processed_at = pd.Timestamp(record["verwerkt_op"].min()).tz_localize("UTC").timestamp()
-    if any((folder / name).stat().st_ctime >= processed_at for name in delivered):
-        return None  # written after it was processed: delivered again (a copy or a move sets the time)
     digests = {name: sha256_of(folder / name) for name in delivered}
     if dict(zip(record["bestand"], record["sha256"])) != digests:
         return None

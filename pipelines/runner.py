@@ -275,6 +275,7 @@ def _publish(home: Home, periodes: list[str] | None, *, instance: dg.DagsterInst
     summary = PublishSummary()
     latest = latest_releases(home.releases)
     served = _served(home)
+    site_current = site_is_current(home)
     chosen = []
     for periode in asked or available:
         last = latest.get(periode)
@@ -286,7 +287,7 @@ def _publish(home: Home, periodes: list[str] | None, *, instance: dg.DagsterInst
             continue
         if periode not in available:
             raise PublishError(f"er zijn geen conceptcijfers voor periode {periode}. Beschikbaar: {', '.join(available)}.", refused=True)
-        if last is not None and (last.release_id not in served or not site_is_current(home)) and not differs_from_release(concept, last):
+        if last is not None and (last.release_id not in served or not site_current) and not differs_from_release(concept, last):
             # Frozen (or served by the warehouse only) when a command was killed, and the concept
             # figures are still what it froze: served now, not released a second time.
             summary.served_again.append(last.release_id)
@@ -295,7 +296,7 @@ def _publish(home: Home, periodes: list[str] | None, *, instance: dg.DagsterInst
             summary.unchanged.append(periode)
             continue
         chosen.append(periode)
-    if summary.closed and not site_is_current(home):  # served by the warehouse, but the site was not finished
+    if summary.closed and not site_current:  # served by the warehouse, but the site was not finished
         summary.served_again += [latest[periode].release_id for periode in summary.closed]
         summary.closed = []
     if asked and summary.closed and not chosen and not summary.served_again:
