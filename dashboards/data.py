@@ -71,8 +71,19 @@ class InputError(ValueError):
 
 
 def _lists(frame: pd.DataFrame, *columns: str) -> list[list]:
-    """Columns as plain Python lists: iterating pandas' Arrow-backed strings row by row is slow."""
-    return [frame[column].tolist() for column in columns]
+    """Columns as plain Python lists: iterating pandas' Arrow-backed strings row by row is slow.
+
+    Equal texts are one object in a list: `tolist` makes a new string for every cell, and the keys
+    of the site's lookups (indicator, periode, gemeente, group) repeat in every row: with 13
+    periodes published that was about a gigabyte of copies of a few thousand texts."""
+    return [_shared(frame[column]) if isinstance(frame[column].dtype, pd.StringDtype) else frame[column].tolist()
+            for column in columns]
+
+
+def _shared(values: pd.Series) -> list:
+    """`values.tolist()` of a text column, with one object per distinct text."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return np.asarray(pd.Series(uniques, dtype=values.dtype).tolist(), dtype=object)[codes].tolist()
 
 
 def _none(value) -> float | None:

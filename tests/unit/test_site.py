@@ -19,7 +19,7 @@ import pytest
 
 from clearinghouse.privacy_audit import VENDOR_FILES, Needles, elfproef, scan
 from dashboards import kaart
-from dashboards.data import InputError, pooled, prepare
+from dashboards.data import InputError, _lists, pooled, prepare
 from dashboards.downloads import archive_releases
 from dashboards.links import broken_links
 from dashboards.serve import make_server
@@ -661,3 +661,28 @@ def test_building_the_site_leaves_what_the_command_froze_frozen(tmp_path):
         assert before > 0 and gc.get_freeze_count() > 0  # not ≥ before: frozen objects freed since leave the count
     finally:
         gc.unfreeze()
+
+
+def test_lookup_columns_are_the_cells_with_one_object_per_distinct_text():
+    """The site's lookups are built from plain lists of the published columns; the keys repeat in
+    every row (13 periodes: ~3 million cells, a few thousand distinct texts), so equal texts must be
+    one object, and every cell, empty ones included, what `tolist` gives."""
+    frame = pd.DataFrame({
+        "periode": pd.Series(["2025-H1", "2025-H2", None, "2025-H1", "2025-H2"] * 3, dtype="str"),
+        "reden": pd.Series(["klein", None, "klein", None, "afgeleid"] * 3, dtype="object"),
+        "geheim": [True, False, True, False, False] * 3,
+        "teller": pd.Series([5, None, 10, 15, None] * 3, dtype="Int64"),
+    })
+    found = _lists(frame, *frame.columns)
+    for column, cells in zip(frame.columns, found):
+        expected = frame[column].tolist()
+        assert len(cells) == len(expected)
+        for cell, want in zip(cells, expected):
+            if want is None or want is pd.NA:
+                assert cell is want, column
+            elif isinstance(want, float) and math.isnan(want):
+                assert isinstance(cell, float) and math.isnan(cell), column
+            else:
+                assert type(cell) is type(want) and cell == want, column
+    periodes = found[0]
+    assert periodes[0] is periodes[3] is periodes[5] and periodes[1] is periodes[4]  # one object per distinct text

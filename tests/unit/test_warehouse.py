@@ -9,6 +9,7 @@ import pandas as pd
 
 from indicators.benchmark import benchmark
 from indicators.concept import benchmark_path, groups_path, indicatoren_path, read_concept
+from indicators.export import published_tables, query_frame
 from indicators.peers import peer_groups
 from indicators.releases import load_published, publish_release
 from indicators.warehouse import ParquetFiles, tables, write_warehouse
@@ -137,3 +138,35 @@ def test_a_warehouse_built_ahead_and_not_asked_for_or_failed_is_removed(tmp_path
         warehouse.build_warehouse(home)  # builds itself
     assert _all_rows(home.warehouse) == _all_rows(write_warehouse(tmp_path / "na.duckdb", tables(home)).path)
     assert _temporaries(home) == []
+
+
+# The site reads the published tables through Arrow (indicators.export.query_frame), not DuckDB's
+# `.df()`, which is ~4× slower; the pages must get the very same frames: dtypes and values.
+EDGE_QUERIES = {
+    "every published type, with and without an empty cell": "SELECT * FROM (VALUES "
+    "('a', 1::BIGINT, 1.5::DOUBLE, TRUE, TIMESTAMP '2026-01-01 10:00'), (NULL, NULL, NULL, NULL, NULL), "
+    "('c', 3::BIGINT, 2.5::DOUBLE, FALSE, TIMESTAMP '2026-07-01')) t(tekst, geheel, getal, ja_nee, tijdstip)",
+    "whole numbers and booleans without an empty cell": "SELECT i::BIGINT AS geheel, i % 2 = 0 AS ja_nee FROM range(3) r(i)",
+    "columns without any value": "SELECT NULL::VARCHAR AS tekst, NULL::BIGINT AS geheel, NULL::DOUBLE AS getal, "
+    "NULL::BOOLEAN AS ja_nee, NULL::TIMESTAMP AS tijdstip FROM range(2)",
+    "no rows": "SELECT 'x' AS tekst, 1::BIGINT AS geheel, 1.0::DOUBLE AS getal, TRUE AS ja_nee, TIMESTAMP '2026-01-01' AS tijdstip "
+    "WHERE FALSE",
+    "other widths and types (left to .df())": "SELECT * FROM (VALUES (1::INTEGER, 2::SMALLINT, DATE '2026-01-01', 1.25::DECIMAL(5,2)), "
+    "(NULL, NULL, NULL, NULL)) t(a, b, c, d)",
+}
+
+
+def test_published_tables_are_the_frames_duckdb_gives(tmp_path):
+    home = _published_home(tmp_path)
+    write_warehouse(home.warehouse, tables(home))
+    found = published_tables(home.warehouse)
+    with duckdb.connect(str(home.warehouse), read_only=True) as con:
+        names = [row[0] for row in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'publish'").fetchall()]
+        assert sorted(found) == sorted(names) and "indicatoren" in found
+        for name in names:
+            pd.testing.assert_frame_equal(found[name], con.execute(f'SELECT * FROM publish."{name}"').df(), check_exact=True)
+        assert found["indicatoren"]["teller"].isna().any()  # the fixture has secret (empty) counts: nullable Int64
+        assert str(found["indicatoren"]["teller"].dtype) == "Int64"
+    con = duckdb.connect()
+    for label, sql in EDGE_QUERIES.items():
+        pd.testing.assert_frame_equal(query_frame(con, sql), con.execute(sql).df(), check_exact=True, obj=label)
