@@ -60,7 +60,10 @@ def release(context: dg.AssetExecutionContext, config: ReleaseConfig, clearingho
         )
     home = clearinghouse.home
     try:
-        made = publish_release(read_concept(home), home.releases, context.partition_key, definitief=config.definitief)
+        concept = read_concept(home, periode=context.partition_key)
+        if concept.empty:  # no figures of this periode: publish_release names the periodes there are
+            concept = read_concept(home)
+        made = publish_release(concept, home.releases, context.partition_key, definitief=config.definitief)
     except ReleaseError as exc:
         raise dg.Failure(description=str(exc), allow_retries=False) from exc
     return dg.MaterializeResult(

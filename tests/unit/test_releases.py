@@ -7,9 +7,12 @@ from datetime import datetime, timezone
 import pandas as pd
 import pytest
 
+from indicators.concept import indicatoren_path, read_concept
 from indicators.releases import (
     DEFINITIEF, NADER_VOORLOPIG, VOORLOPIG, ReleaseError, differs_from_release, latest_releases, list_releases, load_published, publish_release,
 )
+from vocabulary import files
+from vocabulary.home import Home
 
 NOW = datetime(2025, 9, 1, tzinfo=timezone.utc)
 
@@ -65,3 +68,19 @@ def test_a_concept_differs_from_its_release_in_any_stored_column_not_in_order_or
     assert differs_from_release(counts_moved, latest["2025-H1"]) and not differs_from_release(counts_moved, latest["2024-H2"])
     assert differs_from_release(both.drop(index=1), latest["2025-H1"])  # a figure gone
     assert differs_from_release(_concept(waarde_wk=15.0), latest["2025-H1"])
+
+
+def test_a_release_reads_the_concept_of_its_own_periode_and_freezes_the_same_files(tmp_path):
+    """The release step reads only its periode's concept figures: the release is byte for byte the
+    one made from the whole concept, and a periode without figures reads nothing."""
+    home = Home(tmp_path / "home")
+    files.write_parquet(pd.concat([_concept(), _concept(periode="2024-H2"), _concept(periode="2025")], ignore_index=True),
+                        indicatoren_path(home))
+    own = read_concept(home, periode="2024-H2")
+    whole = read_concept(home)
+    pd.testing.assert_frame_equal(own, whole[whole["periode"] == "2024-H2"].reset_index(drop=True))
+    assert read_concept(home, periode="2023-H1").empty and list(read_concept(home, periode="2023-H1").columns) == list(whole.columns)
+    from_own = publish_release(own, tmp_path / "a", "2024-H2", now=NOW)
+    from_whole = publish_release(whole, tmp_path / "b", "2024-H2", now=NOW)
+    for name in ("indicatoren.parquet", "revisies.parquet", "release.json"):
+        assert (from_own.path / name).read_bytes() == (from_whole.path / name).read_bytes()
