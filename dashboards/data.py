@@ -83,7 +83,7 @@ def _lists(frame: pd.DataFrame, *columns: str) -> list[list]:
 def _shared(values: pd.Series) -> list:
     """`values.tolist()` of a text column, with one object per distinct text."""
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    return np.asarray(pd.Series(uniques, dtype=values.dtype).tolist(), dtype=object)[codes].tolist()
+    return np.asarray(uniques.tolist(), dtype=object)[codes].tolist()
 
 
 def _none(value) -> float | None:

@@ -16,9 +16,8 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
-
 from vocabulary.csv_duckdb import copy_csv
+from vocabulary.duckdb_frames import converts_like_duckdb, like_duckdb
 
 FORMATS = ("parquet", "csv")
 
@@ -34,36 +33,12 @@ def published_tables(warehouse: Path) -> dict[str, pd.DataFrame]:
         return {name: query_frame(con, f'SELECT * FROM publish."{name}"') for name in _names(con)}
 
 
-# Arrow types whose plain `to_pandas` is what DuckDB's `.df()` gives (once nullable columns are
-# mapped as below); the published tables use only these (contracts.publish: TEKST, GEHEEL_GETAL,
-# GETAL, JA_NEE, TIJDSTIP).
-_NULLABLE = {pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(), pa.int64(): pd.Int64Dtype(),
-             pa.uint8(): pd.UInt8Dtype(), pa.uint16(): pd.UInt16Dtype(), pa.uint32(): pd.UInt32Dtype(),
-             pa.uint64(): pd.UInt64Dtype(), pa.bool_(): pd.BooleanDtype()}  # fmt: skip
-
-
-def _plain(kind: pa.DataType) -> bool:
-    return (kind in _NULLABLE or pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_float64(kind)
-            or pa.types.is_timestamp(kind))  # fmt: skip
-
-
 def query_frame(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
-    """The result of `sql` as the pandas frame DuckDB's `.df()` gives (nullable whole numbers and
-    booleans where a value is missing, text without any value as object), made through Arrow.
-
-    `.df()` converts text cell by cell: with 13 periodes published (2.2 million figures, 0.9
-    million comparisons) reading the tables took 7.0 s and 2.6 GB at its peak, through Arrow
-    1.7 s and 1.7 GB. A result with a type outside `_plain` is left to `.df()`."""
-    table = con.sql(sql).to_arrow_table()
-    if not all(_plain(field.type) for field in table.schema):
-        return con.execute(sql).df()
-    frame = table.to_pandas()
-    for field, column in zip(table.schema, table.columns):
-        if field.type in _NULLABLE and column.null_count:
-            frame[field.name] = column.to_pandas(types_mapper={field.type: _NULLABLE[field.type]}.get)
-        elif (pa.types.is_string(field.type) or pa.types.is_large_string(field.type)) and column.null_count == len(column):
-            frame[field.name] = pd.Series([None] * len(column), dtype="object", index=frame.index)
-    return frame
+    """The result of `sql` as the pandas frame DuckDB's `.df()` gives, made through Arrow (see
+    vocabulary.duckdb_frames); a result with other types than the published tables have is left to `.df()`."""
+    relation = con.sql(sql)
+    table = relation.to_arrow_table()
+    return like_duckdb(table) if converts_like_duckdb(table.schema) else relation.df()
 
 
 def export_published(warehouse: Path, out_dir: Path, *, formaat: str = "parquet", nederlands: bool = False) -> list[Path]:

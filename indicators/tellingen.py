@@ -28,6 +28,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from indicators.catalogus import Count, Indicator
 from vocabulary import files
+from vocabulary.duckdb_frames import like_duckdb
 from vocabulary.domeinen import DOMEINEN, INTEGRAAL
 from vocabulary.periode import HALFJAAR, JAAR, Periode, register_macros
 from vocabulary.reference import population
@@ -419,12 +420,4 @@ def read_counts(tellingen_dir: Path, partitions: Iterable[tuple[str, str]] | Non
         paths = [path for g, p in partitions if (path := counts_path(tellingen_dir, p, g)).is_file()]
     if not paths:
         return pd.DataFrame(columns=CELL_COLUMNS)
-    combined = _combined(tellingen_dir, paths)
-    frame = combined.to_pandas()
-    # As DuckDB's `.df()` gives them (what this returned before): an integer column with NULLs as
-    # a nullable integer (Arrow → pandas makes it float).
-    for field in combined.schema:
-        if pa.types.is_integer(field.type) and combined.column(field.name).null_count:
-            nullable = pd.api.types.pandas_dtype(f"{'U' if pa.types.is_unsigned_integer(field.type) else ''}Int{field.type.bit_width}")
-            frame[field.name] = combined.column(field.name).to_pandas(types_mapper={field.type: nullable}.get)
-    return frame
+    return like_duckdb(_combined(tellingen_dir, paths))  # as DuckDB's `.df()` gave them (what this returned before)
