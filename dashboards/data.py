@@ -16,6 +16,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -97,6 +98,10 @@ def _optional(values: pd.Series) -> list[float | None]:
     return np.where(np.isnan(numbers), None, numbers).tolist()
 
 
+def _optional_array(numbers: np.ndarray) -> list[float | None]:
+    return np.where(np.isnan(numbers), None, numbers).tolist()
+
+
 def prepare(indicatoren: pd.DataFrame) -> pd.DataFrame:
     """Normalise dtypes and blank every secret value, whatever arrives.
 
@@ -143,6 +148,31 @@ def pooled(df: pd.DataFrame) -> pd.DataFrame:
     return grouped.drop(columns="eenheid")
 
 
+def shown_rows(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """The rows of publish.indicatoren the site reads (for `indicators.export.published_tables`).
+
+    Every page shows a gemeente's figures of every periode, but its wijken only in each
+    indicator's latest periode (`SiteData.latest_of`: the latest half-year, or year where it has
+    none); the releases page also looks up the current figures of revised regions. The other wijk
+    rows — with 13 periodes nearly nine in ten rows of the table — are never read, so the site's
+    memory grows with the history of gemeenten, not of wijken. SiteData built from these rows is
+    the SiteData of the whole table (tests/unit/test_site.py)."""
+    latest = con.execute(
+        "SELECT indicator_id || '|' || coalesce(max(periode) FILTER (WHERE periode_soort = 'halfjaar'), max(periode)) "
+        "FROM publish.indicatoren GROUP BY indicator_id"
+    ).fetchall()
+    revised = con.execute("SELECT DISTINCT regio_code FROM publish.revisies WHERE regio_code IS NOT NULL").fetchall()
+    shown = "regio_niveau IS DISTINCT FROM 'wijk'"
+    shown += " OR list_contains(" + _sql_list(row[0] for row in latest if row[0] is not None) + ", indicator_id || '|' || periode)"
+    if revised:
+        shown += " OR list_contains(" + _sql_list(row[0] for row in revised) + ", regio_code)"
+    return {"indicatoren": shown}
+
+
+def _sql_list(texts) -> str:
+    return "[" + ", ".join("'" + str(text).replace("'", "''") + "'" for text in texts) + "]"
+
+
 class WijkFigures:
     """(gemeente, indicator) → the figures of its wijken, [(wijk code, Figure)] in table order; [] when none.
 
@@ -175,6 +205,53 @@ class WijkFigures:
 
     def __getitem__(self, key: tuple[str, str]) -> list[tuple[str, Figure]]:
         return self._of(key[0])[key[1]]
+
+
+class GroupFigures:
+    """(indicator, periode, gemeente, groep_soort) → Groep (publish.benchmark), made per gemeente
+    and periode on first use.
+
+    The benchmark has a row per gemeente, group, indicator and periode: some 900,000 with 13
+    periodes published, made into Groeps up front that was 400 MB. As with WijkFigures, a gemeente's
+    Groeps are made by the page worker that writes its pages, and the indicator pages make only
+    the periode they show; until then the table is kept as plain columns (texts shared, numbers
+    as arrays)."""
+
+    NUMBERS = ("groep_mediaan", "groep_p25", "groep_p75", "groep_waarde")
+
+    def __init__(self, texts: pd.DataFrame | None = None, numbers: dict[str, pd.Series] | None = None):
+        self._made: dict[tuple[str, str], dict[tuple[str, str], Groep]] = {}
+        self._rows: dict[tuple[str, str], np.ndarray] = {}
+        if texts is None or len(texts) == 0:
+            return
+        self._texts = _lists(texts, "indicator_id", "groep_soort", "groep_code", "groep_naam")
+        self._numbers = [numbers[c].to_numpy(dtype="float64", na_value=np.nan) for c in (*self.NUMBERS, "groep_aantal")]
+        by = texts.reset_index(drop=True).groupby(["gemeente_code", "periode"], sort=False)
+        self._rows = by.indices  # (gemeente, periode) → positions in table order
+
+    def rows(self, mask: np.ndarray) -> list[Groep]:
+        """The Groep of each row where `mask` (a boolean array over the table's rows) holds, in table order."""
+        return self._groeps(np.flatnonzero(mask)) if self._rows else []
+
+    def _groeps(self, positions: np.ndarray) -> list[Groep]:
+        indicator, soort, code, naam = self._texts
+        mediaan, p25, p75, waarde = (_optional_array(column[positions]) for column in self._numbers[:4])
+        aantal = np.nan_to_num(self._numbers[4][positions], nan=0.0).astype("int64").tolist()
+        return [Groep(soort[i], code[i], naam[i], mediaan[j], p25[j], p75[j], waarde[j], aantal[j]) for j, i in enumerate(positions.tolist())]
+
+    def _of(self, gemeente_code: str, periode: str) -> dict[tuple[str, str], Groep]:
+        made = self._made.get((gemeente_code, periode))
+        if made is None:
+            made = self._made[(gemeente_code, periode)] = {}
+            positions = self._rows.get((gemeente_code, periode))
+            if positions is not None:
+                indicator, soort = self._texts[:2]
+                for i, groep in zip(positions.tolist(), self._groeps(positions)):
+                    made[(indicator[i], soort[i])] = groep
+        return made
+
+    def get(self, key: tuple[str, str, str, str], default=None) -> Groep | None:
+        return self._of(key[2], key[1]).get((key[0], key[3]), default)
 
 
 class SiteData:
@@ -241,7 +318,7 @@ class SiteData:
 
     # ---------------------------------------------------------------------------------------
 
-    def _index_benchmark(self, bench: pd.DataFrame | None) -> dict[tuple[str, str, str, str], Groep]:
+    def _index_benchmark(self, bench: pd.DataFrame | None) -> GroupFigures:
         """publish.benchmark restricted to published gemeenten and indicators. Required: the site
         compares every gemeente with its groups, and this is the one place those figures come from.
 
@@ -256,25 +333,20 @@ class SiteData:
         keep = bench["gemeente_code"].astype(str).isin(set(self.codes)) & bench["indicator_id"].astype(str).isin(set(self.view_by_id))
         rows = bench.loc[keep, list(BENCHMARK_COLUMNS)]
         numbers = {c: pd.to_numeric(rows[c], errors="coerce").astype("float64") for c in ("groep_mediaan", "groep_p25", "groep_p75", "groep_waarde", "groep_aantal")}
-        out = {}
-        texts = _lists(rows.astype({c: str for c in ("indicator_id", "periode", "gemeente_code", "groep_soort", "groep_code", "groep_naam")}),
-                       "indicator_id", "periode", "gemeente_code", "groep_soort", "groep_code", "groep_naam")
-        for row in zip(*texts, *(_optional(numbers[c]) for c in ("groep_mediaan", "groep_p25", "groep_p75", "groep_waarde")),
-                       numbers["groep_aantal"].tolist()):
-            out[(row[0], row[1], row[2], row[3])] = Groep(row[3], row[4], row[5], row[6], row[7], row[8], row[9],
-                                                          int(row[10]) if row[10] == row[10] else 0)
+        texts = rows.astype({c: str for c in ("indicator_id", "periode", "gemeente_code", "groep_soort", "groep_code", "groep_naam")})
+        groups = GroupFigures(texts, numbers)
         counts = {view.id for view in self.views if view.is_count}
-        per_inwoners = rows[rows["indicator_id"].astype(str).isin(counts) & (rows["eenheid"].astype(str) == "per_1000")]
-        own = pd.to_numeric(per_inwoners["waarde"], errors="coerce").astype("float64")
+        per_inwoners = rows["indicator_id"].astype(str).isin(counts) & (rows["eenheid"].astype(str) == "per_1000")
+        own = pd.to_numeric(rows.loc[per_inwoners, "waarde"], errors="coerce").astype("float64")
         keys = ("indicator_id", "periode", "gemeente_code", "groep_soort")
-        self.rated = set(per_inwoners["indicator_id"].astype(str))
-        for indicator_id, periode, code, soort, waarde in zip(*_lists(per_inwoners.astype(dict.fromkeys(keys, str)), *keys), own.tolist()):
+        self.rated = set(texts.loc[per_inwoners, "indicator_id"])
+        # (One row per indicator, periode, gemeente and kind of group: a gemeente is in one group of each kind.)
+        for indicator_id, periode, code, soort, waarde, groep in zip(*_lists(texts[per_inwoners], *keys), own.tolist(),
+                                                                    groups.rows(per_inwoners.to_numpy())):  # fmt: skip
             self.rates[(indicator_id, periode, code)] = _none(waarde)
-            if soort == NEDERLAND:
-                groep = out[(indicator_id, periode, code, soort)]
-                if groep.comparable:
-                    self.rate_totals[(indicator_id, periode)] = groep.waarde
-        return out
+            if soort == NEDERLAND and groep.comparable:
+                self.rate_totals[(indicator_id, periode)] = groep.waarde
+        return groups
 
     def _index_members(self, groups: pd.DataFrame | None) -> dict[str, list[str]]:
         """groep_code → published member gemeenten (by name); a gemeente without consent never appears."""

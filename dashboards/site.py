@@ -214,6 +214,9 @@ def build_site(
     catalogue = load_catalogue() if catalogue is None else catalogue
     with paused():  # ~300,000 lookups without cycles: no collector passes over them while they are made
         data = SiteData(dict(tables), catalogue)
+    # The pages read the figures and the benchmark through `data` only: the frames go (with 13
+    # periodes published some 250 MB), before the page workers are forked.
+    tables = {name: tables[name] for name in ("releases", "revisies") if name in tables}
     if before_pages is not None:
         before_pages()
     generated_at = generated_at or datetime.now(TIMEZONE)

@@ -6,6 +6,8 @@ a mistake there cannot reach a release unnoticed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 
 from clearinghouse.disclosure import ROUNDING_BASE, lone_secrets
@@ -48,3 +50,11 @@ def disclosure_violations(published: pd.DataFrame, catalogue: tuple[Indicator, .
             f"bijv. {first['indicator_id']} {first['periode']} {first['regio_code']}"
         )
     return problems
+
+
+def violations_per_periode(figures: Iterable[tuple[str, pd.DataFrame]], catalogue: tuple[Indicator, ...] | None = None) -> list[str]:
+    """`disclosure_violations` of each periode's figures, each named with its periode. Every rule holds
+    within a periode (groups are per indicator and periode), so a history is checked one periode at a
+    time, in the memory of one (indicators.concept.concept_by_periode)."""
+    catalogue = load_catalogue() if catalogue is None else catalogue
+    return [f"{periode}: {problem}" for periode, frame in figures for problem in disclosure_violations(frame, catalogue)]

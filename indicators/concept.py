@@ -9,7 +9,7 @@ Nothing here is public until `gmsd publish` makes a release of it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +25,7 @@ from indicators.peers import peer_groups
 from indicators.tellingen import compute_counts, counts_path, read_counts
 from vocabulary import files
 from vocabulary.home import Home
-from vocabulary.periode import Periode
+from vocabulary.periode import Periode, sorted_codes
 
 PUBLISH_COLUMNS = list(publish.INDICATOREN.kolomnamen)
 CONCEPT = "concept"
@@ -99,21 +99,58 @@ def protected_figures(counts: pd.DataFrame, consent: pd.DataFrame, *, rounding_s
 
 
 def build_concept(home: Home, *, rounding_secret: bytes, catalogue: tuple[Indicator, ...] | None = None) -> ConceptSummary:
-    """Write `concept/indicatoren.parquet` and `concept/benchmark.parquet` from the counts in force."""
+    """Write `concept/indicatoren.parquet`, `peergroepen.parquet` and `benchmark.parquet` from the counts in force.
+
+    One periode at a time, each through a file of its own in a scratch folder: disclosure control
+    and consent work within a periode, the benchmark needs a periode and the one before it, and the
+    peer groups only the set of gemeenten with figures. Memory is bounded by a periode, not by the
+    history (13 national periodes at once took 2.2 GB). The files are periode by periode, in the
+    order of `sorted_codes`, and within a periode as before (indicator, gemeente, regio)."""
     catalogue = catalogue or load_catalogue()
     audit = load_audit(home.intake)
     stale = stale_partitions(home, audit)
     if stale:
         compute_counts(core_files_in_force(audit, home.core), stale, home.tellingen, catalogue)
-    counts = read_counts(home.tellingen, sorted(partitions_in_force(audit)))
+    partitions: dict[str, list[tuple[str, str]]] = {}
+    for gemeente_code, periode in sorted(partitions_in_force(audit)):
+        partitions.setdefault(periode, []).append((gemeente_code, periode))
+    periodes = sorted_codes(partitions)
     consent = consent_in_force(audit, load_decisions(home.toestemmingen))
-    figures, withheld = protected_figures(counts, consent, rounding_secret=rounding_secret, catalogue=catalogue)
-    groups = peer_groups(figures["gemeente_code"])  # only gemeenten with figures are members
-    files.write_parquet(figures, indicatoren_path(home))
-    files.write_parquet(groups, groups_path(home))
-    files.write_parquet(benchmark(figures, groups), benchmark_path(home))
-    return ConceptSummary(len(figures), sorted(figures["gemeente_code"].unique().tolist()), withheld,
-                          sorted(figures["periode"].unique().tolist()))  # fmt: skip
+    published: set[str] = set()
+    withheld: set[str] = set()
+    rows: dict[str, int] = {}
+    with files.scratch_folder(home.concept / "per-periode") as scratch:
+        parts: dict[str, Path] = {}
+        for periode in periodes:
+            figures, kept_out = _protected(home, partitions[periode], consent, rounding_secret, catalogue)
+            published.update(figures["gemeente_code"])
+            withheld.update(kept_out)
+            rows[periode] = len(figures)
+            if rows[periode]:
+                parts[periode] = files.write_parquet(figures, scratch / f"indicatoren-{periode}.parquet")
+        if not parts:  # an empty table, with its columns
+            parts[""] = files.write_parquet(_protected(home, [], consent, rounding_secret, catalogue)[0], scratch / "indicatoren.parquet")
+        groups = peer_groups(sorted(published))  # only gemeenten with figures are members
+        benchmark_parts = []
+        for periode, path in parts.items():
+            figures = pd.read_parquet(path)
+            previous = parts.get(Periode.parse(periode).previous().code) if periode else None
+            if previous is not None:  # for the change since the previous periode
+                figures = pd.concat([pd.read_parquet(previous), figures], ignore_index=True)
+            compared = benchmark(figures, groups, periodes=[periode])
+            if len(compared):
+                benchmark_parts.append(files.write_parquet(compared, scratch / f"benchmark-{periode}.parquet"))
+        if not benchmark_parts:  # an empty table, with its columns
+            benchmark_parts.append(files.write_parquet(benchmark(figures.head(0), groups), scratch / "benchmark.parquet"))
+        files.concatenate_parquet(list(parts.values()), indicatoren_path(home))
+        files.write_parquet(groups, groups_path(home))
+        files.concatenate_parquet(benchmark_parts, benchmark_path(home))
+    return ConceptSummary(sum(rows.values()), sorted(published), sorted(withheld), sorted(p for p, n in rows.items() if n))
+
+
+def _protected(home: Home, partitions: list[tuple[str, str]], consent: pd.DataFrame, rounding_secret: bytes,
+               catalogue: tuple[Indicator, ...]) -> tuple[pd.DataFrame, list[str]]:
+    return protected_figures(read_counts(home.tellingen, partitions), consent, rounding_secret=rounding_secret, catalogue=catalogue)
 
 
 def read_concept(home: Home, periode: str | None = None) -> pd.DataFrame:
@@ -125,11 +162,40 @@ def read_concept(home: Home, periode: str | None = None) -> pd.DataFrame:
     return pd.read_parquet(path) if periode is None else pd.read_parquet(path, filters=[("periode", "==", periode)])
 
 
+def concept_periodes(home: Home) -> list[str]:
+    """The periodes of the concept figures, in time order (one column read, not the figures)."""
+    return _periodes_in(indicatoren_path(home))
+
+
+def benchmark_periodes(home: Home) -> list[str]:
+    return _periodes_in(benchmark_path(home))
+
+
+def _periodes_in(path: Path) -> list[str]:
+    return sorted_codes(p for p in files.parquet_distinct(path, "periode") if p is not None) if path.is_file() else []
+
+
+def concept_by_periode(home: Home) -> Iterator[tuple[str, pd.DataFrame]]:
+    """The concept figures one periode at a time: for a check over the whole history whose rules
+    hold within a periode, with memory bounded by a periode (the file keeps each periode together)."""
+    for periode in concept_periodes(home):
+        yield periode, read_concept(home, periode)
+
+
 def read_concept_groups(home: Home) -> pd.DataFrame:
     path = groups_path(home)
     return pd.read_parquet(path) if path.is_file() else peer_groups(pd.Series(dtype="string"))
 
 
-def read_concept_benchmark(home: Home) -> pd.DataFrame:
+def read_concept_benchmark(home: Home, periode: str | None = None) -> pd.DataFrame:
     path = benchmark_path(home)
-    return pd.read_parquet(path) if path.is_file() else pd.DataFrame()
+    if not path.is_file():
+        return pd.DataFrame()
+    return pd.read_parquet(path) if periode is None else pd.read_parquet(path, filters=[("periode", "==", periode)])
+
+
+def concept_distinct(home: Home, table: str, column: str) -> list:
+    """The distinct values of a column of the concept's "indicatoren" or "benchmark" over all periodes."""
+    path = {"indicatoren": indicatoren_path, "benchmark": benchmark_path}[table](home)
+    return files.parquet_distinct(path, column) if path.is_file() else []
+

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import duckdb
@@ -27,10 +28,15 @@ def _names(con: duckdb.DuckDBPyConnection) -> list[str]:
         "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'publish' ORDER BY table_name").fetchall()]
 
 
-def published_tables(warehouse: Path) -> dict[str, pd.DataFrame]:
-    """Every table of the `publish` schema as a pandas frame (what the site is built from)."""
+def published_tables(warehouse: Path, rows: Callable[[duckdb.DuckDBPyConnection], Mapping[str, str]] | None = None) -> dict[str, pd.DataFrame]:
+    """Every table of the `publish` schema as a pandas frame (what the site is built from).
+
+    `rows`: given the connection, {table: SQL condition} for tables of which only some rows are
+    wanted (a filter keeps the table's order); every other table whole."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        return {name: query_frame(con, f'SELECT * FROM publish."{name}"') for name in _names(con)}
+        where = rows(con) if rows is not None else {}
+        return {name: query_frame(con, f'SELECT * FROM publish."{name}"' + (f" WHERE {where[name]}" if name in where else ""))
+                for name in _names(con)}  # fmt: skip
 
 
 def query_frame(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:

@@ -299,14 +299,12 @@ def compute_counts(
     catalogue = tuple(catalogue)
     wanted = sorted(set(partitions))
     with_files = [p for p in wanted if core_files.get(p)]
-    removed = False
     for gemeente_code, periode in wanted:
         if not core_files.get((gemeente_code, periode)):
             path = counts_path(tellingen_dir, periode, gemeente_code)
-            removed |= path.is_file()
-            path.unlink(missing_ok=True)
-    if removed:  # counts no longer in force leave no copy behind in the national file either
-        national_path(tellingen_dir).unlink(missing_ok=True)
+            if path.is_file():  # counts no longer in force leave no copy behind in a national file either
+                path.unlink()
+                national_path(tellingen_dir, periode).unlink(missing_ok=True)
     if not with_files:
         return []
     # The other half of each partition's year, where delivered, for the year figures.
@@ -324,12 +322,13 @@ def compute_counts(
     return written
 
 
-NATIONAL = "landelijk.parquet"  # every partition's counts in one file (a cache: see `read_counts`)
+NATIONAL = "landelijk-{periode}.parquet"  # every partition's counts of one periode in one file (a cache: see `read_counts`)
+_LEGACY_NATIONAL = "landelijk.parquet"  # the one cache of all periodes that homes of before 3 Dec 2026 have
 _NATIONAL_KEY = b"gmsd.tellingen.landelijk"
 
 
-def national_path(tellingen_dir: Path) -> Path:
-    return Path(tellingen_dir) / NATIONAL
+def national_path(tellingen_dir: Path, periode: str) -> Path:
+    return Path(tellingen_dir) / NATIONAL.format(periode=periode)
 
 
 def _digest(data: bytes) -> str:
@@ -350,12 +349,26 @@ def _read_national(path: Path) -> tuple[pa.Table, dict[str, tuple[str, int, int,
 
 def _combined(tellingen_dir: Path, paths: list[Path]) -> pa.Table:
     """The counts of these files in this order, as one Arrow table with the columns' types unified
-    by name (as DuckDB's `union_by_name` does), read from the national file where a partition's
-    file is unchanged — known by the digest of its bytes, not by a timestamp — and from the
-    partition file otherwise. The national file is rewritten (atomically, key and rows in one
-    file) when a partition had to be read from its own file: whatever was killed when, the next
-    read compares digests again and never uses a row of a file that has changed since."""
-    target = national_path(tellingen_dir)
+    by name (as DuckDB's `union_by_name` does).
+
+    Each periode's files are read through that periode's national file (`landelijk-<periode>.parquet`):
+    from it where a partition's file is unchanged — known by the digest of its bytes, not by a
+    timestamp — and from the partition file otherwise. One file per periode, so that reading one
+    periode (the concept step does one at a time) reads no other periode's counts, and a
+    re-delivery rewrites only its own periode's file."""
+    Path(tellingen_dir, _LEGACY_NATIONAL).unlink(missing_ok=True)  # superseded by the files per periode
+    by_periode: dict[str, list[Path]] = {}
+    for path in paths:
+        by_periode.setdefault(path.parent.name, []).append(path)
+    pieces: dict[Path, tuple[pa.Table, pa.Schema]] = {}
+    for periode, periode_paths in by_periode.items():
+        pieces.update(_periode_pieces(tellingen_dir, periode_paths, national_path(tellingen_dir, periode)))
+    unified = pa.unify_schemas([pieces[path][1] for path in paths], promote_options="permissive")
+    return pa.concat_tables([files.conform_table(pieces[path][0], unified) for path in paths])
+
+
+def _periode_pieces(tellingen_dir: Path, paths: list[Path], target: Path) -> dict[Path, tuple[pa.Table, pa.Schema]]:
+    """Each file's rows with the file's own schema, through the national file `target` of their periode."""
     found = _read_national(target)
     try:
         return _assemble(tellingen_dir, paths, target, found)
@@ -366,38 +379,32 @@ def _combined(tellingen_dir: Path, paths: list[Path]) -> pa.Table:
 
 
 def _assemble(tellingen_dir: Path, paths: list[Path], target: Path,
-              found: tuple[pa.Table, dict[str, tuple[str, int, int, pa.Schema]]] | None) -> pa.Table:
+              found: tuple[pa.Table, dict[str, tuple[str, int, int, pa.Schema]]] | None) -> dict[Path, tuple[pa.Table, pa.Schema]]:
+    """The national file is rewritten (atomically, key and rows in one file) when a partition had to
+    be read from its own file: whatever was killed when, the next read compares digests again and
+    never uses a row of a file that has changed since."""
     cached, index = found if found is not None else (None, {})
-    pieces, entries, changed = [], [], found is None
+    pieces, entries, changed = {}, [], found is None
     for path in paths:
         name = path.relative_to(tellingen_dir).as_posix()
         data = path.read_bytes()
         digest = _digest(data)
         entry = index.get(name)
         if entry is not None and entry[0] == digest:
-            piece, schema = cached.slice(entry[1], entry[2]), entry[3]
+            schema = entry[3]
+            piece = files.conform_table(cached.slice(entry[1], entry[2]), schema)  # back to the file's own types
         else:
             changed = True
             piece = pq.ParquetFile(pa.BufferReader(data)).read()  # half the time of read_table for a small file
             schema = piece.schema.remove_metadata()
             piece = piece.replace_schema_metadata(None)
-        pieces.append(piece)
+        pieces[path] = (piece, schema)
         entries.append((name, digest, schema))
-    # A piece from the national file has its types as unified there: cast back to these files' union.
-    unified = pa.unify_schemas([schema for *_, schema in entries], promote_options="permissive")
-    table = pa.concat_tables([_conform(piece, unified) for piece in pieces])
     if changed:  # (a read of fewer partitions, all unchanged, leaves the national file as it is)
-        _write_national(target, table, entries, [len(piece) for piece in pieces])
-    return table
-
-
-def _conform(piece: pa.Table, schema: pa.Schema) -> pa.Table:
-    """`piece` with the columns of `schema`, in its order and of its types (missing columns null)."""
-    for field in schema:
-        if field.name not in piece.column_names:
-            piece = piece.append_column(field.name, pa.nulls(len(piece), field.type))
-    piece = piece.select(schema.names)
-    return piece if piece.schema == schema else piece.cast(schema)
+        unified = pa.unify_schemas([schema for *_, schema in entries], promote_options="permissive")
+        table = pa.concat_tables([files.conform_table(pieces[path][0], unified) for path in paths])
+        _write_national(target, table, entries, [len(pieces[path][0]) for path in paths])
+    return pieces
 
 
 def _write_national(target: Path, table: pa.Table, entries: list[tuple[str, str, pa.Schema]], rows: list[int]) -> None:

@@ -23,7 +23,7 @@ import dagster as dg
 
 from clearinghouse.inbox import scan_inbox, split_key
 from clearinghouse.ownership import command_lock_path, exclusive
-from indicators.concept import read_concept
+from indicators.concept import concept_periodes, read_concept
 from indicators.quality import checked_ahead
 from indicators.releases import DEFINITIEF, Release, differs_from_release, latest_releases, withdraw
 from indicators.warehouse import built_ahead, read_published
@@ -35,7 +35,7 @@ from pipelines.resources import Clearinghouse
 from pipelines.storage import keep_connections_open
 from vocabulary import files
 from vocabulary.home import Home
-from vocabulary.periode import Periode, PeriodeError, sort_key
+from vocabulary.periode import Periode, PeriodeError
 
 DAGSTER_YAML = """\
 telemetry:
@@ -264,10 +264,9 @@ def publish(home: Home, periodes: list[str] | None = None, *, definitief: bool =
 def _publish(home: Home, periodes: list[str] | None, *, instance: dg.DagsterInstance, definitief: bool, quiet: bool,
              changed_only: bool, command: str) -> PublishSummary:
     """`publish` within the caller's lock and instance, after its recovery."""
-    concept = read_concept(home)
-    if concept.empty and not changed_only:  # with changed_only: nothing changed, as below
+    available = concept_periodes(home)  # each periode's figures are read when compared (memory of one periode)
+    if not available and not changed_only:  # with changed_only: nothing changed, as below
         raise PublishError(f"er zijn nog geen conceptcijfers in {home.root}. Verwerk eerst aanleveringen (`gmsd run` of `gmsd demo`).", refused=True)
-    available = sorted(set(concept["periode"]), key=sort_key)
     try:
         asked = [Periode.parse(p).code for p in periodes] if periodes else None
     except PeriodeError as exc:
@@ -287,12 +286,14 @@ def _publish(home: Home, periodes: list[str] | None, *, instance: dg.DagsterInst
             continue
         if periode not in available:
             raise PublishError(f"er zijn geen conceptcijfers voor periode {periode}. Beschikbaar: {', '.join(available)}.", refused=True)
-        if last is not None and (last.release_id not in served or not site_current) and not differs_from_release(concept, last):
+        compared = last is not None and (changed_only or last.release_id not in served or not site_current)
+        differs = not compared or differs_from_release(read_concept(home, periode), last)  # (read only when it matters)
+        if last is not None and (last.release_id not in served or not site_current) and not differs:
             # Frozen (or served by the warehouse only) when a command was killed, and the concept
             # figures are still what it froze: served now, not released a second time.
             summary.served_again.append(last.release_id)
             continue
-        if changed_only and not differs_from_release(concept, last):
+        if changed_only and not differs:
             summary.unchanged.append(periode)
             continue
         chosen.append(periode)

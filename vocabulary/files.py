@@ -99,6 +99,41 @@ def write_parquet(frame: pd.DataFrame | pa.Table, target: Path, *, compression: 
     return Path(target)
 
 
+def conform_table(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """`table` with the columns of `schema`, in its order and of its types (missing columns null)."""
+    for field in schema:
+        if field.name not in table.column_names:
+            table = table.append_column(field.name, pa.nulls(len(table), field.type))
+    table = table.select(schema.names)
+    return table if table.schema == schema else table.cast(schema)
+
+
+def concatenate_parquet(parts: list[Path], target: Path) -> int:
+    """The rows of these Parquet files, in this order, as one file written atomically; their columns
+    unified by name and type (as `pa.unify_schemas` does), the pandas metadata of the first kept.
+
+    One part is in memory at a time, and each part becomes its own row group(s): a reader that
+    filters on what tells the parts apart (e.g. the periode) skips the other parts. Returns the rows."""
+    schema = pa.unify_schemas([pq.read_schema(part) for part in parts], promote_options="permissive")
+    rows = 0
+    with atomic_path(target) as temporary, pq.ParquetWriter(temporary, schema, compression="snappy") as writer:
+        for part in parts:
+            table = conform_table(pq.read_table(part), schema)
+            writer.write_table(table)
+            rows += len(table)
+    return rows
+
+
+def parquet_distinct(path: Path, column: str) -> list:
+    """The distinct values of one column of a Parquet file (None included if any), read one row
+    group at a time: memory bounded by a row group, not by the file."""
+    found = pq.ParquetFile(path)
+    values: set = set()
+    for group in range(found.num_row_groups):
+        values.update(found.read_row_group(group, columns=[column]).column(0).unique().to_pylist())
+    return list(values)
+
+
 @contextmanager
 def scratch_folder(beside: Path) -> Iterator[Path]:
     """A temporary folder named beside `beside`, removed when the block ends; one left by a killed

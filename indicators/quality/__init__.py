@@ -11,10 +11,11 @@ a check there as soon as the tables are written.
 """
 
 from indicators.quality.datadocs import external_references, make_offline, prune_unreferenced
-from indicators.quality.runner import QualityResult, check_published, checked_ahead, start_check
+from indicators.quality.runner import ByPeriode, QualityResult, check_published, checked_ahead, start_check
 from indicators.quality.tables import completeness_table
 
 __all__ = [
+    "ByPeriode",
     "QualityResult",
     "check_published",
     "checked_ahead",

@@ -24,6 +24,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from vocabulary.formatting import TIMEZONE, fmt_datetime, fmt_int
+from vocabulary.periode import sort_key
 
 TEMPLATE_DIR = Path(__file__).with_name("templates")
 OFFLINE_CSS = TEMPLATE_DIR / "kwaliteit.css"
@@ -179,16 +180,25 @@ def external_references(docs_dir: Path) -> list[str]:
     return found
 
 
+NO_RUN_NAME = "__none__"  # the run name GX gives a validation run without one
+
+
 def write_index(docs_dir: Path, sections: list[dict], success: bool) -> Path:
     """Our Dutch index of the checked tables. Each section: table, omschrijving, rijen, results."""
     for section in sections:
-        validation_pages = sorted((docs_dir / "validations" / section["table"]).rglob("*.html"))
+        # GX's pages: validations/<table>/<run name>/<time>/…html; a table checked per periode has
+        # the periode as run name (one page each), a table checked whole has none (`__none__`).
+        pages = {}
+        for page in sorted((docs_dir / "validations" / section["table"]).rglob("*.html")):
+            pages[page.relative_to(docs_dir / "validations" / section["table"]).parts[0]] = page.relative_to(docs_dir).as_posix()
+        whole = pages.pop(NO_RUN_NAME, None)
         suite_page = docs_dir / "expectations" / f"{section['table']}.html"
         section.update(
             rijen=fmt_int(section["rijen"]),
             success=all(r["success"] for r in section["results"]),
             mislukt=sum(not r["success"] for r in section["results"]),
-            validatie=validation_pages[-1].relative_to(docs_dir).as_posix() if validation_pages else None,
+            validatie=whole,
+            per_periode=[(periode, pages[periode]) for periode in sorted(pages, key=sort_key)],
             suite=suite_page.relative_to(docs_dir).as_posix() if suite_page.exists() else None,
         )
     env = Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=select_autoescape(["html", "j2"]))

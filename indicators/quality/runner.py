@@ -15,6 +15,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
@@ -27,9 +28,25 @@ from vocabulary import files
 from vocabulary.collector import freeze_for_life, paused
 
 MAX_EXAMPLES = 10
-# A table to check, or a function that reads it: then the check reads it in its own process and no
-# frame is copied from the command to that process (pickling 45 MB of text takes a good part of a second).
-Table = pd.DataFrame | Callable[[], pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class ByPeriode:
+    """A table checked one periode at a time (a history of figures: memory bounded by a periode).
+
+    Every rule of the suites holds within a periode (the keys include the periode), so the suite is
+    built once from the distinct values over all periodes and run on each periode's rows; the
+    results are summed per expectation. All three are functions, called where the check runs."""
+
+    periodes: Callable[[], list[str]]
+    read: Callable[[str], pd.DataFrame]  # one periode's rows
+    distinct: Callable[[str], list]  # the distinct values of one column over all periodes
+
+
+# A table to check, a function that reads it, or a table read by periode: then the check reads it in
+# its own process and no frame is copied from the command to that process (pickling 45 MB of text
+# takes a good part of a second).
+Table = pd.DataFrame | Callable[[], pd.DataFrame] | ByPeriode
 
 
 @dataclass
@@ -40,15 +57,6 @@ class QualityResult:
 
     def failures(self) -> list[dict]:
         return [r for r in self.results if not r["success"]]
-
-
-@dataclass
-class _Batch:
-    table: str  # the name in results and Data Docs
-    frame: pd.DataFrame
-    expectations: list
-    index_columns: list[str]  # identify unexpected rows in results and docs
-    omschrijving: str
 
 
 def _gx():
@@ -183,6 +191,15 @@ def _column_of(kwargs: dict) -> str | None:
     return None
 
 
+def _added(before: list[dict], more: list[dict]) -> list[dict]:
+    """The summaries of one suite over two sets of rows (e.g. two periodes), expectation by expectation."""
+    return [
+        {**a, "success": a["success"] and b["success"], "onverwacht": a["onverwacht"] + b["onverwacht"],
+         "voorbeelden": (a["voorbeelden"] + b["voorbeelden"])[:MAX_EXAMPLES], "fout": a["fout"] or b["fout"]}
+        for a, b in zip(before, more, strict=True)
+    ]  # fmt: skip
+
+
 def _summarise(table: str, validation, index_columns: list[str]) -> list[dict]:
     out = []
     for evr in validation.results:
@@ -207,41 +224,68 @@ def _summarise(table: str, validation, index_columns: list[str]) -> list[dict]:
     return out
 
 
-def _batches(gx, tables: dict[str, pd.DataFrame], catalogue: tuple[Indicator, ...]) -> list[_Batch]:
-    """The frames GX validates (text as categoricals: tables.compact), each with its expectations."""
-    indicatoren = compact(validated(tables["indicatoren"]))
-    present = sorted(set(indicatoren["indicator_id"].dropna())) if "indicator_id" in indicatoren else []
-    units = sorted(set(indicatoren["eenheid"].dropna())) if "eenheid" in indicatoren else []
-    published = sorted(set(indicatoren["gemeente_code"].dropna())) if "gemeente_code" in indicatoren else []
-    batches = [
-        _Batch(
-            "indicatoren", indicatoren, suites.indicatoren_expectations(gx, catalogue, present, units),
-            [c for c in ("indicator_id", "periode", "regio_code") if c in indicatoren],
+@dataclass
+class _Plan:
+    """One table's suite, and its frames to validate: one per periode for a table read by periode."""
+
+    table: str  # the name in results and Data Docs
+    expectations: list
+    index_columns: list[str]  # identify unexpected rows in results and docs
+    omschrijving: str
+
+
+def _distinct(table: pd.DataFrame | ByPeriode, column: str) -> list:
+    if isinstance(table, ByPeriode):
+        return sorted(v for v in table.distinct(column) if v is not None)
+    return sorted(set(table[column].dropna())) if column in table else []
+
+
+def _plans(gx, tables: dict[str, pd.DataFrame | ByPeriode], catalogue: tuple[Indicator, ...]) -> tuple[list[_Plan], Iterator[tuple[str | None, dict]]]:
+    """The suites, and the frames GX validates (text as categoricals: tables.compact) periode by
+    periode: {table name: frame} of one periode (None: a table given whole), one periode in memory."""
+    indicatoren, bench, groups = tables["indicatoren"], tables.get("benchmark"), tables.get("peergroepen")
+    published = _distinct(indicatoren, "gemeente_code")
+    plans = [
+        _Plan(
+            "indicatoren", suites.indicatoren_expectations(gx, catalogue, _distinct(indicatoren, "indicator_id"), _distinct(indicatoren, "eenheid")),
+            ["indicator_id", "periode", "regio_code"],
             "Indicatoren per gemeente en wijk per periode zoals een release ze vastlegt (na geheimhouding).",
-        )
-    ]  # fmt: skip
-    if {"indicator_id", "periode", "gemeente_code", "regio_niveau"} <= set(indicatoren.columns):
-        batches.append(_Batch(
-            COMPLETENESS_TABLE, compact(completeness_table(indicatoren, catalogue)), suites.completeness_expectations(gx),
-            ["gemeente_code", "periode", "indicator_id"],
+        ),
+        _Plan(
+            COMPLETENESS_TABLE, suites.completeness_expectations(gx), ["gemeente_code", "periode", "indicator_id"],
             "Afgeleide tabel: verwachte gemeente × periode × indicator, met aanwezig in publish.indicatoren.",
-        ))  # fmt: skip
-    if tables.get("benchmark") is not None:
-        bench = compact(validated(tables["benchmark"]))
-        bench_units = sorted(set(bench["eenheid"].dropna())) if "eenheid" in bench else []
-        batches.append(_Batch(
-            "benchmark", bench, suites.benchmark_expectations(gx, catalogue, published, bench_units),
-            [c for c in ("indicator_id", "periode", "gemeente_code", "groep_code") if c in bench],
+        ),
+    ]  # fmt: skip
+    if bench is not None:
+        plans.append(_Plan(
+            "benchmark", suites.benchmark_expectations(gx, catalogue, published, _distinct(bench, "eenheid")),
+            ["indicator_id", "periode", "gemeente_code", "groep_code"],
             "Benchmark: elke gemeente naast de groepen waarmee zij vergeleken wordt (publish.benchmark).",
         ))  # fmt: skip
-    if tables.get("peergroepen") is not None:
-        groups = compact(validated(tables["peergroepen"]))
-        batches.append(_Batch(
-            "peergroepen", groups, suites.peergroepen_expectations(gx, published),
-            [c for c in ("groep_code", "gemeente_code") if c in groups],
+    if groups is not None:
+        plans.append(_Plan(
+            "peergroepen", suites.peergroepen_expectations(gx, published), ["groep_code", "gemeente_code"],
             "Vergelijkingsgroepen: de leden van elke groep (publish.peergroepen).",
         ))  # fmt: skip
-    return batches
+
+    def frames() -> Iterator[tuple[str | None, dict]]:
+        periodes = (indicatoren.periodes() or [None]) if isinstance(indicatoren, ByPeriode) else [None]  # None: whole
+        for periode in periodes:
+            frame = indicatoren.read(periode) if isinstance(indicatoren, ByPeriode) else indicatoren
+            batch = {"indicatoren": compact(validated(frame))}
+            if {"indicator_id", "periode", "gemeente_code", "regio_niveau"} <= set(frame.columns):
+                batch[COMPLETENESS_TABLE] = compact(completeness_table(frame, catalogue))
+            del frame
+            if isinstance(bench, ByPeriode) or (bench is not None and periode is periodes[0]):
+                batch["benchmark"] = compact(validated(bench.read(periode) if isinstance(bench, ByPeriode) else bench))
+            yield periode, batch
+        if isinstance(bench, ByPeriode) and periodes != [None]:  # a benchmark periode without figures (should not be)
+            for periode in sorted(set(bench.periodes()) - set(periodes)):
+                yield periode, {"benchmark": compact(validated(bench.read(periode)))}
+        if groups is not None:
+            yield None, {"peergroepen": compact(validated(groups))}
+
+    return plans, frames()
 
 
 def check_published(
@@ -281,7 +325,7 @@ def _check(tables: Mapping[str, Table], docs_dir: Path | None, catalogue: tuple[
     tables = {name: table() if callable(table) else table for name, table in tables.items()}
     catalogue = load_catalogue() if catalogue is None else catalogue
     gx = _gx()
-    batches = _batches(gx, tables, catalogue)
+    batches = _plans(gx, tables, catalogue)
     if docs_dir is None:
         return _validate(gx, batches, None)[0]
     # Built aside and swapped in whole: a crash or a second run at the same time never leaves (or
@@ -320,28 +364,45 @@ def _filter_once(engine) -> None:
     engine._apply_row_condition_filter = once
 
 
-def _validate(gx, batches: list, docs_dir: Path | None) -> tuple[QualityResult, list[dict]]:
-    """Run every batch's suite in one ephemeral context; with `docs_dir`, GX writes its Data Docs there."""
+def _validate(gx, batches: tuple[list[_Plan], Iterator[tuple[str | None, dict]]], docs_dir: Path | None) -> tuple[QualityResult, list[dict]]:
+    """Run every table's suite on each of its frames in one ephemeral context; with `docs_dir`, GX
+    writes its Data Docs there (one validation page per table and periode). A table validated per
+    periode gets one summary per expectation over all its periodes."""
+    from great_expectations.core.run_identifier import RunIdentifier
+
+    plans, frames = batches
     context = _context(gx, docs_dir)
     source = context.data_sources.add_pandas("gmsd")
     _filter_once(source.get_execution_engine())
+    definitions, summaries, rows = {}, {}, {}
+    for plan in plans:
+        suite = context.suites.add(gx.ExpectationSuite(name=plan.table, expectations=plan.expectations))
+        data = source.add_dataframe_asset(plan.table).add_batch_definition_whole_dataframe("alles")
+        definitions[plan.table] = context.validation_definitions.add(gx.ValidationDefinition(name=plan.table, data=data, suite=suite))
+    by_table = {plan.table: plan for plan in plans}
+    for periode, batch in frames:
+        for table, frame in batch.items():
+            plan = by_table[table]
+            validation = definitions[table].run(
+                batch_parameters={"dataframe": frame},
+                result_format={
+                    "result_format": "SUMMARY",
+                    "partial_unexpected_count": MAX_EXAMPLES,
+                    "unexpected_index_column_names": [c for c in plan.index_columns if c in frame],
+                },
+                run_id=RunIdentifier(run_name=periode, run_time=datetime.now(timezone.utc)),  # (else GX reads 2025 as a date)
+            )
+            summary = _summarise(table, validation, [c for c in plan.index_columns if c in frame])
+            summaries[table] = summary if table not in summaries else _added(summaries[table], summary)
+            rows[table] = rows.get(table, 0) + len(frame)
+        del batch
     results: list[dict] = []
     sections = []
-    for batch in batches:
-        suite = context.suites.add(gx.ExpectationSuite(name=batch.table, expectations=batch.expectations))
-        definition = source.add_dataframe_asset(batch.table).add_batch_definition_whole_dataframe("alles")
-        validation = context.validation_definitions.add(gx.ValidationDefinition(name=batch.table, data=definition, suite=suite)).run(
-            batch_parameters={"dataframe": batch.frame},
-            result_format={
-                "result_format": "SUMMARY",
-                "partial_unexpected_count": MAX_EXAMPLES,
-                "unexpected_index_column_names": batch.index_columns,
-            },
-        )
-        summary = _summarise(batch.table, validation, batch.index_columns)
-        results += summary
-        sections.append({"table": batch.table, "omschrijving": batch.omschrijving, "rijen": len(batch.frame), "results": summary})
-
+    for plan in plans:
+        if plan.table not in summaries:
+            continue
+        results += summaries[plan.table]
+        sections.append({"table": plan.table, "omschrijving": plan.omschrijving, "rijen": rows[plan.table], "results": summaries[plan.table]})
     if docs_dir is not None:
         context.build_data_docs(build_index=False)  # datadocs.write_index writes the index, our own
     return QualityResult(success=all(r["success"] for r in results), results=results), sections

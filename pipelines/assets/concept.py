@@ -6,17 +6,21 @@ from functools import partial
 
 import dagster as dg
 
-from indicators.checks import disclosure_violations
+from indicators.checks import violations_per_periode
 from indicators.concept import (
     benchmark_path,
+    benchmark_periodes,
     build_concept,
+    concept_by_periode,
+    concept_distinct,
+    concept_periodes,
     groups_path,
     indicatoren_path,
     read_concept,
     read_concept_benchmark,
     read_concept_groups,
 )
-from indicators.quality import check_published, start_check
+from indicators.quality import ByPeriode, check_published, start_check
 from indicators.warehouse import start_warehouse
 from pipelines.assets.common import OWNER, TAGS
 from pipelines.assets.intake import core_trajecten
@@ -55,9 +59,14 @@ def concept_indicatoren(clearinghouse: Clearinghouse) -> dg.MaterializeResult:
 
 
 def _quality_tables(home: Home) -> dict:
-    """The concept tables, read where the check runs (see checked_ahead), not copied there."""
-    return {"indicatoren": partial(read_concept, home), "benchmark": partial(read_concept_benchmark, home),
-            "peergroepen": partial(read_concept_groups, home)}  # fmt: skip
+    """The concept tables, read where the check runs (see checked_ahead), not copied there; the
+    figures and the benchmark one periode at a time (memory bounded by a periode, not the history)."""
+    return {
+        "indicatoren": ByPeriode(partial(concept_periodes, home), partial(read_concept, home), partial(concept_distinct, home, "indicatoren")),
+        "benchmark": ByPeriode(partial(benchmark_periodes, home), partial(read_concept_benchmark, home),
+                               partial(concept_distinct, home, "benchmark")),
+        "peergroepen": partial(read_concept_groups, home),
+    }  # fmt: skip
 
 
 def _stamp(home: Home) -> tuple:
@@ -72,7 +81,7 @@ def _stamp(home: Home) -> tuple:
     "geen groep met precies één geheim detail.",
 )
 def geheimhouding_klopt(clearinghouse: Clearinghouse) -> dg.AssetCheckResult:
-    violations = disclosure_violations(read_concept(clearinghouse.home))
+    violations = violations_per_periode(concept_by_periode(clearinghouse.home))
     return dg.AssetCheckResult(
         passed=not violations,
         metadata={"overtredingen": len(violations)},

@@ -12,6 +12,7 @@ from pathlib import Path
 import dagster as dg
 
 from dashboards.downloads import archive_releases
+from dashboards.data import shown_rows
 from dashboards.site import build_site
 from indicators.concept import read_concept
 from indicators.export import export_published, published_tables
@@ -148,7 +149,7 @@ def site(context: dg.AssetExecutionContext, clearinghouse: Clearinghouse) -> dg.
             exported.result()
 
         summary = build_site(
-            published_tables(home.warehouse),
+            published_tables(home.warehouse, shown_rows),
             home.site,
             downloads=downloads,
             quality_docs=home.quality_docs if (home.quality_docs / "index.html").exists() else None,

@@ -18,9 +18,20 @@ from clearinghouse.geography import Geography
 from clearinghouse.intake import process_partition
 from clearinghouse.pseudonym import PseudonymKey
 from indicators.catalogus import load_catalogue
-from indicators.checks import disclosure_violations
-from indicators.concept import benchmark_path, build_concept, count_partitions, groups_path, read_concept, read_concept_groups
+from indicators.checks import disclosure_violations, violations_per_periode
+from indicators.concept import (
+    benchmark_path,
+    build_concept,
+    concept_by_periode,
+    concept_periodes,
+    count_partitions,
+    groups_path,
+    indicatoren_path,
+    read_concept,
+    read_concept_groups,
+)
 from indicators.tellingen import read_counts
+from vocabulary import files
 from vocabulary.home import SAMPLE_DIR, Home
 
 GEMEENTEN = ["GM0358", "GM0197", "GM0060", "GM1723"]
@@ -126,3 +137,18 @@ def test_rates_and_medians_only_on_large_enough_bases_and_the_check_agrees(world
     shown = concept[concept["waarde"].notna() & concept["eenheid"].isin(["pct", "per_1000", "dagen"])]
     assert (shown["noemer"] >= shown["indicator_id"].map(minimum)).all()
     assert disclosure_violations(concept) == []
+
+
+def test_the_check_of_a_history_goes_periode_by_periode_and_names_the_periode(world, tmp_path):
+    """The blocking secrecy check reads one periode at a time; a broken figure in any periode is found."""
+    home, concept, _ = world
+    periodes = concept_periodes(home)
+    assert len(periodes) >= 2 and periodes == sorted(set(concept["periode"]), key=lambda p: (p[:4], p[5:] or "H3"))
+    assert [p for p, _ in concept_by_periode(home)] == periodes
+    assert violations_per_periode(concept_by_periode(home)) == []
+    broken = Home(tmp_path / "broken")
+    figures = read_concept(home)
+    last = figures.index[(figures["periode"] == periodes[-1]) & figures["teller"].gt(0)][0]
+    figures.loc[last, "teller"] += 1  # no longer a multiple of 5
+    files.write_parquet(figures, indicatoren_path(broken))
+    assert violations_per_periode(concept_by_periode(broken)) == [f"{periodes[-1]}: 1 tellers zijn geen veelvoud van 5"]

@@ -147,3 +147,25 @@ def test_neutralising_cell_by_cell_gives_the_frame_of_the_vectorised_path(name):
     pd.testing.assert_frame_equal(by_cell, by_column)
     for column in by_cell:
         assert [type(value) for value in by_cell[column]] == [type(value) for value in by_column[column]]
+
+
+def test_parquet_parts_concatenate_in_order_each_its_own_row_group(tmp_path):
+    """The concept figures of 13 periodes are written periode by periode: the file must be the
+    parts in order, with one type per column, and a filter on the periode reads one part."""
+    import pyarrow.parquet as pq
+
+    parts = [
+        pd.DataFrame({"periode": "2024-H2", "teller": [5.0, None], "reden": [None, None]}),  # text column without values
+        pd.DataFrame({"periode": "2025-H1", "teller": [10.0, 15.0], "reden": ["klein aantal", None]}),
+    ]
+    paths = [files.write_parquet(part, tmp_path / f"deel-{i}.parquet") for i, part in enumerate(parts)]
+    target = tmp_path / "alles.parquet"
+    assert files.concatenate_parquet(paths, target) == 4
+    found = pd.read_parquet(target)
+    assert found["periode"].tolist() == ["2024-H2", "2024-H2", "2025-H1", "2025-H1"]
+    assert found["reden"].tolist()[2] == "klein aantal" and found["teller"].dtype == "float64"
+    assert pq.ParquetFile(target).num_row_groups == 2
+    one = pd.read_parquet(target, filters=[("periode", "==", "2025-H1")])
+    assert one["teller"].tolist() == [10.0, 15.0]
+    assert set(files.parquet_distinct(target, "reden")) == {"klein aantal", None}
+    assert not list(tmp_path.glob(".*tmp*"))

@@ -353,3 +353,56 @@ def test_a_row_without_gemeente_or_periode_is_reported_not_a_crash(catalogue):
     assert not result.success
     failed = {(r["table"], r["kolom"]) for r in result.failures() if r["fout"] is None}
     assert ("indicatoren", "gemeente_code") in failed and ("indicatoren", "periode") in failed
+
+
+class _History:
+    """A table read one periode at a time, remembering what was read (quality_runner.ByPeriode)."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame, self.reads = frame, []
+
+    def periodes(self) -> list[str]:
+        return sorted(set(self.frame["periode"]))
+
+    def read(self, periode: str | None) -> pd.DataFrame:
+        self.reads.append(periode)
+        return self.frame if periode is None else self.frame[self.frame["periode"] == periode].reset_index(drop=True)
+
+    def distinct(self, column: str) -> list:
+        return list(self.frame[column].unique())
+
+    def source(self) -> quality_runner.ByPeriode:
+        return quality_runner.ByPeriode(self.periodes, self.read, self.distinct)
+
+
+def test_a_history_checked_periode_by_periode_finds_what_the_whole_check_finds(catalogue, tmp_path):
+    """The round checks 13 periodes one at a time (memory of one periode): every expectation's
+    outcome and count of unexpected rows is what one check of the whole table gives."""
+    df = broken(catalogue)
+    bench = benchmark(indicatoren(catalogue))
+    bench.loc[bench.index[-1], "rang"] = 0  # a problem in the last periode of the benchmark
+    whole = check_published({"indicatoren": df, "benchmark": bench, "peergroepen": groups(df)}, catalogue=catalogue)
+    figures, compared = _History(df), _History(bench)
+    docs = tmp_path / "kwaliteit"
+    by_periode = check_published({"indicatoren": figures.source(), "benchmark": compared.source(), "peergroepen": groups(df)},
+                                 docs_dir=docs, catalogue=catalogue)  # fmt: skip
+    assert figures.reads == compared.reads == ["2024-H2", "2025-H1"]  # each periode once, never the whole table
+    assert not whole.success and not by_periode.success
+    without_examples = lambda result: [{k: v for k, v in r.items() if k != "voorbeelden"} for r in result.results]  # noqa: E731
+    assert without_examples(by_periode) == without_examples(whole)
+    for one, other in zip(whole.results, by_periode.results, strict=True):
+        assert sorted(one["voorbeelden"]) == sorted(other["voorbeelden"])  # fewer than 10 each: all of them
+    assert {r["table"] for r in by_periode.failures()} >= {"indicatoren", "indicatoren_volledigheid", "benchmark"}
+    index = (docs / "index.html").read_text(encoding="utf-8")
+    for table in ("indicatoren", "benchmark"):
+        for periode in ("2024-H2", "2025-H1"):
+            pages = list((docs / "validations" / table / periode).rglob("*.html"))
+            assert len(pages) == 1 and pages[0].relative_to(docs).as_posix() in index
+    assert "Gecontroleerd per periode" in index
+
+
+def test_an_empty_history_is_checked_as_its_empty_table(catalogue):
+    empty = _History(indicatoren(catalogue).head(0))
+    result = check_published({"indicatoren": empty.source()}, catalogue=catalogue)
+    assert empty.reads == [None]
+    assert result.success and {r["table"] for r in result.results} == {"indicatoren", "indicatoren_volledigheid"}

@@ -686,3 +686,30 @@ def test_lookup_columns_are_the_cells_with_one_object_per_distinct_text():
                 assert type(cell) is type(want) and cell == want, column
     periodes = found[0]
     assert periodes[0] is periodes[3] is periodes[5] and periodes[1] is periodes[4]  # one object per distinct text
+
+
+def test_the_site_reads_only_the_rows_it_shows_and_builds_the_same_pages(tmp_path):
+    """With 13 periodes nearly nine in ten published rows are wijken of earlier periodes, which no
+    page shows: the pipeline does not read them (dashboards.data.shown_rows), and the site is
+    byte for byte the one built from the whole table — a revised wijk of an earlier periode included."""
+    from indicators.export import published_tables
+    from indicators.warehouse import write_warehouse
+    from dashboards.data import shown_rows
+
+    revised_wijk = pd.DataFrame([dict(
+        indicator_id="jeugd_pct", periode="2024-H2", regio_code="WK035802", regio_naam="Kudelstaart", release_oud="2024-H2-r1",
+        release_nieuw="2024-H2-r2", waarde_oud=1.5, waarde_nieuw=2.5, verschil=1.0)])  # fmt: skip
+    published = tables(releases=RELEASES, revisies=pd.concat([REVISIONS, revised_wijk], ignore_index=True))
+    warehouse = tmp_path / "warehouse.duckdb"
+    write_warehouse(warehouse, [(f"publish.{name}", frame) for name, frame in published.items()])
+    whole, shown = published_tables(warehouse), published_tables(warehouse, shown_rows)
+    old_wijken = (whole["indicatoren"]["regio_niveau"] == "wijk") & (whole["indicatoren"]["periode"] == "2024-H2")
+    revised = whole["indicatoren"]["regio_code"].isin(set(published["revisies"]["regio_code"]))
+    assert (old_wijken & ~revised).any() and (old_wijken & revised).any()
+    expected = whole["indicatoren"][~old_wijken | revised].reset_index(drop=True)  # in the table's order
+    pd.testing.assert_frame_equal(shown["indicatoren"], expected, check_exact=True)
+    sites = [build_site(frames, tmp_path / name, generated_at=GENERATED).out_dir for name, frames in (("heel", whole), ("getoond", shown))]
+    pages = [sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file()) for site in sites]
+    assert pages[0] == pages[1] and len(pages[0]) > 20
+    assert "Kudelstaart" in (sites[0] / "releases.html").read_text(encoding="utf-8")  # the revision is on the page
+    assert [(sites[0] / p).read_bytes() for p in pages[0]] == [(sites[1] / p).read_bytes() for p in pages[1]]
