@@ -166,12 +166,14 @@ def latest_figure_files(releases_dir: Path, history: pd.DataFrame) -> list[Path]
     return [Path(releases_dir) / rid / "indicatoren.parquet" for rid in history.groupby("periode").tail(1)["release_id"]]
 
 
-def load_published(releases_dir: Path, columns: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(indicatoren of the latest release per periode, all releases, all revisions); `columns`: only these figures' columns."""
+def load_published(releases_dir: Path, columns: list[str] | None = None, filters: list[tuple] | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(indicatoren of the latest release per periode, all releases, all revisions); `columns`: only
+    these figures' columns; `filters`: only these figures' rows (a Parquet filter)."""
     history = list_releases(releases_dir)
     if history.empty:
         return pd.DataFrame(), history, pd.DataFrame(columns=REVISION_COLUMNS)
-    figures = pd.concat([pd.read_parquet(path, columns=columns) for path in latest_figure_files(releases_dir, history)], ignore_index=True)
+    figures = pd.concat([pd.read_parquet(path, columns=columns, filters=filters) for path in latest_figure_files(releases_dir, history)],
+                        ignore_index=True)  # fmt: skip
     revised = [pd.read_parquet(Path(releases_dir) / rid / "revisies.parquet") for rid in history["release_id"]]
     revised = [frame for frame in revised if len(frame)]
     all_revisions = pd.concat(revised, ignore_index=True) if revised else pd.DataFrame(columns=REVISION_COLUMNS)
