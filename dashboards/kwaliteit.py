@@ -26,6 +26,7 @@ _FOOTER_TAG = re.compile(r"<footer\b.*?</footer>", re.IGNORECASE | re.DOTALL)
 # What GX writes in English on its pages, and what a Dutch reader sees instead.
 DUTCH = {
     "Great Expectations Version": "Versie van Great Expectations",
+    "Great Expectations": "Great Expectations",  # the product's name, not "Great Controles"
     "Batch Parameters": "Parameters van de gegevens",
     "Data asset": "Gegevensbron",
     "Expectation Validation Result": "Resultaat van de controle",

@@ -419,6 +419,16 @@ def test_quality_docs_wrapped_in_the_site_without_gx_assets(full_site, site):
     assert "geen kwaliteitsrapport beschikbaar" in without and "kwaliteit/index.html" not in without
 
 
+def test_the_quality_pages_speak_dutch_but_keep_the_products_name():
+    from dashboards.kwaliteit import body_of
+
+    title, body = body_of("<html><head><title>Expectation Suite – gmsd</title></head><body><p>Gecontroleerd met Great "
+                          "Expectations.</p><h4>Expectation Validation Result</h4><td>Great Expectations Version</td></body></html>")
+    assert title == "Verzameling controles"
+    assert "met Great Expectations." in body and "Resultaat van de controle" in body and "Versie van Great Expectations" in body
+    assert "Great Controles" not in body
+
+
 def test_no_broken_links_and_a_planted_one_is_found(full_site):
     out = full_site.out_dir
     assert broken_links(out) == []
