@@ -94,8 +94,7 @@ def _none(value) -> float | None:
 def _optional(values: pd.Series) -> list[float | None]:
     """A float column as a list of floats with None for NaN: `_none` done vectorised, as a
     national build converts some 600,000 values and a call per value costs a good part of a second."""
-    numbers = values.to_numpy(dtype="float64", na_value=np.nan)
-    return np.where(np.isnan(numbers), None, numbers).tolist()
+    return _optional_array(values.to_numpy(dtype="float64", na_value=np.nan))
 
 
 def _optional_array(numbers: np.ndarray) -> list[float | None]:

@@ -164,15 +164,7 @@ def read_concept(home: Home, periode: str | None = None) -> pd.DataFrame:
 
 def concept_periodes(home: Home) -> list[str]:
     """The periodes of the concept figures, in time order (one column read, not the figures)."""
-    return _periodes_in(indicatoren_path(home))
-
-
-def benchmark_periodes(home: Home) -> list[str]:
-    return _periodes_in(benchmark_path(home))
-
-
-def _periodes_in(path: Path) -> list[str]:
-    return sorted_codes(p for p in files.parquet_distinct(path, "periode") if p is not None) if path.is_file() else []
+    return sorted_codes(concept_distinct(home, "indicatoren", "periode"))
 
 
 def concept_by_periode(home: Home) -> Iterator[tuple[str, pd.DataFrame]]:
@@ -195,7 +187,7 @@ def read_concept_benchmark(home: Home, periode: str | None = None) -> pd.DataFra
 
 
 def concept_distinct(home: Home, table: str, column: str) -> list:
-    """The distinct values of a column of the concept's "indicatoren" or "benchmark" over all periodes."""
+    """The distinct values (not null) of a column of the concept's "indicatoren" or "benchmark" over all periodes."""
     path = {"indicatoren": indicatoren_path, "benchmark": benchmark_path}[table](home)
-    return files.parquet_distinct(path, column) if path.is_file() else []
+    return [v for v in files.parquet_distinct(path, column) if v is not None] if path.is_file() else []
 

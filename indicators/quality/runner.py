@@ -26,6 +26,7 @@ from indicators.quality import datadocs, suites
 from indicators.quality.tables import COMPLETENESS_TABLE, compact, completeness_table, validated
 from vocabulary import files
 from vocabulary.collector import freeze_for_life, paused
+from vocabulary.periode import sorted_codes
 
 MAX_EXAMPLES = 10
 
@@ -36,11 +37,13 @@ class ByPeriode:
 
     Every rule of the suites holds within a periode (the keys include the periode), so the suite is
     built once from the distinct values over all periodes and run on each periode's rows; the
-    results are summed per expectation. All three are functions, called where the check runs."""
+    results are summed per expectation. Both are functions, called where the check runs."""
 
-    periodes: Callable[[], list[str]]
-    read: Callable[[str], pd.DataFrame]  # one periode's rows
+    read: Callable[[str | None], pd.DataFrame]  # one periode's rows (None: the whole table)
     distinct: Callable[[str], list]  # the distinct values of one column over all periodes
+
+    def periodes(self) -> list[str]:
+        return sorted_codes(v for v in self.distinct("periode") if v is not None)
 
 
 # A table to check, a function that reads it, or a table read by periode: then the check reads it in

@@ -9,11 +9,9 @@ import dagster as dg
 from indicators.checks import violations_per_periode
 from indicators.concept import (
     benchmark_path,
-    benchmark_periodes,
     build_concept,
     concept_by_periode,
     concept_distinct,
-    concept_periodes,
     groups_path,
     indicatoren_path,
     read_concept,
@@ -62,9 +60,8 @@ def _quality_tables(home: Home) -> dict:
     """The concept tables, read where the check runs (see checked_ahead), not copied there; the
     figures and the benchmark one periode at a time (memory bounded by a periode, not the history)."""
     return {
-        "indicatoren": ByPeriode(partial(concept_periodes, home), partial(read_concept, home), partial(concept_distinct, home, "indicatoren")),
-        "benchmark": ByPeriode(partial(benchmark_periodes, home), partial(read_concept_benchmark, home),
-                               partial(concept_distinct, home, "benchmark")),
+        "indicatoren": ByPeriode(partial(read_concept, home), partial(concept_distinct, home, "indicatoren")),
+        "benchmark": ByPeriode(partial(read_concept_benchmark, home), partial(concept_distinct, home, "benchmark")),
         "peergroepen": partial(read_concept_groups, home),
     }  # fmt: skip
 

@@ -361,9 +361,6 @@ class _History:
     def __init__(self, frame: pd.DataFrame):
         self.frame, self.reads = frame, []
 
-    def periodes(self) -> list[str]:
-        return sorted(set(self.frame["periode"]))
-
     def read(self, periode: str | None) -> pd.DataFrame:
         self.reads.append(periode)
         return self.frame if periode is None else self.frame[self.frame["periode"] == periode].reset_index(drop=True)
@@ -372,7 +369,7 @@ class _History:
         return list(self.frame[column].unique())
 
     def source(self) -> quality_runner.ByPeriode:
-        return quality_runner.ByPeriode(self.periodes, self.read, self.distinct)
+        return quality_runner.ByPeriode(self.read, self.distinct)
 
 
 def test_a_history_checked_periode_by_periode_finds_what_the_whole_check_finds(catalogue, tmp_path):
