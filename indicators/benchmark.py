@@ -46,6 +46,8 @@ def benchmark(indicatoren: pd.DataFrame, groups: pd.DataFrame, *, periodes: Iter
     """
     if indicatoren.empty or groups.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in BENCHMARK_COLUMNS})
+    # Only gemeenten are compared (benchmark.sql): the wijk rows, four in five, are left out here.
+    indicatoren = indicatoren[indicatoren["regio_niveau"] == "gemeente"]
     cells = indicatoren[INPUT_COLUMNS[:7]].copy()
     for column in INPUT_COLUMNS[7:]:
         cells[column] = pd.to_numeric(indicatoren[column], errors="coerce").astype("float64")

@@ -6,12 +6,18 @@ a mistake there cannot reach a release unnoticed.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from pathlib import Path
 
 import pandas as pd
 
 from clearinghouse.disclosure import ROUNDING_BASE, lone_secrets
 from indicators.catalogus import Indicator, load_catalogue
+from indicators.concept import concept_part_keys, concept_periodes, read_concept
+from indicators.versie import key_of
+from vocabulary import files
+from vocabulary.home import Home
 
 MEDIAN_MIN_TRAJECTEN = 20
 
@@ -58,3 +64,35 @@ def violations_per_periode(figures: Iterable[tuple[str, pd.DataFrame]], catalogu
     time, in the memory of one (indicators.concept.concept_by_periode)."""
     catalogue = load_catalogue() if catalogue is None else catalogue
     return [f"{periode}: {problem}" for periode, frame in figures for problem in disclosure_violations(frame, catalogue)]
+
+
+def checks_folder(home: Home, check: str) -> Path:
+    """The results of one check per periode, each named by the key of what it checked."""
+    return home.concept / "controles" / check
+
+
+def concept_violations(home: Home, catalogue: tuple[Indicator, ...] | None = None) -> list[str]:
+    """`violations_per_periode` of the concept figures, reusing the result of a periode whose part
+    (indicators.concept.build_concept) was checked before: its figures are the same, so are its
+    violations. A re-delivery in a history of 19 periodes checks its own periode, not all of them.
+    A concept file without the parts' keys (written otherwise) is checked whole."""
+    catalogue = load_catalogue() if catalogue is None else catalogue
+    keys = concept_part_keys(home, "indicatoren")
+    folder = checks_folder(home, "geheimhouding")
+    used, found = set(), []
+    for periode in concept_periodes(home):
+        stored = folder / f"{periode}-{key_of('geheimhouding', repr(catalogue), keys[periode])}.json" if periode in keys else None
+        if stored is not None and stored.is_file():
+            problems = json.loads(stored.read_text(encoding="utf-8"))
+        else:
+            problems = disclosure_violations(read_concept(home, periode), catalogue)
+            if stored is not None:
+                files.write_text(stored, json.dumps(problems, ensure_ascii=False))
+        if stored is not None:
+            used.add(stored.name)
+        found += [f"{periode}: {problem}" for problem in problems]
+    if folder.is_dir():
+        for path in folder.iterdir():  # results of parts no longer in the concept
+            if path.name not in used:
+                path.unlink(missing_ok=True)
+    return found

@@ -108,13 +108,16 @@ def conform_table(table: pa.Table, schema: pa.Schema) -> pa.Table:
     return table if table.schema == schema else table.cast(schema)
 
 
-def concatenate_parquet(parts: list[Path], target: Path) -> int:
+def concatenate_parquet(parts: list[Path], target: Path, *, metadata: dict[bytes, bytes] | None = None) -> int:
     """The rows of these Parquet files, in this order, as one file written atomically; their columns
-    unified by name and type (as `pa.unify_schemas` does), the pandas metadata of the first kept.
+    unified by name and type (as `pa.unify_schemas` does), the pandas metadata of the first kept
+    and the parts' other metadata replaced by `metadata`.
 
     One part is in memory at a time, and each part becomes its own row group(s): a reader that
     filters on what tells the parts apart (e.g. the periode) skips the other parts. Returns the rows."""
     schema = pa.unify_schemas([pq.read_schema(part) for part in parts], promote_options="permissive")
+    pandas_metadata = {k: v for k, v in (schema.metadata or {}).items() if k == b"pandas"}
+    schema = schema.with_metadata({**pandas_metadata, **(metadata or {})})
     rows = 0
     with atomic_path(target) as temporary, pq.ParquetWriter(temporary, schema, compression="snappy") as writer:
         for part in parts:

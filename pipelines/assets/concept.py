@@ -6,12 +6,12 @@ from functools import partial
 
 import dagster as dg
 
-from indicators.checks import violations_per_periode
+from indicators.checks import checks_folder, concept_violations
 from indicators.concept import (
     benchmark_path,
     build_concept,
-    concept_by_periode,
     concept_distinct,
+    concept_part_keys,
     groups_path,
     indicatoren_path,
     read_concept,
@@ -43,7 +43,7 @@ def concept_indicatoren(clearinghouse: Clearinghouse) -> dg.MaterializeResult:
         summary = build_concept(home, rounding_secret=clearinghouse.rounding_secret())
     # The quality check (kwaliteit_concept) starts now, beside the secrecy check, in GX's own process;
     # in `gmsd run` the warehouse that follows the checks is built meanwhile (used only if they pass).
-    start_check(_quality_tables(home), stamp=_stamp(home), docs_dir=home.quality_docs)
+    start_check(_quality_tables(home), stamp=_stamp(home), docs_dir=home.quality_docs, reuse_dir=quality_reuse_dir(home))
     start_warehouse(home)
     return dg.MaterializeResult(
         metadata={
@@ -60,10 +60,17 @@ def _quality_tables(home: Home) -> dict:
     """The concept tables, read where the check runs (see checked_ahead), not copied there; the
     figures and the benchmark one periode at a time (memory bounded by a periode, not the history)."""
     return {
-        "indicatoren": ByPeriode(partial(read_concept, home), partial(concept_distinct, home, "indicatoren")),
-        "benchmark": ByPeriode(partial(read_concept_benchmark, home), partial(concept_distinct, home, "benchmark")),
+        "indicatoren": ByPeriode(partial(read_concept, home), partial(concept_distinct, home, "indicatoren"),
+                                 partial(concept_part_keys, home, "indicatoren")),
+        "benchmark": ByPeriode(partial(read_concept_benchmark, home), partial(concept_distinct, home, "benchmark"),
+                               partial(concept_part_keys, home, "benchmark")),
         "peergroepen": partial(read_concept_groups, home),
     }  # fmt: skip
+
+
+def quality_reuse_dir(home: Home):
+    """Where the quality check keeps each periode's results for the next round (concept/controles/kwaliteit)."""
+    return checks_folder(home, "kwaliteit")
 
 
 def _stamp(home: Home) -> tuple:
@@ -78,7 +85,7 @@ def _stamp(home: Home) -> tuple:
     "geen groep met precies één geheim detail.",
 )
 def geheimhouding_klopt(clearinghouse: Clearinghouse) -> dg.AssetCheckResult:
-    violations = violations_per_periode(concept_by_periode(clearinghouse.home))
+    violations = concept_violations(clearinghouse.home)
     return dg.AssetCheckResult(
         passed=not violations,
         metadata={"overtredingen": len(violations)},
@@ -94,7 +101,7 @@ def geheimhouding_klopt(clearinghouse: Clearinghouse) -> dg.AssetCheckResult:
 def kwaliteit_concept(clearinghouse: Clearinghouse) -> dg.AssetCheckResult:
     home = clearinghouse.home
     with dg.raise_execution_interrupts():
-        result = check_published(_quality_tables(home), docs_dir=home.quality_docs, stamp=_stamp(home))
+        result = check_published(_quality_tables(home), docs_dir=home.quality_docs, stamp=_stamp(home), reuse_dir=quality_reuse_dir(home))
     failed = result.failures()
     return dg.AssetCheckResult(
         passed=result.success,

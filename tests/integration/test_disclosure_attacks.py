@@ -18,7 +18,9 @@ from clearinghouse.geography import Geography
 from clearinghouse.intake import process_partition
 from clearinghouse.pseudonym import PseudonymKey
 from indicators.catalogus import load_catalogue
-from indicators.checks import disclosure_violations, violations_per_periode
+from indicators import checks as checks_module
+from indicators import concept as concept_module
+from indicators.checks import concept_violations, disclosure_violations, violations_per_periode
 from indicators.concept import (
     benchmark_path,
     build_concept,
@@ -152,3 +154,44 @@ def test_the_check_of_a_history_goes_periode_by_periode_and_names_the_periode(wo
     figures.loc[last, "teller"] += 1  # no longer a multiple of 5
     files.write_parquet(figures, indicatoren_path(broken))
     assert violations_per_periode(concept_by_periode(broken)) == [f"{periodes[-1]}: 1 tellers zijn geen veelvoud van 5"]
+
+
+def test_a_periode_whose_inputs_did_not_change_is_reused_and_equals_a_fresh_build(world, tmp_path, monkeypatch):
+    """A re-delivery in a long history: the concept step recomputes the periodes whose counts changed
+    (and the comparison of the periode after), the secrecy check checks them, and the files are what
+    a build from nothing gives. Another rounding secret recomputes everything."""
+    home, _, _ = world
+    copy = Home(tmp_path / "kopie")
+    shutil.copytree(home.root, copy.root)
+    protected, checked = [], []
+    real_protected, real_read = concept_module._protected, checks_module.read_concept
+    monkeypatch.setattr(concept_module, "_protected", lambda h, partitions, *a: (protected.append({p for _, p in partitions}), real_protected(h, partitions, *a))[1])
+    monkeypatch.setattr(checks_module, "read_concept", lambda h, periode=None: (checked.append(periode), real_read(h, periode))[1])
+    periodes = concept_periodes(copy)
+    build_concept(copy, rounding_secret=SECRET)
+    assert protected == [] and concept_violations(copy) == [] and len(checked) == len(periodes)  # the world's build: none
+    checked.clear()
+    assert concept_violations(copy) == [] and checked == []
+
+    last = periodes[-1] if "-" in periodes[-1] else periodes[-2]  # the latest half-year
+    for path in copy.core.glob(f"{last}/GM0358/*.parquet"):  # GM0358 re-delivers it with fewer clients
+        frame = pd.read_parquet(path)
+        frame.iloc[: len(frame) // 2].to_parquet(path)
+    count_partitions(copy, [("GM0358", last)])
+    build_concept(copy, rounding_secret=SECRET)
+    year = last[:4]
+    assert [periode for found in protected for periode in found] == [p for p in periodes if p in (last, year)]
+    assert concept_violations(copy) == [] and sorted(checked) == sorted(p for p in periodes if p in (last, year))
+    assert not read_concept(copy).equals(read_concept(home))
+
+    fresh = Home(tmp_path / "opnieuw")
+    shutil.copytree(copy.root, fresh.root)
+    shutil.rmtree(concept_module.parts_folder(fresh))
+    build_concept(fresh, rounding_secret=SECRET)
+    for path in (indicatoren_path, benchmark_path, groups_path):
+        pd.testing.assert_frame_equal(pd.read_parquet(path(copy)), pd.read_parquet(path(fresh)), check_exact=True)
+    assert sorted(p.name for p in concept_module.parts_folder(copy).iterdir()) == sorted(p.name for p in concept_module.parts_folder(fresh).iterdir())
+
+    protected.clear()
+    build_concept(copy, rounding_secret=b"another-secret")
+    assert sorted(periode for found in protected for periode in found) == sorted(periodes)

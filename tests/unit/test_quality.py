@@ -403,3 +403,50 @@ def test_an_empty_history_is_checked_as_its_empty_table(catalogue):
     result = check_published({"indicatoren": empty.source()}, catalogue=catalogue)
     assert empty.reads == [None]
     assert result.success and {r["table"] for r in result.results} == {"indicatoren", "indicatoren_volledigheid"}
+
+
+def test_a_periode_checked_before_is_not_read_or_validated_again(catalogue, tmp_path, monkeypatch):
+    """In a history a re-delivery changes one periode: the check reuses the other periodes' results
+    and Data Docs pages (kept under their content key and suite), and gives what a full check gives."""
+    df = broken(catalogue)
+    bench = benchmark(indicatoren(catalogue))
+    bench.loc[bench.index[-1], "rang"] = 0
+    keys = {"indicatoren": {"2024-H2": "a1", "2025-H1": "b1"}, "benchmark": {"2024-H2": "c1", "2025-H1": "d1"}}
+
+    def sources(frame, compared):
+        return {"indicatoren": quality_runner.ByPeriode(frame.read, frame.distinct, lambda: dict(keys["indicatoren"])),
+                "benchmark": quality_runner.ByPeriode(compared.read, compared.distinct, lambda: dict(keys["benchmark"])),
+                "peergroepen": groups(df)}  # fmt: skip
+
+    full = check_published({"indicatoren": _History(df).source(), "benchmark": _History(bench).source(), "peergroepen": groups(df)},
+                           docs_dir=tmp_path / "heel", catalogue=catalogue)  # fmt: skip
+    reuse = tmp_path / "hergebruik"
+    first = (_History(df), _History(bench))
+    assert check_published(sources(*first), docs_dir=tmp_path / "eerst", catalogue=catalogue, reuse_dir=reuse).results == full.results
+    assert first[0].reads == first[1].reads == ["2024-H2", "2025-H1"]
+
+    validations = []
+    run = quality_runner._Fresh.__init__
+    monkeypatch.setattr(quality_runner._Fresh, "__init__", lambda self, *a: (validations.append(a[:2]), run(self, *a))[1])
+    again = (_History(df), _History(bench))
+    docs = tmp_path / "daarna"
+    second = check_published(sources(*again), docs_dir=docs, catalogue=catalogue, reuse_dir=reuse)
+    assert again[0].reads == again[1].reads == [] and validations == []  # only the peer groups (a table given whole)
+    assert second.results == full.results and not second.success
+    index = (docs / "index.html").read_text(encoding="utf-8")
+    for table in ("indicatoren", "indicatoren_volledigheid", "benchmark"):
+        for periode in ("2024-H2", "2025-H1"):
+            pages = list((docs / "validations" / table / periode).rglob("*.html"))
+            assert len(pages) == 1 and pages[0].relative_to(docs).as_posix() in index
+    assert not external_references(docs)
+
+    keys["benchmark"]["2025-H1"] = "d2"  # that periode's comparison changed: it alone is read and validated again
+    changed = (_History(df), _History(bench))
+    assert check_published(sources(*changed), docs_dir=docs, catalogue=catalogue, reuse_dir=reuse).results == full.results
+    assert changed[0].reads == [] and changed[1].reads == ["2025-H1"] and validations == [("benchmark", "2025-H1")]
+    assert sorted(p.name.rsplit("-", 1)[0] for p in (reuse / "benchmark").iterdir()) == ["2024-H2", "2025-H1"]  # the old one dropped
+
+    fewer = df[df["gemeente_code"] != df["gemeente_code"].iloc[0]]  # other gemeenten: another suite, every periode again
+    other = (_History(fewer), _History(bench))
+    check_published(sources(*other), catalogue=catalogue, reuse_dir=reuse)
+    assert other[0].reads == other[1].reads == ["2024-H2", "2025-H1"]
