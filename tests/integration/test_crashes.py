@@ -122,7 +122,7 @@ def uninterrupted(tmp_path_factory) -> str:
         ("intake", ["run"], _temporary("intake/*/*/*.parquet")),
         ("warehouse build", ["run"], _temporary(".warehouse.duckdb.tmp-*")),
         ("national counts file", ["run"], _temporary("tellingen/landelijk-*.parquet")),
-        ("concept figures, periode by periode", ["run"], _temporary("concept/.per-periode.tmp-*/indicatoren-*.parquet")),
+        ("concept figures, periode by periode", ["run"], _temporary("concept/delen/indicatoren-*.parquet")),
         # The raw files leave the inbox while the counts run (two threads beside the step's events).
         ("inbox clean-up beside the counts", ["run"], _temporary("verwijderd/*/*/*.parquet")),
     ],
