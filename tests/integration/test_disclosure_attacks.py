@@ -20,6 +20,7 @@ from clearinghouse.pseudonym import PseudonymKey
 from indicators.catalogus import load_catalogue
 from indicators import checks as checks_module
 from indicators import concept as concept_module
+from indicators import versie
 from indicators.checks import concept_violations, disclosure_violations, violations_per_periode
 from indicators.concept import (
     benchmark_path,
@@ -193,5 +194,10 @@ def test_a_periode_whose_inputs_did_not_change_is_reused_and_equals_a_fresh_buil
     assert sorted(p.name for p in concept_module.parts_folder(copy).iterdir()) == sorted(p.name for p in concept_module.parts_folder(fresh).iterdir())
 
     protected.clear()
+    build_concept(copy, rounding_secret=b"another-secret")
+    assert sorted(periode for found in protected for periode in found) == sorted(periodes)
+
+    protected.clear()  # other code (an upgrade, a changed rule or reference table): every periode again
+    monkeypatch.setattr(versie, "code_version", lambda: "another version of the code")
     build_concept(copy, rounding_secret=b"another-secret")
     assert sorted(periode for found in protected for periode in found) == sorted(periodes)
