@@ -172,9 +172,9 @@ def build_concept(home: Home, *, rounding_secret: bytes, catalogue: tuple[Indica
             compared[periode] = (benchmark_key, target)
     if not shown:  # empty tables, with their columns
         empty = _protected(home, [], consent, rounding_secret, catalogue)[0]
-        shown[""] = ("", files.write_parquet(empty, folder / "indicatoren-leeg.parquet"))
+        shown[""] = (key_of("leeg"), files.write_parquet(empty, folder / "indicatoren-leeg.parquet"))
     if not compared:
-        compared[""] = ("", files.write_parquet(benchmark(pd.read_parquet(next(iter(shown.values()))[1]).head(0), groups),
+        compared[""] = (key_of("leeg"), files.write_parquet(benchmark(pd.read_parquet(next(iter(shown.values()))[1]).head(0), groups),
                                                 folder / "benchmark-leeg.parquet"))
     _concatenated(shown, indicatoren_path(home))
     files.write_parquet(groups, groups_path(home))

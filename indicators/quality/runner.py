@@ -439,8 +439,12 @@ def _keep(outcomes: list[_Reused | _Fresh], building: Path | None, reuse_dir: Pa
         return
     for table in Path(reuse_dir).iterdir():
         for folder in table.iterdir() if table.is_dir() else []:
-            if folder.resolve() not in used:
-                shutil.rmtree(folder, ignore_errors=True) if folder.is_dir() else folder.unlink(missing_ok=True)
+            if folder.resolve() in used:
+                continue
+            if folder.is_dir():
+                shutil.rmtree(folder, ignore_errors=True)
+            else:
+                folder.unlink(missing_ok=True)
 
 
 def _filter_once(engine) -> None:
