@@ -152,8 +152,9 @@ def build_concept(home: Home, *, rounding_secret: bytes, catalogue: tuple[Indica
             table = pa.Table.from_pandas(figures, preserve_index=False)
             files.write_parquet(table.replace_schema_metadata({**table.schema.metadata, WITHHELD_KEY: json.dumps(kept_out).encode()}), part)
         published.update(v for v in files.parquet_distinct(part, "gemeente_code") if v is not None)
-        withheld.update(json.loads(pq.read_schema(part).metadata[WITHHELD_KEY]))
-        rows[periode] = pq.read_metadata(part).num_rows
+        footer = pq.ParquetFile(part)
+        withheld.update(json.loads(footer.schema_arrow.metadata[WITHHELD_KEY]))
+        rows[periode] = footer.metadata.num_rows
         parts[periode] = (key, part)
     shown = {periode: found for periode, found in parts.items() if rows[periode]}
     groups = peer_groups(sorted(published))  # only gemeenten with figures are members
@@ -204,9 +205,13 @@ def _concatenated(parts: dict[str, tuple[str, Path]], target: Path) -> None:
     files.concatenate_parquet([path for _, path in parts.values()], target, metadata={PARTS_KEY: keys})
 
 
+def _table_path(home: Home, table: str) -> Path:
+    return {"indicatoren": indicatoren_path, "benchmark": benchmark_path}[table](home)
+
+
 def concept_part_keys(home: Home, table: str) -> dict[str, str]:
     """{periode: key of its part} of the concept's "indicatoren" or "benchmark" (none: an older file)."""
-    path = {"indicatoren": indicatoren_path, "benchmark": benchmark_path}[table](home)
+    path = _table_path(home, table)
     try:
         found = (pq.read_schema(path).metadata or {}).get(PARTS_KEY)
     except (OSError, pa.ArrowException):
@@ -254,6 +259,6 @@ def read_concept_benchmark(home: Home, periode: str | None = None) -> pd.DataFra
 
 def concept_distinct(home: Home, table: str, column: str) -> list:
     """The distinct values (not null) of a column of the concept's "indicatoren" or "benchmark" over all periodes."""
-    path = {"indicatoren": indicatoren_path, "benchmark": benchmark_path}[table](home)
+    path = _table_path(home, table)
     return [v for v in files.parquet_distinct(path, column) if v is not None] if path.is_file() else []
 
