@@ -43,6 +43,7 @@ FLOOR = [sys.executable, str(Path(__file__).resolve().parent / "floor.py")]
 HISTORY = [f"{year}-H{half}" for year in range(2020, 2027) for half in (1, 2)][:13]  # 2020-H1 … 2026-H1
 ALL_STEPS = ("genereer", "vloer", "run", "publiceer")
 OPTIONAL_STEPS = ("privacy",)  # gmsd audit-privacy of the home after the round: ~2 min at national scale
+FORMS = {"een": "één opdracht, gmsd run --publiceer", "twee": "twee opdrachten, gmsd run + gmsd publish"}  # --vorm
 TARGET_RATIO = 20
 TARGET_REDELIVERY_SECONDS = 15
 TARGET_CHECK_SECONDS = 3
@@ -140,9 +141,8 @@ class Bench:
 
 
 def _engine_verdict(run: Run, floor: dict | None, label: str = "") -> None:
-    engine = [s for s in run.stages if s.name in (f"gmsd run{label}", f"gmsd publish{label}")]
-    one = [s for s in run.stages if s.name == f"gmsd run --publiceer{label}"]
-    engine = one or engine  # the round and its publication in one command, or in two
+    one = [s for s in run.stages if s.name == f"gmsd run --publiceer{label}"]  # the round and its publication in one command
+    engine = one or [s for s in run.stages if s.name in (f"gmsd run{label}", f"gmsd publish{label}")]  # or in two
     if floor:
         run.facts["vloer_s"] = floor["seconds_scaled_to_all_rows"]
         run.facts["rijen"] = floor["rows"] + floor["xlsx_rows_left_out"]
@@ -166,7 +166,7 @@ def _engine_verdict(run: Run, floor: dict | None, label: str = "") -> None:
         # a busy machine distorts less than the ratio of two wall times (the floor's is about 1 s).
         floor_stage = next((s for s in run.stages if s.name == f"vloer DuckDB{label}"), None)
         if floor_stage and floor_stage.cpu_seconds and floor["rows"]:
-            floor_cpu = floor_stage.cpu_seconds * (floor["rows"] + floor["xlsx_rows_left_out"]) / floor["rows"]
+            floor_cpu = floor_stage.cpu_seconds * run.facts["rijen"] / floor["rows"]
             cpu = sum(s.cpu_seconds for s in engine)
             run.facts.update(cpu_s=round(cpu, 1), vloer_cpu_s=round(floor_cpu, 2), cpu_ratio=round(cpu / floor_cpu, 1))
             run.lines.append(
@@ -177,8 +177,7 @@ def _engine_verdict(run: Run, floor: dict | None, label: str = "") -> None:
 
 def scenario_landelijk(bench: Bench, args) -> Run:
     periodes = args.periode or ["2026-H1"]
-    form = "één opdracht, gmsd run --publiceer" if args.vorm == "een" else "gmsd run + gmsd publish"
-    run = Run("landelijk", f"Landelijk ×{args.schaal:g} ({', '.join(periodes)}), 342 gemeenten; {form}")
+    run = Run("landelijk", f"Landelijk ×{args.schaal:g} ({', '.join(periodes)}), 342 gemeenten; {FORMS[args.vorm]}")
     floor = bench.national_round(run, periodes, args.schaal)
     run.facts.update(schaal=args.schaal, periodes=periodes)
     _engine_verdict(run, floor)
@@ -194,8 +193,7 @@ def _privacy_verdict(run: Run) -> None:
 
 
 def scenario_geschiedenis(bench: Bench, args) -> Run:
-    form = "; één opdracht, gmsd run --publiceer" if args.vorm == "een" else ""
-    run = Run("geschiedenis", f"13 landelijke periodes ({HISTORY[0]} … {HISTORY[-1]}), ×{args.schaal:g}{form}")
+    run = Run("geschiedenis", f"13 landelijke periodes ({HISTORY[0]} … {HISTORY[-1]}), ×{args.schaal:g}; {FORMS[args.vorm]}")
     floor = bench.national_round(run, HISTORY, args.schaal)
     run.facts.update(schaal=args.schaal, periodes=HISTORY)
     _engine_verdict(run, floor)
@@ -213,8 +211,7 @@ def scenario_geschiedenis(bench: Bench, args) -> Run:
 def scenario_heraanlevering(bench: Bench, args) -> Run:
     periode = (args.periode or ["2026-H1"])[0]
     gemeente = args.gemeente
-    form = "één opdracht, gmsd run --publiceer" if args.vorm == "een" else "twee opdrachten, gmsd run + gmsd publish"
-    run = Run("heraanlevering", f"Heraanlevering van {gemeente} in een landelijke ronde ({periode}, ×{args.schaal:g}; {form})")
+    run = Run("heraanlevering", f"Heraanlevering van {gemeente} in een landelijke ronde ({periode}, ×{args.schaal:g}; {FORMS[args.vorm]})")
     if not bench.home.joinpath("warehouse.duckdb").exists():
         floor = bench.national_round(run, [periode], args.schaal, label=" (ronde)")
         _engine_verdict(run, floor, label=" (ronde)")
